@@ -1,0 +1,114 @@
+import Foundation
+import JWTKit
+import Logging
+
+/// Where verification keys come from: user-service's own key ring, or its
+/// published `/.well-known/jwks.json` for every other service.
+public protocol VerificationKeySource: Sendable {
+    func verificationKeys() async throws -> JWKS
+}
+
+/// Verifies access tokens locally: no call to user-service per request.
+///
+/// Only ES256 tokens with a `kid` are considered, so `alg: none`, HMAC-confusion
+/// and key-less tokens never reach signature checking. An unknown `kid` triggers
+/// one key refresh (rate limited, so forged kids cannot hammer user-service); the
+/// collection is rebuilt from scratch, so keys removed upstream stop verifying.
+public actor TokenVerifier {
+    public enum Failure: Error, Equatable {
+        case malformed, unsupportedAlgorithm, unknownKey, invalidSignatureOrClaims, wrongIssuer, wrongAudience
+    }
+
+    let source: any VerificationKeySource
+    let issuer: String
+    let audience: String
+    let minimumRefreshInterval: Duration
+    let logger: Logger
+    private var keys = JWTKeyCollection()
+    private var knownKeyIDs: Set<String> = []
+    private var lastRefresh: ContinuousClock.Instant?
+
+    public init(
+        source: any VerificationKeySource, issuer: String, audience: String,
+        minimumRefreshInterval: Duration = .seconds(10), logger: Logger
+    ) {
+        self.source = source
+        self.issuer = issuer
+        self.audience = audience
+        self.minimumRefreshInterval = minimumRefreshInterval
+        self.logger = logger
+    }
+
+    public func verify(_ token: String) async throws -> AccessTokenClaims {
+        let header = try Self.header(of: token)
+        guard header.alg == "ES256" else { throw Failure.unsupportedAlgorithm }
+        guard let kid = header.kid, !kid.isEmpty else { throw Failure.unknownKey }
+        if !knownKeyIDs.contains(kid) {
+            try await refreshIfAllowed()
+            guard knownKeyIDs.contains(kid) else { throw Failure.unknownKey }
+        }
+        let claims: AccessTokenClaims
+        do {
+            claims = try await keys.verify(token, as: AccessTokenClaims.self)
+        } catch {
+            throw Failure.invalidSignatureOrClaims
+        }
+        guard claims.issuer.value == issuer else { throw Failure.wrongIssuer }
+        guard claims.audience.value.contains(audience) else { throw Failure.wrongAudience }
+        return claims
+    }
+
+    /// Reloads keys now, e.g. after user-service rotated them.
+    public func refresh() async throws {
+        let jwks = try await source.verificationKeys()
+        let collection = JWTKeyCollection()
+        var ids: Set<String> = []
+        for jwk in jwks.keys where jwk.keyType == .ecdsa {
+            guard let kid = jwk.keyIdentifier?.string else { continue }
+            try await collection.add(jwk: jwk, isDefault: false)
+            ids.insert(kid)
+        }
+        keys = collection
+        knownKeyIDs = ids
+        lastRefresh = .now
+        logger.debug("verification keys loaded", metadata: ["kids": "\(ids.sorted())"])
+    }
+
+    private func refreshIfAllowed() async throws {
+        if let lastRefresh, ContinuousClock.now - lastRefresh < minimumRefreshInterval { return }
+        do {
+            try await refresh()
+        } catch {
+            lastRefresh = .now
+            logger.warning("could not load verification keys", metadata: ["error": "\(error)"])
+        }
+    }
+
+    struct Header: Decodable {
+        let alg: String?
+        let kid: String?
+    }
+
+    static func header(of token: String) throws -> Header {
+        let parts = token.split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count == 3, let data = Data(base64URLEncoded: String(parts[0])) else {
+            throw Failure.malformed
+        }
+        guard let header = try? JSONDecoder().decode(Header.self, from: data) else { throw Failure.malformed }
+        return header
+    }
+}
+
+extension Data {
+    /// Base64url without padding, as JOSE uses.
+    public init?(base64URLEncoded string: String) {
+        var base64 = string.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+        base64 += String(repeating: "=", count: (4 - base64.count % 4) % 4)
+        self.init(base64Encoded: base64)
+    }
+
+    public func base64URLEncodedString() -> String {
+        base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
+            .replacingOccurrences(of: "=", with: "")
+    }
+}

@@ -1,0 +1,49 @@
+import Configuration
+import Foundation
+import Logging
+
+/// Settings every service reads the same way.
+///
+/// Precedence is command line > environment > defaults. Keys are flat so that a
+/// person types `--port 5001 --database-url ...` and compose or Kubernetes sets
+/// `PORT` / `DATABASE_URL`: swift-configuration derives both spellings from one key.
+public struct ServiceConfiguration: Sendable {
+    public var name: String
+    public var host: String
+    public var port: Int
+    public var databaseURL: String
+    public var dataDirectory: String
+    public var logLevel: Logger.Level
+    public var bodyLimit: Int
+    public var databasePoolSize: Int
+
+    /// Reads the common keys; `defaultPort` is the service's standard port.
+    public init(reader: ConfigReader, name: String, defaultPort: Int) {
+        self.name = name
+        self.host = reader.string(forKey: "http.host", default: "127.0.0.1")
+        self.port = reader.int(forKey: "port", default: defaultPort)
+        self.dataDirectory = reader.string(forKey: "data.dir", default: ".shop")
+        self.databaseURL = reader.string(
+            forKey: "database.url", isSecret: true,
+            default: "sqlite://\(dataDirectory)/\(name).db")
+        self.logLevel = reader.string(forKey: "log.level").flatMap(Logger.Level.init(rawValue:)) ?? .info
+        self.bodyLimit = reader.int(forKey: "body.limit", default: 1 << 20)
+        self.databasePoolSize = reader.int(forKey: "database.pool.size", default: 10)
+    }
+}
+
+extension ConfigReader {
+    /// The reader every executable uses: `arguments` (program name first) override
+    /// the environment, and `defaults` fill in what neither sets.
+    public static func shop(
+        arguments: [String] = CommandLine.arguments,
+        environment: [String: String] = ProcessInfo.processInfo.environment,
+        defaults: [AbsoluteConfigKey: ConfigValue] = [:]
+    ) -> ConfigReader {
+        ConfigReader(providers: [
+            CommandLineArgumentsProvider(arguments: arguments),
+            EnvironmentVariablesProvider(environmentVariables: environment),
+            InMemoryProvider(name: "defaults", values: defaults),
+        ])
+    }
+}

@@ -1,0 +1,15 @@
+import Configuration
+
+/// How access tokens are recognised, shared by the issuer and every verifier.
+public struct TokenSettings: Sendable {
+    public var issuer: String
+    public var audience: String
+    /// Where verifiers fetch `/.well-known/jwks.json`.
+    public var userServiceURL: String
+
+    public init(reader: ConfigReader) {
+        self.issuer = reader.string(forKey: "token.issuer", default: "microshop-user-service")
+        self.audience = reader.string(forKey: "token.audience", default: "microshop")
+        self.userServiceURL = reader.string(forKey: "user.service.url", default: "http://127.0.0.1:5001")
+    }
+}

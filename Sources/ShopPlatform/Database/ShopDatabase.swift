@@ -1,0 +1,134 @@
+import Foundation
+import Logging
+import PostgresKit
+import PostgresNIO
+import SQLKit
+import SQLiteKit
+import SQLiteNIO
+import ServiceLifecycle
+
+/// The one database handle a service owns, over PostgreSQL or SQLite.
+///
+/// Stores talk SQLKit through `withConnection` / `transaction`, so one store
+/// implementation runs on both. Add `service` to the application's services: it
+/// runs the PostgreSQL pool and closes connections on shutdown.
+public struct ShopDatabase: Sendable {
+    public enum Kind: String, Sendable { case postgres, sqlite }
+
+    public let kind: Kind
+    public let service: any Service
+    private let backend: Backend
+
+    private enum Backend: Sendable {
+        case postgres(PostgresClient)
+        case sqlite(SQLiteConnection, AsyncGate)
+    }
+
+    /// Opens (SQLite) or prepares (PostgreSQL; connects lazily once `service` runs).
+    public static func open(url: String, poolSize: Int = 10, logger: Logger) async throws -> ShopDatabase {
+        switch try DatabaseURL(url) {
+        case .postgres(let location):
+            let client = PostgresClient(
+                configuration: try location.clientConfiguration(poolSize: poolSize), backgroundLogger: logger)
+            return ShopDatabase(kind: .postgres, service: client, backend: .postgres(client))
+        case .sqlite(let path):
+            let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            return try await openSQLite(storage: .file(path: path), logger: logger)
+        case .sqliteMemory:
+            return try await openSQLite(storage: .memory, logger: logger)
+        }
+    }
+
+    private static func openSQLite(storage: SQLiteConnection.Storage, logger: Logger) async throws -> ShopDatabase {
+        let connection = try await SQLiteConnection.open(storage: storage, logger: logger)
+        let sql = connection.sql(queryLogLevel: .trace)
+        try await sql.raw("PRAGMA journal_mode = WAL").run()
+        try await sql.raw("PRAGMA foreign_keys = ON").run()
+        try await sql.raw("PRAGMA synchronous = NORMAL").run()
+        return ShopDatabase(
+            kind: .sqlite, service: SQLiteCloser(connection: connection),
+            backend: .sqlite(connection, AsyncGate()))
+    }
+
+    /// Runs `body` with one connection; nothing else uses that connection meanwhile.
+    public func withConnection<T: Sendable>(
+        _ body: @Sendable (any SQLDatabase) async throws -> T
+    ) async throws -> T {
+        switch backend {
+        case .postgres(let client):
+            return try await client.withConnection { try await body($0.sql(queryLogLevel: .trace)) }
+        case .sqlite(let connection, let gate):
+            return try await gate.withGate { try await body(connection.sql(queryLogLevel: .trace)) }
+        }
+    }
+
+    /// Runs `body` in a transaction: committed when it returns, rolled back when it throws.
+    /// On SQLite the transaction takes the write lock up front (`BEGIN IMMEDIATE`).
+    public func transaction<T: Sendable>(
+        _ body: @Sendable (any SQLDatabase) async throws -> T
+    ) async throws -> T {
+        let begin = kind == .sqlite ? "BEGIN IMMEDIATE" : "BEGIN"
+        return try await withConnection { db in
+            try await db.raw(SQLQueryString(begin)).run()
+            do {
+                let result = try await body(db)
+                try await db.raw("COMMIT").run()
+                return result
+            } catch {
+                try? await db.raw("ROLLBACK").run()
+                throw error
+            }
+        }
+    }
+
+    /// True when a trivial query answers within `timeout`: what `/health/ready` reports.
+    public func isReachable(timeout: Duration = .seconds(2)) async -> Bool {
+        await withTaskGroup(of: Bool.self) { group in
+            group.addTask {
+                (try? await self.withConnection { try await $0.raw("SELECT 1").run() }) != nil
+            }
+            group.addTask {
+                try? await Task.sleep(for: timeout)
+                return false
+            }
+            let first = await group.next() ?? false
+            group.cancelAll()
+            return first
+        }
+    }
+}
+
+/// Keeps the SQLite connection open for the service's life and closes it on shutdown.
+private struct SQLiteCloser: Service {
+    let connection: SQLiteConnection
+
+    func run() async throws {
+        try? await gracefulShutdown()
+        try await connection.close()
+    }
+}
+
+extension ShopDatabase {
+    /// Runs `body` with the database usable outside an application (one-shot
+    /// commands such as `migrate`, and tests), then closes it.
+    public func withRunningService<T: Sendable>(_ body: @Sendable () async throws -> T) async throws -> T {
+        switch backend {
+        case .sqlite(let connection, _):
+            do {
+                let result = try await body()
+                try await connection.close()
+                return result
+            } catch {
+                try? await connection.close()
+                throw error
+            }
+        case .postgres(let client):
+            return try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { await client.run() }
+                defer { group.cancelAll() }
+                return try await body()
+            }
+        }
+    }
+}

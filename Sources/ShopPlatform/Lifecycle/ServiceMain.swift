@@ -1,0 +1,42 @@
+import Configuration
+import Foundation
+import Logging
+
+/// What a service executable can do: serve HTTP, or apply its migrations and exit.
+public protocol ShopServiceEntry: Sendable {
+    static var name: String { get }
+    static func serve(reader: ConfigReader, logger: Logger) async throws
+    static func migrate(reader: ConfigReader, logger: Logger) async throws
+}
+
+/// The shared `main` of every service: `<service> [serve|migrate] [--key value ...]`.
+///
+/// The thin per-service executables and `shop serve <service>` both land here,
+/// so a service runs the same code however it was started.
+public enum ServiceMain {
+    public static func run(_ entry: any ShopServiceEntry.Type, arguments: [String]) async throws {
+        var arguments = arguments
+        let program = arguments.isEmpty ? entry.name : arguments.removeFirst()
+        var command = "serve"
+        if let first = arguments.first, !first.hasPrefix("-") {
+            command = arguments.removeFirst()
+        }
+        let reader = ConfigReader.shop(arguments: [program] + arguments)
+        let level = reader.string(forKey: "log.level").flatMap(Logger.Level.init(rawValue:)) ?? .info
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardOutput(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        let logger = Logger(label: entry.name)
+        switch command {
+        case "serve":
+            try await entry.serve(reader: reader, logger: logger)
+        case "migrate":
+            try await entry.migrate(reader: reader, logger: logger)
+        default:
+            FileHandle.standardError.write(Data("usage: \(entry.name) [serve|migrate] [--port N] [--database-url URL]\n".utf8))
+            exit(64)
+        }
+    }
+}

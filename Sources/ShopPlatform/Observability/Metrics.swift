@@ -1,0 +1,35 @@
+import Hummingbird
+import Metrics
+import NIOConcurrencyHelpers
+import Prometheus
+
+/// The process-wide Prometheus registry behind swift-metrics.
+///
+/// swift-metrics allows one bootstrap per process; tests build many applications
+/// in one process, so the bootstrap happens once, on first use.
+public enum ShopMetrics {
+    public static let registry: PrometheusCollectorRegistry = {
+        let registry = PrometheusCollectorRegistry()
+        var factory = PrometheusMetricsFactory(registry: registry)
+        factory.defaultDurationHistogramBuckets = [
+            .milliseconds(1), .milliseconds(2), .milliseconds(5), .milliseconds(10), .milliseconds(25),
+            .milliseconds(50), .milliseconds(100), .milliseconds(250), .milliseconds(500), .seconds(1),
+            .seconds(2), .seconds(5),
+        ]
+        MetricsSystem.bootstrap(factory)
+        return registry
+    }()
+
+    /// Ensures the bootstrap ran; call before any metric is recorded.
+    public static func bootstrap() {
+        _ = registry
+    }
+
+    /// Text exposition format for `/metrics`.
+    public static func render() -> String {
+        var buffer: [UInt8] = []
+        buffer.reserveCapacity(16 * 1024)
+        registry.emit(into: &buffer)
+        return String(decoding: buffer, as: UTF8.self)
+    }
+}

@@ -1,0 +1,63 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+
+/// One structured log line per request (method, route template, status, duration,
+/// request id) and the `X-Request-ID` echo.
+///
+/// Hummingbird's `LogRequestsMiddleware` logs on arrival, before the status is
+/// known; operators want the completed line, so this logs after the response.
+/// An incoming `X-Request-ID` is honoured when it is a sane token, so one id
+/// follows a request across services; otherwise Hummingbird's own id is used.
+public struct RequestLogMiddleware<Context: RequestContext>: RouterMiddleware {
+    public init() {}
+
+    public func handle(
+        _ request: Request, context: Context, next: (Request, Context) async throws -> Response
+    ) async throws -> Response {
+        let requestID = request.headers[.requestID].flatMap(Self.sanitised) ?? context.id
+        var context = context
+        context.logger[metadataKey: "hb.request.id"] = .string(requestID)
+        let start = ContinuousClock.now
+        do {
+            var response = try await next(request, context)
+            response.headers[.requestID] = requestID
+            log(request, context: context, status: response.status.code, start: start)
+            return response
+        } catch {
+            log(request, context: context, status: ProblemError(converting: error).status.code, start: start)
+            throw error
+        }
+    }
+
+    private func log(_ request: Request, context: Context, status: Int, start: ContinuousClock.Instant) {
+        let elapsed = ContinuousClock.now - start
+        let milliseconds =
+            Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
+        context.logger.info(
+            "request",
+            metadata: [
+                "method": .string(request.method.rawValue),
+                "route": .string(context.endpointPath ?? "unmatched"),
+                "path": .string(request.uri.path),
+                "status": .stringConvertible(status),
+                "duration_ms": .string(String(format: "%.2f", milliseconds)),
+            ])
+    }
+
+    /// Accepts 1–128 characters of `[A-Za-z0-9._:-]`; anything else is replaced.
+    static func sanitised(_ value: String) -> String? {
+        guard (1...128).contains(value.utf8.count),
+            value.utf8.allSatisfy({ byte in
+                (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A)
+                    || byte == 0x2E || byte == 0x5F || byte == 0x2D || byte == 0x3A
+            })
+        else { return nil }
+        return value
+    }
+}
+
+extension HTTPField.Name {
+    public static var requestID: Self { .init("X-Request-ID")! }
+}

@@ -1,0 +1,206 @@
+import Foundation
+import HummingbirdBcrypt
+import Logging
+import NIOPosix
+import ShopPlatform
+
+/// What user-service does, independent of which API asked: `/v1` routes and the
+/// training shop's `/api` adapter both call these.
+struct Accounts: Sendable {
+    let users: any UserStore
+    let sessions: RefreshSessionStore
+    let throttle: LoginThrottle
+    let issuer: TokenIssuer
+    let refreshLifetime: Duration
+    let bcryptCost: UInt8
+    /// Checked when the username is unknown, so that answer takes as long as a
+    /// wrong password and response time does not reveal which accounts exist.
+    let decoyHash: String
+
+    init(
+        users: any UserStore, sessions: RefreshSessionStore, throttle: LoginThrottle, issuer: TokenIssuer,
+        refreshLifetime: Duration, bcryptCost: UInt8
+    ) {
+        self.users = users
+        self.sessions = sessions
+        self.throttle = throttle
+        self.issuer = issuer
+        self.refreshLifetime = refreshLifetime
+        self.bcryptCost = bcryptCost
+        self.decoyHash = Bcrypt.hash(UUID().uuidString, cost: bcryptCost)
+    }
+
+    // MARK: Registration and profile
+
+    func register(_ input: RegistrationInput, asAdmin: Bool = false) async throws -> User {
+        var validator = Validator()
+        let username = validator.require(input.username?.trimmingCharacters(in: .whitespaces), "username")
+        let email = validator.require(input.email?.trimmingCharacters(in: .whitespaces), "email")
+        let password = validator.require(input.password, "password")
+        if let username { AccountRules.checkUsername(username, &validator) }
+        if let email { AccountRules.checkEmail(email, &validator) }
+        if let password { AccountRules.checkPassword(password, &validator) }
+        AccountRules.checkName(input.firstName ?? "", field: "first_name", &validator)
+        AccountRules.checkName(input.lastName ?? "", field: "last_name", &validator)
+        try validator.throwIfInvalid()
+        guard let username, let email, let password else { throw ProblemError.validation(validator.errors) }
+        return try await users.create(
+            NewUser(
+                username: username, email: email, firstName: input.firstName ?? "", lastName: input.lastName ?? "",
+                passwordHash: try await hash(password), isAdmin: asAdmin))
+    }
+
+    func updateProfile(of user: User, with input: ProfileUpdateInput) async throws -> User {
+        var validator = Validator()
+        var updated = user
+        if let email = input.email?.trimmingCharacters(in: .whitespaces) {
+            AccountRules.checkEmail(email, &validator)
+            updated.email = email
+        }
+        if let firstName = input.firstName {
+            AccountRules.checkName(firstName, field: "first_name", &validator)
+            updated.firstName = firstName
+        }
+        if let lastName = input.lastName {
+            AccountRules.checkName(lastName, field: "last_name", &validator)
+            updated.lastName = lastName
+        }
+        if let password = input.password {
+            AccountRules.checkPassword(password, &validator)
+            validator.require(input.currentPassword, "current_password")
+        }
+        try validator.throwIfInvalid()
+        if let password = input.password, let current = input.currentPassword {
+            guard try await verify(current, hash: user.passwordHash) else {
+                throw ProblemError.validation([.init(field: "current_password", message: "is not correct")])
+            }
+            updated.passwordHash = try await hash(password)
+        }
+        return try await users.update(updated)
+    }
+
+    /// An admin grants or revokes admin, or (de)activates an account. Admins cannot
+    /// demote or deactivate themselves, so the shop always keeps one admin.
+    func administer(userID: Int64, by admin: Principal, with input: AccountAdminInput) async throws -> User {
+        guard var user = try await users.find(id: userID) else { throw ProblemError.notFound("No user with id \(userID)") }
+        if userID == admin.userID, input.isAdmin == false || input.isActive == false {
+            throw ProblemError.conflict("Admins cannot remove their own admin role or deactivate themselves")
+        }
+        if let isAdmin = input.isAdmin { user.isAdmin = isAdmin }
+        if let isActive = input.isActive { user.isActive = isActive }
+        return try await users.update(user)
+    }
+
+    /// Creates the configured first admin when no account has that username yet.
+    func ensureAdmin(username: String, password: String, email: String, logger: Logger) async throws {
+        if let existing = try await users.find(username: username) {
+            if !existing.isAdmin { logger.warning("configured admin exists but is not an admin", metadata: ["username": "\(username)"]) }
+            return
+        }
+        _ = try await register(RegistrationInput(username: username, email: email, password: password), asAdmin: true)
+        logger.notice("created first admin", metadata: ["username": "\(username)"])
+    }
+
+    // MARK: Sessions
+
+    /// Checks credentials. Unknown user and wrong password fail identically.
+    func authenticate(username: String?, password: String?) async throws -> User {
+        guard let username, let password, !username.isEmpty, !password.isEmpty else {
+            throw ProblemError.validation(
+                [
+                    username?.isEmpty ?? true ? ProblemError.FieldError(field: "username", message: "is required") : nil,
+                    password?.isEmpty ?? true ? ProblemError.FieldError(field: "password", message: "is required") : nil,
+                ].compactMap { $0 })
+        }
+        if let retryAfter = try await throttle.retryAfter(username: username) {
+            throw ProblemError(
+                .tooManyRequests, "Too many failed logins; try again in \(retryAfter) seconds",
+                headers: ["Retry-After": String(retryAfter)])
+        }
+        let user = try await users.find(username: username)
+        let matches = try await verify(password, hash: user?.passwordHash ?? decoyHash)
+        guard let user, matches, user.isActive else {
+            try await throttle.recordFailure(username: username)
+            throw ProblemError.unauthorized("Invalid username or password")
+        }
+        try await throttle.recordSuccess(username: username)
+        return user
+    }
+
+    /// Starts a refresh family for `user` and returns its first token pair.
+    func startSession(for user: User, accessLifetime: Duration? = nil) async throws -> SessionResource {
+        let familyID = UUID().uuidString
+        let refreshToken = TokenIssuer.newRefreshToken()
+        let refreshExpiresAt = Date().addingTimeInterval(TimeInterval(refreshLifetime.components.seconds))
+        try await sessions.create(
+            userID: user.id, familyID: familyID, tokenHash: TokenIssuer.hash(refreshToken: refreshToken),
+            expiresAt: refreshExpiresAt)
+        return try await sessionResource(
+            user: user, familyID: familyID, refreshToken: refreshToken, refreshExpiresAt: refreshExpiresAt,
+            accessLifetime: accessLifetime)
+    }
+
+    func refresh(_ input: RefreshInput) async throws -> SessionResource {
+        guard let presented = input.refreshToken, !presented.isEmpty else {
+            throw ProblemError.validation([.init(field: "refresh_token", message: "is required")])
+        }
+        let next = TokenIssuer.newRefreshToken()
+        let nextExpiresAt = Date().addingTimeInterval(TimeInterval(refreshLifetime.components.seconds))
+        switch try await sessions.rotate(
+            tokenHash: TokenIssuer.hash(refreshToken: presented), newTokenHash: TokenIssuer.hash(refreshToken: next),
+            newExpiresAt: nextExpiresAt)
+        {
+        case .invalid:
+            throw ProblemError.unauthorized("Refresh token is invalid or expired")
+        case .reused:
+            throw ProblemError.unauthorized("Refresh token was already used; the session has been revoked")
+        case .rotated(let userID, let familyID):
+            guard let user = try await users.find(id: userID), user.isActive else {
+                try await sessions.revokeFamily(familyID)
+                throw ProblemError.unauthorized("Account is not active")
+            }
+            return try await sessionResource(
+                user: user, familyID: familyID, refreshToken: next, refreshExpiresAt: nextExpiresAt,
+                accessLifetime: nil)
+        }
+    }
+
+    func logout(_ principal: Principal) async throws {
+        if let familyID = principal.sessionID { try await sessions.revokeFamily(familyID) }
+    }
+
+    /// Whether an access token should still be honoured here: its session was not
+    /// revoked and its account is active.
+    func isLive(_ claims: AccessTokenClaims) async throws -> Bool {
+        guard let familyID = claims.sessionID, let principal = claims.principal else { return false }
+        guard try await sessions.isFamilyActive(familyID) else { return false }
+        return try await users.find(id: principal.userID)?.isActive ?? false
+    }
+
+    func user(for principal: Principal) async throws -> User {
+        guard let user = try await users.find(id: principal.userID) else { throw ProblemError.unauthorized() }
+        return user
+    }
+
+    // MARK: Helpers
+
+    private func sessionResource(
+        user: User, familyID: String, refreshToken: String, refreshExpiresAt: Date, accessLifetime: Duration?
+    ) async throws -> SessionResource {
+        let access = try await issuer.accessToken(for: user, sessionID: familyID, lifetime: accessLifetime)
+        return SessionResource(
+            accessToken: access.token, tokenType: "Bearer",
+            expiresIn: max(0, Int(access.expiresAt.timeIntervalSinceNow.rounded())), expiresAt: access.expiresAt,
+            refreshToken: refreshToken, refreshExpiresAt: refreshExpiresAt, user: UserResource(user))
+    }
+
+    /// bcrypt is deliberately slow: run it off the cooperative pool.
+    private func hash(_ password: String) async throws -> String {
+        let cost = bcryptCost
+        return try await NIOThreadPool.singleton.runIfActive { Bcrypt.hash(password, cost: cost) }
+    }
+
+    private func verify(_ password: String, hash: String) async throws -> Bool {
+        try await NIOThreadPool.singleton.runIfActive { Bcrypt.verify(password, hash: hash) }
+    }
+}

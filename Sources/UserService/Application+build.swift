@@ -1,0 +1,89 @@
+import Configuration
+import Hummingbird
+import Logging
+import ShopPlatform
+
+/// Wires configuration, database, keys, stores and routes into user-service.
+///
+/// Migrations and the first-admin bootstrap run before the server accepts
+/// connections, so a ready replica always has its schema.
+public func buildUserService(reader: ConfigReader, readiness: Readiness = Readiness()) async throws
+    -> some ApplicationProtocol
+{
+    let configuration = UserServiceConfiguration(reader: reader)
+    let logger = {
+        var logger = Logger(label: "user-service")
+        logger.logLevel = configuration.service.logLevel
+        return logger
+    }()
+    ShopMetrics.bootstrap()
+
+    let database = try await ShopDatabase.open(
+        url: configuration.service.databaseURL, poolSize: configuration.service.databasePoolSize, logger: logger)
+    let keyRing = try SigningKeyRing.load(configuration: configuration, logger: logger)
+    let accounts = Accounts(
+        users: SQLUserStore(database: database),
+        sessions: RefreshSessionStore(database: database),
+        throttle: LoginThrottle(
+            database: database, maxFailures: configuration.maxLoginFailures, lockout: configuration.loginLockout),
+        issuer: TokenIssuer(
+            signer: await keyRing.makeSigner(), keyID: keyRing.currentID, settings: configuration.tokens,
+            accessLifetime: configuration.accessTokenLifetime),
+        refreshLifetime: configuration.refreshTokenLifetime,
+        bcryptCost: configuration.bcryptCost)
+    let verifier = TokenVerifier(
+        source: keyRing, issuer: configuration.tokens.issuer, audience: configuration.tokens.audience, logger: logger)
+
+    let router = Router(context: ShopRequestContext.self)
+    router.add(middleware: RequestLogMiddleware())
+    router.add(middleware: ErrorMiddleware())
+    router.add(middleware: MetricsMiddleware())
+    router.add(middleware: BodyLimitMiddleware(limit: configuration.service.bodyLimit))
+    // Unlike other services, user-service also honours logout at once: a token
+    // whose session was revoked stops working here immediately.
+    router.add(middleware: TokenAuthenticator(verifier: verifier, accept: { try await accounts.isLive($0) }))
+    OperationalRoutes<ShopRequestContext>(
+        checks: ["database": { await database.isReachable() }], readiness: readiness
+    ).register(on: router)
+    KeySetRoutes(keyRing: keyRing).addRoutes(to: router)
+    UserRoutes(accounts: accounts).addRoutes(to: router.group("v1/users"))
+    SessionRoutes(accounts: accounts).addRoutes(to: router.group("v1/sessions"))
+    LegacyUserRoutes(accounts: accounts, legacyTokenLifetime: configuration.legacyTokenLifetime)
+        .addRoutes(to: router.group("api"))
+
+    var app = Application(
+        router: router,
+        configuration: .init(
+            address: .hostname(configuration.service.host, port: configuration.service.port),
+            serverName: "microshop-user-service"),
+        logger: logger)
+    app.addServices(database.service)
+    app.beforeServerStarts {
+        try await MigrationRunner(database: database, migrations: UserMigrations.all, logger: logger).migrate()
+        if let username = configuration.adminUsername, let password = configuration.adminPassword {
+            try await accounts.ensureAdmin(
+                username: username, password: password, email: configuration.adminEmail, logger: logger)
+        }
+    }
+    return app
+}
+
+/// `user-service [serve|migrate]`, shared by the thin executable and `shop serve`.
+public enum UserServiceEntry: ShopServiceEntry {
+    public static let name = "user-service"
+
+    public static func serve(reader: ConfigReader, logger: Logger) async throws {
+        let readiness = Readiness(drainDelay: .seconds(reader.int(forKey: "shutdown.drain.seconds", default: 0)))
+        try await buildUserService(reader: reader, readiness: readiness)
+            .runUntilTerminated(readiness: readiness, logger: logger)
+    }
+
+    public static func migrate(reader: ConfigReader, logger: Logger) async throws {
+        let configuration = ServiceConfiguration(reader: reader, name: name, defaultPort: 5001)
+        let database = try await ShopDatabase.open(url: configuration.databaseURL, logger: logger)
+        let applied = try await database.withRunningService {
+            try await MigrationRunner(database: database, migrations: UserMigrations.all, logger: logger).migrate()
+        }
+        logger.info("migrations complete", metadata: ["applied": "\(applied)"])
+    }
+}

@@ -1,0 +1,97 @@
+import ShopPlatform
+
+/// user-service's schema, oldest first. Never edit a released migration: add one.
+enum UserMigrations {
+    static let all: [Migration] = [
+        Migration(
+            version: 1, name: "create users",
+            postgres: [
+                """
+                CREATE TABLE users (
+                    id BIGSERIAL PRIMARY KEY,
+                    username TEXT NOT NULL,
+                    username_key TEXT NOT NULL UNIQUE,
+                    email TEXT NOT NULL,
+                    email_key TEXT NOT NULL UNIQUE,
+                    first_name TEXT NOT NULL DEFAULT '',
+                    last_name TEXT NOT NULL DEFAULT '',
+                    password_hash TEXT NOT NULL,
+                    is_admin BOOLEAN NOT NULL DEFAULT FALSE,
+                    is_active BOOLEAN NOT NULL DEFAULT TRUE,
+                    created_at TIMESTAMPTZ NOT NULL,
+                    updated_at TIMESTAMPTZ NOT NULL
+                )
+                """
+            ],
+            sqlite: [
+                """
+                CREATE TABLE users (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    username TEXT NOT NULL,
+                    username_key TEXT NOT NULL UNIQUE,
+                    email TEXT NOT NULL,
+                    email_key TEXT NOT NULL UNIQUE,
+                    first_name TEXT NOT NULL DEFAULT '',
+                    last_name TEXT NOT NULL DEFAULT '',
+                    password_hash TEXT NOT NULL,
+                    is_admin BOOLEAN NOT NULL DEFAULT 0,
+                    is_active BOOLEAN NOT NULL DEFAULT 1,
+                    created_at REAL NOT NULL,
+                    updated_at REAL NOT NULL
+                )
+                """
+            ]),
+        Migration(
+            version: 2, name: "create refresh sessions",
+            postgres: [
+                """
+                CREATE TABLE refresh_sessions (
+                    id TEXT PRIMARY KEY,
+                    family_id TEXT NOT NULL,
+                    user_id BIGINT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+                    token_hash TEXT NOT NULL UNIQUE,
+                    expires_at TIMESTAMPTZ NOT NULL,
+                    used_at TIMESTAMPTZ,
+                    revoked_at TIMESTAMPTZ,
+                    created_at TIMESTAMPTZ NOT NULL
+                )
+                """,
+                "CREATE INDEX refresh_sessions_family ON refresh_sessions (family_id)",
+            ],
+            sqlite: [
+                """
+                CREATE TABLE refresh_sessions (
+                    id TEXT PRIMARY KEY,
+                    family_id TEXT NOT NULL,
+                    user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+                    token_hash TEXT NOT NULL UNIQUE,
+                    expires_at REAL NOT NULL,
+                    used_at REAL,
+                    revoked_at REAL,
+                    created_at REAL NOT NULL
+                )
+                """,
+                "CREATE INDEX refresh_sessions_family ON refresh_sessions (family_id)",
+            ]),
+        Migration(
+            version: 3, name: "create login throttle",
+            postgres: [
+                """
+                CREATE TABLE login_throttle (
+                    username_key TEXT PRIMARY KEY,
+                    failures INTEGER NOT NULL,
+                    locked_until TIMESTAMPTZ
+                )
+                """
+            ],
+            sqlite: [
+                """
+                CREATE TABLE login_throttle (
+                    username_key TEXT PRIMARY KEY,
+                    failures INTEGER NOT NULL,
+                    locked_until REAL
+                )
+                """
+            ]),
+    ]
+}

@@ -1,0 +1,68 @@
+import Hummingbird
+
+/// The training shop's USER JSON. `api_key` is the caller's own token where the
+/// original returned it (login, `GET /api/user`) and null everywhere else; it is
+/// never another user's secret.
+struct LegacyUser: Encodable, Sendable {
+    let id: Int64
+    let username: String
+    let email: String
+    let firstName: String
+    let lastName: String
+    let isActive: Bool
+    let isAdmin: Bool
+    let apiKey: String?
+
+    init(_ user: User, apiKey: String? = nil) {
+        self.id = user.id
+        self.username = user.username
+        self.email = user.email
+        self.firstName = user.firstName
+        self.lastName = user.lastName
+        self.isActive = user.isActive
+        self.isAdmin = user.isAdmin
+        self.apiKey = apiKey
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case id, username, email
+        case firstName = "first_name"
+        case lastName = "last_name"
+        case isActive = "is_active"
+        case isAdmin = "is_admin"
+        case apiKey = "api_key"
+    }
+
+    /// Spelled out so `api_key` is present as null rather than omitted.
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(id, forKey: .id)
+        try container.encode(username, forKey: .username)
+        try container.encode(email, forKey: .email)
+        try container.encode(firstName, forKey: .firstName)
+        try container.encode(lastName, forKey: .lastName)
+        try container.encode(isActive, forKey: .isActive)
+        try container.encode(isAdmin, forKey: .isAdmin)
+        try container.encode(apiKey, forKey: .apiKey)
+    }
+}
+
+/// The training shop's `{"message": ..., "result": ...}` envelopes.
+struct LegacyMessage: ResponseEncodable {
+    let message: String
+}
+
+struct LegacyResult<Value: Encodable & Sendable>: ResponseEncodable {
+    var message: String?
+    let result: Value
+}
+
+struct LegacyLogin: ResponseEncodable {
+    let message: String
+    let apiKey: String
+
+    enum CodingKeys: String, CodingKey {
+        case message
+        case apiKey = "api_key"
+    }
+}

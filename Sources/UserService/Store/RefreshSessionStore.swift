@@ -1,0 +1,96 @@
+import Foundation
+import SQLKit
+import ShopPlatform
+
+/// Refresh tokens, stored as SHA-256 hashes and grouped in families.
+///
+/// A family starts at login. Each refresh marks the presented token used and adds
+/// its successor to the family. Presenting a used token again means it leaked:
+/// the whole family is revoked, which also ends its access tokens at user-service.
+struct RefreshSessionStore: Sendable {
+    let database: ShopDatabase
+
+    enum RotationOutcome: Sendable, Equatable {
+        case rotated(userID: Int64, familyID: String)
+        /// Unknown, expired or revoked: just refuse.
+        case invalid
+        /// Already used: a replay; the family has been revoked.
+        case reused
+    }
+
+    func create(userID: Int64, familyID: String, tokenHash: String, expiresAt: Date) async throws {
+        try await database.withConnection { db in
+            try await Self.insert(db, userID: userID, familyID: familyID, tokenHash: tokenHash, expiresAt: expiresAt)
+        }
+    }
+
+    /// Atomically consumes `tokenHash` and stores `newTokenHash` in the same family.
+    func rotate(tokenHash: String, newTokenHash: String, newExpiresAt: Date, now: Date = Date()) async throws
+        -> RotationOutcome
+    {
+        try await database.transaction { db in
+            // The conditional UPDATE is the claim: of two concurrent refreshes with
+            // one token, only one sees a row come back.
+            if let claimed = try await db.raw(
+                """
+                UPDATE refresh_sessions SET used_at = \(bind: now)
+                WHERE token_hash = \(bind: tokenHash) AND used_at IS NULL AND revoked_at IS NULL
+                    AND expires_at > \(bind: now)
+                RETURNING user_id, family_id
+                """
+            ).first() {
+                let userID = try claimed.decode(column: "user_id", as: Int64.self)
+                let familyID = try claimed.decode(column: "family_id", as: String.self)
+                try await Self.insert(
+                    db, userID: userID, familyID: familyID, tokenHash: newTokenHash, expiresAt: newExpiresAt)
+                return .rotated(userID: userID, familyID: familyID)
+            }
+            guard
+                let existing = try await db.raw(
+                    "SELECT family_id, used_at FROM refresh_sessions WHERE token_hash = \(bind: tokenHash)"
+                ).first(),
+                try existing.decodeNil(column: "used_at") == false
+            else { return .invalid }
+            let familyID = try existing.decode(column: "family_id", as: String.self)
+            try await Self.revoke(db, familyID: familyID, now: now)
+            return .reused
+        }
+    }
+
+    func revokeFamily(_ familyID: String) async throws {
+        try await database.withConnection { db in try await Self.revoke(db, familyID: familyID, now: Date()) }
+    }
+
+    /// True while the family has a token that was neither revoked nor expired.
+    func isFamilyActive(_ familyID: String, now: Date = Date()) async throws -> Bool {
+        try await database.withConnection { db in
+            try await db.raw(
+                """
+                SELECT 1 AS live FROM refresh_sessions
+                WHERE family_id = \(bind: familyID) AND revoked_at IS NULL LIMIT 1
+                """
+            ).first() != nil
+        }
+    }
+
+    private static func insert(
+        _ db: any SQLDatabase, userID: Int64, familyID: String, tokenHash: String, expiresAt: Date
+    ) async throws {
+        try await db.raw(
+            """
+            INSERT INTO refresh_sessions (id, family_id, user_id, token_hash, expires_at, created_at)
+            VALUES (\(bind: UUID().uuidString), \(bind: familyID), \(bind: userID), \(bind: tokenHash),
+                \(bind: expiresAt), \(bind: Date()))
+            """
+        ).run()
+    }
+
+    private static func revoke(_ db: any SQLDatabase, familyID: String, now: Date) async throws {
+        try await db.raw(
+            """
+            UPDATE refresh_sessions SET revoked_at = \(bind: now)
+            WHERE family_id = \(bind: familyID) AND revoked_at IS NULL
+            """
+        ).run()
+    }
+}

@@ -1,0 +1,149 @@
+import ArgumentParser
+import AsyncHTTPClient
+import Configuration
+import Foundation
+import ShopPlatform
+import UnixSignals
+
+/// `shop up` (the default): start every service as its own process with SQLite
+/// under the data folder, wait until each is ready, print where they are, and
+/// stop them all gracefully on Ctrl-C / SIGTERM or when one of them dies.
+struct Up: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Start the whole shop (the default command).")
+
+    @Option(help: "Folder for SQLite files, keys and the generated admin password (env SHOP_DATA_DIR).")
+    var dataDir: String?
+
+    @Option(help: "Address the services bind to (env HTTP_HOST).")
+    var host: String?
+
+    enum Event: Sendable {
+        case signal(String)
+        case exited(String, Int32)
+    }
+
+    func run() async throws {
+        let environment = ProcessInfo.processInfo.environment
+        let reader = ConfigReader.shop(arguments: ["shop"], environment: environment)
+        let dataDir = self.dataDir ?? reader.string(forKey: "shop.data.dir", default: ".shop")
+        let host = self.host ?? reader.string(forKey: "http.host", default: "127.0.0.1")
+        let dataURL = URL(fileURLWithPath: dataDir, isDirectory: true).standardizedFileURL
+        try FileManager.default.createDirectory(at: dataURL, withIntermediateDirectories: true)
+        let admin = try AdminCredentials.resolve(reader: reader, dataDirectory: dataURL)
+
+        var childEnvironment = environment
+        childEnvironment["SHOP_ADMIN_USERNAME"] = admin.username
+        childEnvironment["SHOP_ADMIN_PASSWORD"] = admin.password
+        // Each child gets its own database on the command line; a DATABASE_URL
+        // exported in this shell must not make them share one.
+        childEnvironment["DATABASE_URL"] = nil
+
+        let (events, emit) = AsyncStream.makeStream(of: Event.self)
+        let executable = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+        var children: [ChildProcess] = []
+        for service in ServiceCatalog.all {
+            let child = ChildProcess(
+                name: service.name, executable: executable,
+                arguments: [
+                    "serve", service.name, "--port", String(service.port), "--http-host", host,
+                    "--data-dir", dataURL.path,
+                    "--database-url", "sqlite://" + dataURL.appendingPathComponent("\(service.name).db").path,
+                ],
+                environment: childEnvironment)
+            try child.start { child, status in emit.yield(.exited(child.name, status)) }
+            children.append(child)
+        }
+
+        let signals = Task {
+            for await signal in await UnixSignalsSequence(trapping: [.sigint, .sigterm]) {
+                emit.yield(.signal(signal.description))
+            }
+        }
+        defer { signals.cancel() }
+
+        let ready = Task {
+            for service in ServiceCatalog.all {
+                try await Self.waitUntilReady(url: "http://\(host):\(service.port)/health/ready")
+            }
+            Self.printSummary(host: host, admin: admin, dataDirectory: dataURL.path)
+        }
+
+        var exitCode: Int32 = 0
+        for await event in events {
+            switch event {
+            case .signal(let name):
+                Console.print("[shop] received \(name), stopping services")
+            case .exited(let name, let status):
+                Console.print("[shop] \(name) exited unexpectedly with status \(status); stopping the shop")
+                exitCode = 1
+            }
+            break
+        }
+        ready.cancel()
+        await withTaskGroup(of: Void.self) { group in
+            for child in children { group.addTask { await child.stop() } }
+        }
+        Console.print("[shop] stopped")
+        if exitCode != 0 { throw ExitCode(exitCode) }
+    }
+
+    static func waitUntilReady(url: String, timeout: Duration = .seconds(120)) async throws {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            try Task.checkCancellation()
+            let request = HTTPClientRequest(url: url)
+            if let response = try? await HTTPClient.shared.execute(request, timeout: .seconds(2)),
+                response.status == .ok
+            {
+                return
+            }
+            try await Task.sleep(for: .milliseconds(200))
+        }
+        throw ValidationError("\(url) did not become ready within \(timeout)")
+    }
+
+    static func printSummary(host: String, admin: AdminCredentials, dataDirectory: String) {
+        var lines = ["", "Microshop is running:", ""]
+        for service in ServiceCatalog.all {
+            lines.append("  \(service.name.padding(toLength: 18, withPad: " ", startingAt: 0))http://\(host):\(service.port)")
+        }
+        lines += [
+            "",
+            "  admin login       \(admin.username) / \(admin.password)\(admin.generated ? "  (generated, kept in \(dataDirectory)/admin-password)" : "")",
+            "  data              \(dataDirectory)",
+            "",
+            "Press Ctrl-C to stop.",
+            "",
+        ]
+        Console.print(lines.joined(separator: "\n"))
+    }
+}
+
+/// The demo admin: from `SHOP_ADMIN_USERNAME`/`SHOP_ADMIN_PASSWORD`, else `admin`
+/// with a password generated once and kept (0600) in the data folder.
+struct AdminCredentials {
+    let username: String
+    let password: String
+    let generated: Bool
+
+    static func resolve(reader: ConfigReader, dataDirectory: URL) throws -> AdminCredentials {
+        let username = reader.string(forKey: "shop.admin.username", default: "admin")
+        if let password = reader.string(forKey: "shop.admin.password", isSecret: true), !password.isEmpty {
+            return AdminCredentials(username: username, password: password, generated: false)
+        }
+        let file = dataDirectory.appendingPathComponent("admin-password")
+        if let saved = try? String(contentsOf: file, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines),
+            !saved.isEmpty
+        {
+            return AdminCredentials(username: username, password: saved, generated: true)
+        }
+        let alphabet = Array("abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789")
+        var generator = SystemRandomNumberGenerator()
+        let password = String((0..<20).map { _ in alphabet.randomElement(using: &generator)! })
+        guard
+            FileManager.default.createFile(
+                atPath: file.path, contents: Data(password.utf8), attributes: [.posixPermissions: 0o600])
+        else { throw ValidationError("cannot write \(file.path)") }
+        return AdminCredentials(username: username, password: password, generated: true)
+    }
+}

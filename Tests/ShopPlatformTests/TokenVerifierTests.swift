@@ -1,0 +1,123 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import JWTKit
+import Logging
+import NIOCore
+import ShopPlatform
+import Synchronization
+import Testing
+
+/// A stand-in user-service that serves whatever JWKS the test puts in it, over
+/// real HTTP, and counts how often it is asked.
+final class KeyServer: Sendable {
+    let jwks = Mutex(JWKS(keys: []))
+    let fetches = Mutex(0)
+
+    func publish(_ keys: [ES256PrivateKey]) throws {
+        let set = JWKS(keys: try keys.map(Self.jwk))
+        jwks.withLock { $0 = set }
+    }
+
+    static func kid(_ key: ES256PrivateKey) -> String {
+        String(key.publicKey.parameters!.x.prefix(12))
+    }
+
+    static func jwk(_ key: ES256PrivateKey) throws -> JWK {
+        let parameters = try #require(key.publicKey.parameters)
+        return .ecdsa(.es256, identifier: JWKIdentifier(string: kid(key)), x: parameters.x, y: parameters.y, curve: .p256)
+    }
+
+    func application() -> some ApplicationProtocol {
+        let router = Router()
+        router.get(".well-known/jwks.json") { _, _ in
+            self.fetches.withLock { $0 += 1 }
+            let data = try JSONEncoder().encode(self.jwks.withLock { $0 })
+            return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(data: data)))
+        }
+        return Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)))
+    }
+}
+
+@Suite("Token verification against a remote JWKS")
+struct TokenVerifierTests {
+    static func token(signedBy key: ES256PrivateKey, issuer: String = "microshop-user-service") async throws -> String {
+        let claims = AccessTokenClaims(
+            principal: Principal(userID: 7, username: "zed", roles: [.customer, .admin], sessionID: "s1"),
+            issuer: issuer, audience: "microshop", issuedAt: Date(), lifetime: .seconds(300))
+        return try await JWTKeyCollection().add(ecdsa: key).sign(claims, kid: JWKIdentifier(string: KeyServer.kid(key)))
+    }
+
+    @Test func fetchesCachesAndRefetchesOnUnknownKid() async throws {
+        let server = KeyServer()
+        let first = ES256PrivateKey()
+        try server.publish([first])
+        try await server.application().test(.live) { client in
+            let port = try #require(client.port)
+            let verifier = TokenVerifier(
+                source: RemoteKeySource(userServiceURL: "http://127.0.0.1:\(port)"), issuer: "microshop-user-service",
+                audience: "microshop", minimumRefreshInterval: .zero, logger: Logger(label: "test"))
+
+            let claims = try await verifier.verify(try await Self.token(signedBy: first))
+            #expect(claims.principal == Principal(userID: 7, username: "zed", roles: [.customer, .admin], sessionID: "s1"))
+            _ = try await verifier.verify(try await Self.token(signedBy: first))
+            #expect(server.fetches.withLock { $0 } == 1, "keys should be cached")
+
+            // user-service rotates: new key current, old one retired.
+            let second = ES256PrivateKey()
+            try server.publish([second])
+            _ = try await verifier.verify(try await Self.token(signedBy: second))
+            #expect(server.fetches.withLock { $0 } == 2)
+            await #expect(throws: TokenVerifier.Failure.unknownKey) {
+                try await verifier.verify(try await Self.token(signedBy: first))
+            }
+            await #expect(throws: TokenVerifier.Failure.wrongIssuer) {
+                try await verifier.verify(try await Self.token(signedBy: second, issuer: "someone-else"))
+            }
+        }
+    }
+
+    @Test func unknownKidsCannotHammerTheKeyServer() async throws {
+        let server = KeyServer()
+        let key = ES256PrivateKey()
+        try server.publish([key])
+        try await server.application().test(.live) { client in
+            let port = try #require(client.port)
+            let verifier = TokenVerifier(
+                source: RemoteKeySource(userServiceURL: "http://127.0.0.1:\(port)"), issuer: "microshop-user-service",
+                audience: "microshop", minimumRefreshInterval: .seconds(60), logger: Logger(label: "test"))
+            for _ in 0..<10 {
+                await #expect(throws: TokenVerifier.Failure.unknownKey) {
+                    try await verifier.verify(try await Self.token(signedBy: ES256PrivateKey()))
+                }
+            }
+            #expect(server.fetches.withLock { $0 } == 1)
+        }
+    }
+
+    @Test func unreachableKeyServerMeansRejectionNotAHang() async throws {
+        let verifier = TokenVerifier(
+            source: RemoteKeySource(userServiceURL: "http://127.0.0.1:9"), issuer: "microshop-user-service",
+            audience: "microshop", logger: Logger(label: "test"))
+        await #expect(throws: TokenVerifier.Failure.unknownKey) {
+            try await verifier.verify(try await Self.token(signedBy: ES256PrivateKey()))
+        }
+    }
+}
+
+@Suite("Authorization header parsing")
+struct AuthorizationHeaderTests {
+    static let jwt = "aaa.bbb.ccc"
+
+    @Test func acceptsBearerAndBothBasicForms() {
+        #expect(TokenAuthenticator.token(from: [.authorization: "Bearer \(Self.jwt)"]) == Self.jwt)
+        #expect(TokenAuthenticator.token(from: [.authorization: "Basic \(Self.jwt)"]) == Self.jwt)
+        let encoded = Data("\(Self.jwt):".utf8).base64EncodedString()
+        #expect(TokenAuthenticator.token(from: [.authorization: "Basic \(encoded)"]) == Self.jwt)
+    }
+
+    @Test(arguments: ["", "Bearer", "Basic", "Digest abc", "Basic bm90LWEtdG9rZW46cGFzcw==", "Token aaa.bbb.ccc"])
+    func ignoresAnythingElse(header: String) {
+        #expect(TokenAuthenticator.token(from: [.authorization: header]) == nil)
+    }
+}

@@ -1,0 +1,48 @@
+import Foundation
+import HTTPTypes
+import HummingbirdTesting
+import ShopPlatform
+import ShopTestSupport
+import Testing
+
+@testable import UserService
+
+@Suite("Health, metrics and request ids")
+struct OperationalTests {
+    @Test(arguments: TestBackend.available)
+    func healthAndMetrics(backend: TestBackend) async throws {
+        try await UserServiceHarness.run(backend) { client, _ in
+            #expect(try await client.get("/health/live").status == .ok)
+            let ready = try await client.get("/health/ready")
+            #expect(ready.status == .ok)
+            #expect((ready.json["checks"] as? [String: String])?["database"] == "ok")
+
+            _ = try await client.get("/v1/users/me")
+            let metrics = try await client.get("/metrics")
+            #expect(metrics.status == .ok)
+            #expect(metrics.headers[.contentType]?.hasPrefix("text/plain") == true)
+            #expect(metrics.text.contains(#"http_route="/v1/users/me""#))
+            #expect(metrics.text.contains(#"http_response_status_code="401""#))
+            #expect(metrics.text.contains("http_server_request_duration_bucket"))
+        }
+    }
+
+    @Test(arguments: TestBackend.available)
+    func requestIDsAreHonouredOrGenerated(backend: TestBackend) async throws {
+        try await UserServiceHarness.run(backend) { client, _ in
+            let given = try await client.execute(uri: "/health/live", method: .get, headers: [.requestID: "abc-123.x"])
+            #expect(given.headers[.requestID] == "abc-123.x")
+            let generated = try await client.get("/health/live")
+            let id = try #require(generated.headers[.requestID])
+            #expect(id.count >= 16)
+            let hostile = try await client.execute(
+                uri: "/health/live", method: .get, headers: [.requestID: "bad id\"with{junk}"])
+            #expect(hostile.headers[.requestID] != "bad id\"with{junk}")
+            // Errors carry the id as well.
+            let missing = try await client.execute(uri: "/nowhere", method: .get, headers: [.requestID: "trace-me"])
+            #expect(missing.status == .notFound)
+            #expect(missing.headers[.requestID] == "trace-me")
+            #expect(missing.headers[.contentType] == "application/problem+json")
+        }
+    }
+}

@@ -1,4 +1,5 @@
 import Configuration
+import Foundation
 import Hummingbird
 import Logging
 import ShopPlatform
@@ -45,6 +46,8 @@ public func buildUserService(reader: ConfigReader, readiness: Readiness = Readin
     OperationalRoutes<ShopRequestContext>(
         checks: ["database": { await database.isReachable() }], readiness: readiness
     ).register(on: router)
+    try OpenAPIRoute<ShopRequestContext>(document: Bundle.module.url(forResource: "openapi", withExtension: "yaml")!)
+        .register(on: router)
     KeySetRoutes(keyRing: keyRing).addRoutes(to: router)
     UserRoutes(accounts: accounts).addRoutes(to: router.group("v1/users"))
     SessionRoutes(accounts: accounts).addRoutes(to: router.group("v1/sessions"))

@@ -105,7 +105,8 @@ struct Up: AsyncParsableCommand {
     static func printSummary(host: String, admin: AdminCredentials, dataDirectory: String) {
         var lines = ["", "Microshop is running:", ""]
         for service in ServiceCatalog.all {
-            lines.append("  \(service.name.padding(toLength: 18, withPad: " ", startingAt: 0))http://\(host):\(service.port)")
+            lines.append(
+                "  \(service.name.padding(toLength: 18, withPad: " ", startingAt: 0))http://\(host):\(service.port)")
         }
         lines += [
             "",

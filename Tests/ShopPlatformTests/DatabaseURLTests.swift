@@ -10,7 +10,9 @@ struct DatabaseURLTests {
     }
 
     @Test func postgresForms() throws {
-        guard case .postgres(let location) = try DatabaseURL("postgres://shop:p%40ss@db.internal:6543/users?sslmode=require")
+        guard
+            case .postgres(let location) = try DatabaseURL(
+                "postgres://shop:p%40ss@db.internal:6543/users?sslmode=require")
         else { Issue.record("not postgres"); return }
         #expect(location.host == "db.internal")
         #expect(location.port == 6543)

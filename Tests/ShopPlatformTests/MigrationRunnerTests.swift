@@ -15,7 +15,8 @@ struct MigrationRunnerTests {
     static func withDatabase<T: Sendable>(
         _ backend: TestBackend, _ body: @Sendable (ShopDatabase) async throws -> T
     ) async throws -> T {
-        let database = try await ShopDatabase.open(url: try await backend.makeDatabaseURL(), poolSize: 4, logger: Logger(label: "test"))
+        let database = try await ShopDatabase.open(
+            url: try await backend.makeDatabaseURL(), poolSize: 4, logger: Logger(label: "test"))
         return try await database.withRunningService { try await body(database) }
     }
 
@@ -34,7 +35,9 @@ struct MigrationRunnerTests {
             // A later release adds a migration: only that one runs.
             let extended = MigrationRunner(
                 database: database,
-                migrations: Self.migrations + [Migration(version: 3, name: "more", both: ["ALTER TABLE items ADD COLUMN note TEXT"])],
+                migrations: Self.migrations + [
+                    Migration(version: 3, name: "more", both: ["ALTER TABLE items ADD COLUMN note TEXT"])
+                ],
                 logger: Logger(label: "test"))
             #expect(try await extended.migrate() == [3])
         }
@@ -54,7 +57,9 @@ struct MigrationRunnerTests {
             // The half-applied statement was rolled back with its migration.
             let fixed = MigrationRunner(
                 database: database,
-                migrations: Self.migrations + [Migration(version: 3, name: "fixed", both: ["CREATE TABLE half (id INTEGER)"])],
+                migrations: Self.migrations + [
+                    Migration(version: 3, name: "fixed", both: ["CREATE TABLE half (id INTEGER)"])
+                ],
                 logger: Logger(label: "test"))
             #expect(try await fixed.migrate() == [3])
         }
@@ -71,7 +76,9 @@ struct MigrationRunnerTests {
                 group.addTask {
                     let database = try await ShopDatabase.open(url: url, poolSize: 2, logger: Logger(label: "replica"))
                     return try await database.withRunningService {
-                        try await MigrationRunner(database: database, migrations: slow, logger: Logger(label: "replica")).migrate()
+                        try await MigrationRunner(
+                            database: database, migrations: slow, logger: Logger(label: "replica")
+                        ).migrate()
                     }
                 }
             }

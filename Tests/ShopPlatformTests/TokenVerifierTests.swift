@@ -25,7 +25,8 @@ final class KeyServer: Sendable {
 
     static func jwk(_ key: ES256PrivateKey) throws -> JWK {
         let parameters = try #require(key.publicKey.parameters)
-        return .ecdsa(.es256, identifier: JWKIdentifier(string: kid(key)), x: parameters.x, y: parameters.y, curve: .p256)
+        return .ecdsa(
+            .es256, identifier: JWKIdentifier(string: kid(key)), x: parameters.x, y: parameters.y, curve: .p256)
     }
 
     func application() -> some ApplicationProtocol {
@@ -33,7 +34,9 @@ final class KeyServer: Sendable {
         router.get(".well-known/jwks.json") { _, _ in
             self.fetches.withLock { $0 += 1 }
             let data = try JSONEncoder().encode(self.jwks.withLock { $0 })
-            return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(data: data)))
+            return Response(
+                status: .ok, headers: [.contentType: "application/json"],
+                body: .init(byteBuffer: ByteBuffer(data: data)))
         }
         return Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)))
     }
@@ -59,7 +62,8 @@ struct TokenVerifierTests {
                 audience: "microshop", minimumRefreshInterval: .zero, logger: Logger(label: "test"))
 
             let claims = try await verifier.verify(try await Self.token(signedBy: first))
-            #expect(claims.principal == Principal(userID: 7, username: "zed", roles: [.customer, .admin], sessionID: "s1"))
+            #expect(
+                claims.principal == Principal(userID: 7, username: "zed", roles: [.customer, .admin], sessionID: "s1"))
             _ = try await verifier.verify(try await Self.token(signedBy: first))
             #expect(server.fetches.withLock { $0 } == 1, "keys should be cached")
 

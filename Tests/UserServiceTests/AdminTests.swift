@@ -11,7 +11,8 @@ struct AdminTests {
     @Test(arguments: TestBackend.available)
     func firstAdminComesFromConfigurationOnce(backend: TestBackend) async throws {
         try await UserServiceHarness.run(backend) { client, _ in
-            let admin = try await client.login(UserServiceHarness.adminUsername, password: UserServiceHarness.adminPassword)
+            let admin = try await client.login(
+                UserServiceHarness.adminUsername, password: UserServiceHarness.adminPassword)
             #expect((admin["user"] as? [String: Any])?["is_admin"] as? Bool == true)
         }
     }
@@ -21,7 +22,8 @@ struct AdminTests {
         try await UserServiceHarness.run(backend) { client, _ in
             for index in 0..<5 { try await client.register("user\(index)") }
             let customer = try await client.accessToken("user0")
-            let admin = try await client.accessToken(UserServiceHarness.adminUsername, password: UserServiceHarness.adminPassword)
+            let admin = try await client.accessToken(
+                UserServiceHarness.adminUsername, password: UserServiceHarness.adminPassword)
 
             #expect(try await client.get("/v1/users").status == .unauthorized)
             #expect(try await client.get("/v1/users", token: customer).status == .forbidden)
@@ -29,7 +31,8 @@ struct AdminTests {
             var seen: [String] = []
             var cursor: String? = nil
             repeat {
-                let page = try await client.get("/v1/users?limit=2" + (cursor.map { "&cursor=\($0)" } ?? ""), token: admin)
+                let page = try await client.get(
+                    "/v1/users?limit=2" + (cursor.map { "&cursor=\($0)" } ?? ""), token: admin)
                 #expect(page.status == .ok)
                 let items = try #require(page.json["items"] as? [[String: Any]])
                 #expect(items.count <= 2)
@@ -51,9 +54,12 @@ struct AdminTests {
             let olivia = try await client.register("olivia")
             let id = try #require(olivia["id"] as? Int)
             let customer = try await client.accessToken("olivia")
-            let admin = try await client.accessToken(UserServiceHarness.adminUsername, password: UserServiceHarness.adminPassword)
+            let admin = try await client.accessToken(
+                UserServiceHarness.adminUsername, password: UserServiceHarness.adminPassword)
 
-            #expect(try await client.send(.patch, "/v1/users/\(id)", json: ["is_admin": true], token: customer).status == .forbidden)
+            #expect(
+                try await client.send(.patch, "/v1/users/\(id)", json: ["is_admin": true], token: customer).status
+                    == .forbidden)
             let granted = try await client.send(.patch, "/v1/users/\(id)", json: ["is_admin": true], token: admin)
             #expect(granted.status == .ok)
             #expect(granted.json["is_admin"] as? Bool == true)
@@ -63,9 +69,12 @@ struct AdminTests {
 
             let me = try await client.get("/v1/users/me", token: admin)
             let adminID = try #require(me.json["id"] as? Int)
-            let selfDemote = try await client.send(.patch, "/v1/users/\(adminID)", json: ["is_admin": false], token: admin)
+            let selfDemote = try await client.send(
+                .patch, "/v1/users/\(adminID)", json: ["is_admin": false], token: admin)
             #expect(selfDemote.status == .conflict)
-            #expect(try await client.send(.patch, "/v1/users/424242", json: ["is_admin": true], token: admin).status == .notFound)
+            #expect(
+                try await client.send(.patch, "/v1/users/424242", json: ["is_admin": true], token: admin).status
+                    == .notFound)
             let wrongType = try await client.send(.patch, "/v1/users/\(id)", json: ["is_admin": "yes"], token: admin)
             #expect(wrongType.status == .badRequest)
         }

@@ -14,7 +14,8 @@ struct BadInputTests {
     func malformedBodiesAreRejected(backend: TestBackend) async throws {
         try await UserServiceHarness.run(backend) { client, _ in
             let json: HTTPFields = [.contentType: "application/json"]
-            let malformed = try await client.execute(uri: "/v1/users", method: .post, headers: json, body: ByteBuffer(string: "{\"username\":"))
+            let malformed = try await client.execute(
+                uri: "/v1/users", method: .post, headers: json, body: ByteBuffer(string: "{\"username\":"))
             #expect(malformed.status == .badRequest)
             #expect(malformed.headers[.contentType] == "application/problem+json")
             #expect(!malformed.text.contains("Swift"), "leaks internals: \(malformed.text)")
@@ -25,7 +26,8 @@ struct BadInputTests {
             #expect(wrongType.status == .badRequest)
             #expect((wrongType.json["detail"] as? String)?.contains("username") == true)
 
-            let array = try await client.execute(uri: "/v1/users", method: .post, headers: json, body: ByteBuffer(string: "[]"))
+            let array = try await client.execute(
+                uri: "/v1/users", method: .post, headers: json, body: ByteBuffer(string: "[]"))
             #expect(array.status == .badRequest)
             let empty = try await client.execute(uri: "/v1/users", method: .post, headers: json)
             #expect(empty.status == .badRequest)
@@ -42,7 +44,8 @@ struct BadInputTests {
             #expect(multipart.status == .unsupportedMediaType)
 
             // Nothing was created by any of that.
-            let admin = try await client.accessToken(UserServiceHarness.adminUsername, password: UserServiceHarness.adminPassword)
+            let admin = try await client.accessToken(
+                UserServiceHarness.adminUsername, password: UserServiceHarness.adminPassword)
             let list = try await client.get("/v1/users", token: admin)
             #expect((list.json["items"] as? [[String: Any]])?.count == 1)
         }
@@ -84,7 +87,8 @@ struct BadInputTests {
             // Injection attempts in lookups find nothing and break nothing.
             let probe = try await client.get("/api/user/x'%20OR%20'1'='1/exists")
             #expect(probe.status == .notFound)
-            let loginProbe = try await client.send(.post, "/v1/sessions", json: ["username": "' OR 1=1 --", "password": "whatever-1"])
+            let loginProbe = try await client.send(
+                .post, "/v1/sessions", json: ["username": "' OR 1=1 --", "password": "whatever-1"])
             #expect(loginProbe.status == .unauthorized)
 
             let tooLong = try await client.send(

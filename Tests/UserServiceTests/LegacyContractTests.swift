@@ -29,7 +29,9 @@ struct LegacyContractTests {
             #expect(created.json["message"] as? String == "User added")
             let user = try #require(created.json["result"] as? [String: Any])
             #expect(
-                Set(user.keys) == ["id", "username", "email", "first_name", "last_name", "is_active", "is_admin", "api_key"])
+                Set(user.keys) == [
+                    "id", "username", "email", "first_name", "last_name", "is_active", "is_admin", "api_key",
+                ])
             #expect(user["api_key"] is NSNull)
             #expect(user["is_active"] as? Bool == true)
 
@@ -40,7 +42,8 @@ struct LegacyContractTests {
             #expect(login.json["message"] as? String == "Logged in")
             let apiKey = try #require(login.json["api_key"] as? String)
 
-            let me = try await client.execute(uri: "/api/user", method: .get, headers: [.authorization: "Basic \(apiKey)"])
+            let me = try await client.execute(
+                uri: "/api/user", method: .get, headers: [.authorization: "Basic \(apiKey)"])
             #expect(me.status == .ok)
             let result = try #require(me.json["result"] as? [String: Any])
             #expect(result["username"] as? String == "pat")
@@ -55,7 +58,8 @@ struct LegacyContractTests {
             let logout = try await client.execute(
                 uri: "/api/user/logout", method: .post, headers: [.authorization: "Basic \(apiKey)"])
             #expect(logout.json["message"] as? String == "You are logged out")
-            let after = try await client.execute(uri: "/api/user", method: .get, headers: [.authorization: "Basic \(apiKey)"])
+            let after = try await client.execute(
+                uri: "/api/user", method: .get, headers: [.authorization: "Basic \(apiKey)"])
             #expect(after.status == .unauthorized)
             #expect(after.json["message"] as? String == "Not logged in")
         }
@@ -64,7 +68,8 @@ struct LegacyContractTests {
     @Test(arguments: TestBackend.available)
     func errorCasesKeepTheShapeAndFixTheBehaviour(backend: TestBackend) async throws {
         try await UserServiceHarness.run(backend) { client, _ in
-            _ = try await client.execute(uri: "/api/user/create", method: .post, headers: Self.form, body: Self.createForm("sam"))
+            _ = try await client.execute(
+                uri: "/api/user/create", method: .post, headers: Self.form, body: Self.createForm("sam"))
             let duplicate = try await client.execute(
                 uri: "/api/user/create", method: .post, headers: Self.form, body: Self.createForm("sam"))
             #expect(duplicate.status == .conflict)
@@ -81,7 +86,8 @@ struct LegacyContractTests {
                 body: .form([("username", "sam"), ("password", "nope-nope")]))
             #expect(wrong.status == .unauthorized)
             #expect(wrong.json as NSDictionary == ["message": "Not logged in"])
-            let empty = try await client.execute(uri: "/api/user/login", method: .post, headers: Self.form, body: .form([]))
+            let empty = try await client.execute(
+                uri: "/api/user/login", method: .post, headers: Self.form, body: .form([]))
             #expect(empty.status == .unauthorized)
             #expect(empty.json["message"] as? String == "Not logged in")
 
@@ -102,21 +108,26 @@ struct LegacyContractTests {
     @Test(arguments: TestBackend.available)
     func userListIsAdminOnlyAndHasNoSecrets(backend: TestBackend) async throws {
         try await UserServiceHarness.run(backend) { client, _ in
-            _ = try await client.execute(uri: "/api/user/create", method: .post, headers: Self.form, body: Self.createForm("uma"))
+            _ = try await client.execute(
+                uri: "/api/user/create", method: .post, headers: Self.form, body: Self.createForm("uma"))
             let customer = try await client.accessToken("uma")
-            let admin = try await client.accessToken(UserServiceHarness.adminUsername, password: UserServiceHarness.adminPassword)
+            let admin = try await client.accessToken(
+                UserServiceHarness.adminUsername, password: UserServiceHarness.adminPassword)
 
             let anonymous = try await client.get("/api/users")
             #expect(anonymous.status == .unauthorized)
             #expect(anonymous.json["message"] as? String == "Not logged in")
-            let forbidden = try await client.execute(uri: "/api/users", method: .get, headers: [.authorization: "Basic \(customer)"])
+            let forbidden = try await client.execute(
+                uri: "/api/users", method: .get, headers: [.authorization: "Basic \(customer)"])
             #expect(forbidden.status == .forbidden)
             #expect(forbidden.json["message"] is String)
 
-            let list = try await client.execute(uri: "/api/users", method: .get, headers: [.authorization: "Basic \(admin)"])
+            let list = try await client.execute(
+                uri: "/api/users", method: .get, headers: [.authorization: "Basic \(admin)"])
             #expect(list.status == .ok)
             let users = list.jsonArray
-            #expect(users.compactMap { $0["username"] as? String }.sorted() == [UserServiceHarness.adminUsername, "uma"])
+            #expect(
+                users.compactMap { $0["username"] as? String }.sorted() == [UserServiceHarness.adminUsername, "uma"])
             #expect(users.allSatisfy { $0["api_key"] is NSNull })
             #expect(!list.text.contains("password"))
         }
@@ -132,7 +143,8 @@ struct LegacyContractTests {
                     "password": "password-123",
                 ])
             #expect(created.status == .ok)
-            let login = try await client.send(.post, "/api/user/login", json: ["username": "val", "password": "password-123"])
+            let login = try await client.send(
+                .post, "/api/user/login", json: ["username": "val", "password": "password-123"])
             #expect(login.json["api_key"] is String)
         }
     }

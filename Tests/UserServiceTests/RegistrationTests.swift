@@ -66,7 +66,8 @@ struct RegistrationTests {
             #expect(missingFields == ["username", "email", "password"])
             #expect(try await client.register("ab", expect: .unprocessableContent)["status"] as? Int == 422)
             try await client.register(String(repeating: "a", count: 33), expect: .unprocessableContent)
-            try await client.register("okname", password: String(repeating: "p", count: 129), expect: .unprocessableContent)
+            try await client.register(
+                "okname", password: String(repeating: "p", count: 129), expect: .unprocessableContent)
         }
     }
 
@@ -85,7 +86,8 @@ struct RegistrationTests {
             let taken = try await client.send(.patch, "/v1/users/me", json: ["email": "erin@example.com"], token: token)
             #expect(taken.status == .conflict)
 
-            let noCurrent = try await client.send(.patch, "/v1/users/me", json: ["password": "new-password-1"], token: token)
+            let noCurrent = try await client.send(
+                .patch, "/v1/users/me", json: ["password": "new-password-1"], token: token)
             #expect(noCurrent.status == .unprocessableContent)
             let wrongCurrent = try await client.send(
                 .patch, "/v1/users/me", json: ["password": "new-password-1", "current_password": "nope-nope"],

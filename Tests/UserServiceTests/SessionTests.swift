@@ -1,10 +1,10 @@
 import Foundation
 import HTTPTypes
 import HummingbirdTesting
+import ShopPlatform
 import ShopTestSupport
 import Testing
 
-import ShopPlatform
 @testable import UserService
 
 @Suite("Sessions: login, refresh, logout")
@@ -29,8 +29,10 @@ struct SessionTests {
     func unknownUserAndWrongPasswordFailAlike(backend: TestBackend) async throws {
         try await UserServiceHarness.run(backend) { client, _ in
             try await client.register("irene")
-            let wrong = try await client.send(.post, "/v1/sessions", json: ["username": "irene", "password": "bad-password"])
-            let unknown = try await client.send(.post, "/v1/sessions", json: ["username": "nobody", "password": "bad-password"])
+            let wrong = try await client.send(
+                .post, "/v1/sessions", json: ["username": "irene", "password": "bad-password"])
+            let unknown = try await client.send(
+                .post, "/v1/sessions", json: ["username": "nobody", "password": "bad-password"])
             #expect(wrong.status == .unauthorized)
             #expect(unknown.status == .unauthorized)
             #expect(wrong.json["detail"] as? String == unknown.json["detail"] as? String)
@@ -41,15 +43,19 @@ struct SessionTests {
 
     @Test(arguments: TestBackend.available)
     func repeatedFailuresAreRateLimited(backend: TestBackend) async throws {
-        try await UserServiceHarness.run(backend, settings: ["LOGIN_MAX_FAILURES": "3", "LOGIN_LOCKOUT_SECONDS": "120"]) {
+        try await UserServiceHarness.run(
+            backend, settings: ["LOGIN_MAX_FAILURES": "3", "LOGIN_LOCKOUT_SECONDS": "120"]
+        ) {
             client, _ in
             try await client.register("jack")
             for _ in 0..<3 {
-                let attempt = try await client.send(.post, "/v1/sessions", json: ["username": "jack", "password": "wrong-one"])
+                let attempt = try await client.send(
+                    .post, "/v1/sessions", json: ["username": "jack", "password": "wrong-one"])
                 #expect(attempt.status == .unauthorized)
             }
             // Locked now, even with the right password.
-            let locked = try await client.send(.post, "/v1/sessions", json: ["username": "JACK", "password": "password-123"])
+            let locked = try await client.send(
+                .post, "/v1/sessions", json: ["username": "JACK", "password": "password-123"])
             #expect(locked.status == .tooManyRequests)
             let retryAfter = try #require(locked.headers[.retryAfter].flatMap(Int.init))
             #expect((1...120).contains(retryAfter))
@@ -76,7 +82,8 @@ struct SessionTests {
             // Replaying the used token: refused, and the whole family is revoked.
             let replay = try await client.send(.post, "/v1/sessions/refresh", json: ["refresh_token": firstRefresh])
             #expect(replay.status == .unauthorized)
-            let afterReplay = try await client.send(.post, "/v1/sessions/refresh", json: ["refresh_token": secondRefresh])
+            let afterReplay = try await client.send(
+                .post, "/v1/sessions/refresh", json: ["refresh_token": secondRefresh])
             #expect(afterReplay.status == .unauthorized)
             #expect(try await client.get("/v1/users/me", token: secondAccess).status == .unauthorized)
 
@@ -99,7 +106,9 @@ struct SessionTests {
 
             #expect(try await client.send(.delete, "/v1/sessions/current", token: access).status == .noContent)
             #expect(try await client.get("/v1/users/me", token: access).status == .unauthorized)
-            #expect(try await client.send(.post, "/v1/sessions/refresh", json: ["refresh_token": refresh]).status == .unauthorized)
+            #expect(
+                try await client.send(.post, "/v1/sessions/refresh", json: ["refresh_token": refresh]).status
+                    == .unauthorized)
             // Only that session: the other login is untouched.
             #expect(try await client.get("/v1/users/me", token: other).status == .ok)
             #expect(try await client.send(.delete, "/v1/sessions/current").status == .unauthorized)
@@ -111,11 +120,15 @@ struct SessionTests {
         try await UserServiceHarness.run(backend) { client, _ in
             let user = try await client.register("noah")
             let token = try await client.accessToken("noah")
-            let admin = try await client.accessToken(UserServiceHarness.adminUsername, password: UserServiceHarness.adminPassword)
+            let admin = try await client.accessToken(
+                UserServiceHarness.adminUsername, password: UserServiceHarness.adminPassword)
             let id = try #require(user["id"] as? Int)
-            #expect(try await client.send(.patch, "/v1/users/\(id)", json: ["is_active": false], token: admin).status == .ok)
+            #expect(
+                try await client.send(.patch, "/v1/users/\(id)", json: ["is_active": false], token: admin).status == .ok
+            )
             #expect(try await client.get("/v1/users/me", token: token).status == .unauthorized)
-            let login = try await client.send(.post, "/v1/sessions", json: ["username": "noah", "password": "password-123"])
+            let login = try await client.send(
+                .post, "/v1/sessions", json: ["username": "noah", "password": "password-123"])
             #expect(login.status == .unauthorized)
         }
     }

@@ -45,14 +45,16 @@ struct TokenSecurityTests {
                     userID: userID, username: "wendy", sessionID: sessionID, issuedAt: Date().addingTimeInterval(-3600),
                     lifetime: .seconds(60)))
             rejected["not yet valid"] = try await harness.sign(
-                Self.claims(userID: userID, username: "wendy", sessionID: sessionID, issuedAt: Date().addingTimeInterval(3600)))
+                Self.claims(
+                    userID: userID, username: "wendy", sessionID: sessionID, issuedAt: Date().addingTimeInterval(3600)))
             rejected["unknown kid"] = try await harness.sign(
                 Self.claims(userID: userID, username: "wendy", sessionID: sessionID), kid: "some-other-key")
             rejected["wrong issuer"] = try await harness.sign(
                 Self.claims(userID: userID, username: "wendy", sessionID: sessionID, issuer: "evil"))
             rejected["wrong audience"] = try await harness.sign(
                 Self.claims(userID: userID, username: "wendy", sessionID: sessionID, audience: "other-shop"))
-            rejected["no session"] = try await harness.sign(Self.claims(userID: userID, username: "wendy", sessionID: nil))
+            rejected["no session"] = try await harness.sign(
+                Self.claims(userID: userID, username: "wendy", sessionID: nil))
             rejected["alg none"] = Self.unsigned(genuine, alg: "none", signature: "")
             rejected["HS256 confusion"] = Self.unsigned(genuine, alg: "HS256", signature: "c2lnbmF0dXJl")
             rejected["tampered payload"] = Self.tamperedPayload(genuine)
@@ -79,7 +81,8 @@ struct TokenSecurityTests {
     /// Changes the subject inside a genuinely signed token.
     static func tamperedPayload(_ token: String) -> String {
         let parts = token.split(separator: ".").map(String.init)
-        var payload = (try? JSONSerialization.jsonObject(with: Data(base64URLEncoded: parts[1])!)) as? [String: Any] ?? [:]
+        var payload =
+            (try? JSONSerialization.jsonObject(with: Data(base64URLEncoded: parts[1])!)) as? [String: Any] ?? [:]
         payload["roles"] = ["customer", "admin"]
         let data = try! JSONSerialization.data(withJSONObject: payload)
         return "\(parts[0]).\(data.base64URLEncodedString()).\(parts[2])"

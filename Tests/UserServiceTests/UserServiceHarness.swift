@@ -1,7 +1,7 @@
 import Configuration
 import Foundation
-import Hummingbird
 import HTTPTypes
+import Hummingbird
 import HummingbirdTesting
 import JWTKit
 import ShopPlatform
@@ -43,7 +43,8 @@ struct UserServiceHarness: Sendable {
     var keyID: String { get throws { try SigningKeyRing.thumbprint(of: signingKey.publicKey) } }
 
     /// Signs arbitrary claims with the service's own key (and `kid`).
-    func sign(_ claims: AccessTokenClaims, with key: ES256PrivateKey? = nil, kid: String? = nil) async throws -> String {
+    func sign(_ claims: AccessTokenClaims, with key: ES256PrivateKey? = nil, kid: String? = nil) async throws -> String
+    {
         let collection = await JWTKeyCollection().add(ecdsa: key ?? signingKey)
         return try await collection.sign(claims, kid: JWKIdentifier(string: try kid ?? keyID))
     }
@@ -53,7 +54,8 @@ struct UserServiceHarness: Sendable {
 extension TestClientProtocol {
     @discardableResult
     func register(
-        _ username: String, email: String? = nil, password: String = "password-123", expect status: HTTPResponse.Status = .created
+        _ username: String, email: String? = nil, password: String = "password-123",
+        expect status: HTTPResponse.Status = .created
     ) async throws -> [String: Any] {
         let response = try await execute(
             uri: "/v1/users", method: .post, headers: [.contentType: "application/json"],

@@ -22,7 +22,9 @@ public struct ServiceClient: Sendable {
     let timeout: Duration
     let maxAttempts: Int
 
-    public init(baseURL: String, httpClient: HTTPClient = .shared, timeout: Duration = .seconds(3), maxAttempts: Int = 3) {
+    public init(
+        baseURL: String, httpClient: HTTPClient = .shared, timeout: Duration = .seconds(3), maxAttempts: Int = 3
+    ) {
         self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
         self.httpClient = httpClient
         self.timeout = timeout

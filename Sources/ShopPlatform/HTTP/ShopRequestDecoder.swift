@@ -24,7 +24,9 @@ public struct ShopRequestDecoder: RequestDecoder {
         case .some(let media) where media.isType(.multipartForm):
             throw ProblemError(.unsupportedMediaType, "multipart bodies are not accepted here")
         default:
-            isForm = bytes.first(where: { !$0.isASCIIWhitespace }).map { $0 != UInt8(ascii: "{") && $0 != UInt8(ascii: "[") } ?? false
+            isForm =
+                bytes.first(where: { !$0.isASCIIWhitespace }).map { $0 != UInt8(ascii: "{") && $0 != UInt8(ascii: "[") }
+                ?? false
         }
         if isForm {
             guard let string = String(data: bytes, encoding: .utf8) else {

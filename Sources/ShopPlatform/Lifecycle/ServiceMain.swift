@@ -35,7 +35,8 @@ public enum ServiceMain {
         case "migrate":
             try await entry.migrate(reader: reader, logger: logger)
         default:
-            FileHandle.standardError.write(Data("usage: \(entry.name) [serve|migrate] [--port N] [--database-url URL]\n".utf8))
+            FileHandle.standardError.write(
+                Data("usage: \(entry.name) [serve|migrate] [--port N] [--database-url URL]\n".utf8))
             exit(64)
         }
     }

@@ -1,5 +1,4 @@
 import Hummingbird
-import ServiceLifecycle
 import Logging
 import ServiceLifecycle
 

@@ -82,7 +82,9 @@ struct Accounts: Sendable {
     /// An admin grants or revokes admin, or (de)activates an account. Admins cannot
     /// demote or deactivate themselves, so the shop always keeps one admin.
     func administer(userID: Int64, by admin: Principal, with input: AccountAdminInput) async throws -> User {
-        guard var user = try await users.find(id: userID) else { throw ProblemError.notFound("No user with id \(userID)") }
+        guard var user = try await users.find(id: userID) else {
+            throw ProblemError.notFound("No user with id \(userID)")
+        }
         if userID == admin.userID, input.isAdmin == false || input.isActive == false {
             throw ProblemError.conflict("Admins cannot remove their own admin role or deactivate themselves")
         }
@@ -94,7 +96,9 @@ struct Accounts: Sendable {
     /// Creates the configured first admin when no account has that username yet.
     func ensureAdmin(username: String, password: String, email: String, logger: Logger) async throws {
         if let existing = try await users.find(username: username) {
-            if !existing.isAdmin { logger.warning("configured admin exists but is not an admin", metadata: ["username": "\(username)"]) }
+            if !existing.isAdmin {
+                logger.warning("configured admin exists but is not an admin", metadata: ["username": "\(username)"])
+            }
             return
         }
         _ = try await register(RegistrationInput(username: username, email: email, password: password), asAdmin: true)
@@ -108,8 +112,10 @@ struct Accounts: Sendable {
         guard let username, let password, !username.isEmpty, !password.isEmpty else {
             throw ProblemError.validation(
                 [
-                    username?.isEmpty ?? true ? ProblemError.FieldError(field: "username", message: "is required") : nil,
-                    password?.isEmpty ?? true ? ProblemError.FieldError(field: "password", message: "is required") : nil,
+                    username?.isEmpty ?? true
+                        ? ProblemError.FieldError(field: "username", message: "is required") : nil,
+                    password?.isEmpty ?? true
+                        ? ProblemError.FieldError(field: "password", message: "is required") : nil,
                 ].compactMap { $0 })
         }
         if let retryAfter = try await throttle.retryAfter(username: username) {

@@ -16,7 +16,9 @@ struct SessionRoutes {
     @Sendable func login(_ request: Request, context: Context) async throws -> EditedResponse<SessionResource> {
         let input = try await request.decode(as: LoginInput.self, context: context)
         let user = try await accounts.authenticate(username: input.username, password: input.password)
-        return .init(status: .created, headers: [.cacheControl: "no-store"], response: try await accounts.startSession(for: user))
+        return .init(
+            status: .created, headers: [.cacheControl: "no-store"], response: try await accounts.startSession(for: user)
+        )
     }
 
     @Sendable func refresh(_ request: Request, context: Context) async throws -> EditedResponse<SessionResource> {

@@ -26,7 +26,7 @@ struct SQLUserStore: UserStore {
             }
             guard let row else { throw ProblemError(.internalServerError, "user was not stored") }
             return try Self.decode(row)
-        } catch where ConstraintViolation.isUnique(error) {
+        } catch  where ConstraintViolation.isUnique(error) {
             throw try await conflict(username: user.username, email: user.email)
         }
     }
@@ -68,7 +68,7 @@ struct SQLUserStore: UserStore {
             }
             guard let row else { throw ProblemError.notFound("No user with id \(user.id)") }
             return try Self.decode(row)
-        } catch where ConstraintViolation.isUnique(error) {
+        } catch  where ConstraintViolation.isUnique(error) {
             throw ProblemError.conflict("That email address is already registered")
         }
     }

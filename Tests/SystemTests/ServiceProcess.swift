@@ -1,0 +1,148 @@
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+import NIOFoundationCompat
+import Synchronization
+import Testing
+
+/// A service executable started as a real child process on a free loopback port.
+final class ServiceProcess: Sendable {
+    let name: String
+    let port: Int
+    private let process: Process
+    private let logURL: URL
+
+    var baseURL: String { "http://127.0.0.1:\(port)" }
+
+    /// Starts `.build/<config>/<name> serve` with `environment` added to this process's.
+    init(_ name: String, port: Int? = nil, environment: [String: String]) throws {
+        self.name = name
+        self.port = try port ?? Self.freePort()
+        let process = Process()
+        process.executableURL = Self.buildDirectory.appendingPathComponent(name)
+        process.arguments = ["serve", "--port", String(self.port)]
+        var env = ProcessInfo.processInfo.environment
+        env.merge(environment) { $1 }
+        env["LOG_LEVEL"] = env["LOG_LEVEL"] ?? "warning"
+        process.environment = env
+        let log = FileManager.default.temporaryDirectory.appendingPathComponent("\(name)-\(UUID().uuidString).log")
+        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
+        let handle = try FileHandle(forWritingTo: log)
+        process.standardOutput = handle
+        process.standardError = handle
+        self.logURL = log
+        self.process = process
+        try process.run()
+    }
+
+    /// Where SwiftPM put the executables: beside the test binary
+    /// (`.build/<triple>/debug/microshopPackageTests.xctest`), unless `SHOP_BUILD_DIR` says otherwise.
+    static var buildDirectory: URL {
+        if let override = ProcessInfo.processInfo.environment["SHOP_BUILD_DIR"] {
+            return URL(fileURLWithPath: override)
+        }
+        return URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
+    }
+
+    static func freePort() throws -> Int {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = 0
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { socketAddress in
+                bind(fd, socketAddress, length) == 0 && getsockname(fd, socketAddress, &length) == 0
+            }
+        }
+        guard bound else { throw SystemTestError("no free port") }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+
+    var isRunning: Bool { process.isRunning }
+    var pid: Int32 { process.processIdentifier }
+    var output: String { (try? String(contentsOf: logURL, encoding: .utf8)) ?? "" }
+
+    func waitUntilReady(timeout: Duration = .seconds(60)) async throws {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            guard process.isRunning else { throw SystemTestError("\(name) exited early:\n\(output)") }
+            if let response = try? await HTTP.send(.GET, baseURL + "/health/ready"), response.status == 200 { return }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        throw SystemTestError("\(name) not ready after \(timeout):\n\(output)")
+    }
+
+    func signal(_ signal: Int32) {
+        kill(process.processIdentifier, signal)
+    }
+
+    /// Waits for exit and returns the exit status (or the signal number, negated).
+    func waitForExit(timeout: Duration = .seconds(30)) async throws -> Int32 {
+        let deadline = ContinuousClock.now + timeout
+        while process.isRunning {
+            guard ContinuousClock.now < deadline else { throw SystemTestError("\(name) did not exit:\n\(output)") }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        return process.terminationReason == .exit ? process.terminationStatus : -process.terminationStatus
+    }
+
+    func stop() {
+        if process.isRunning {
+            process.terminate()
+            process.waitUntilExit()
+        }
+    }
+
+    deinit { stop() }
+}
+
+struct SystemTestError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// Plain HTTP calls over real sockets.
+enum HTTP {
+    struct Reply: Sendable {
+        let status: Int
+        let headers: [String: String]
+        let body: Data
+
+        var json: [String: Any] { (try? JSONSerialization.jsonObject(with: body)) as? [String: Any] ?? [:] }
+        var jsonArray: [[String: Any]] { (try? JSONSerialization.jsonObject(with: body)) as? [[String: Any]] ?? [] }
+        var text: String { String(decoding: body, as: UTF8.self) }
+    }
+
+    static func send(
+        _ method: NIOHTTP1Method, _ url: String, headers: [String: String] = [:], form: [(String, String)]? = nil,
+        json: [String: Any]? = nil, timeout: Duration = .seconds(30)
+    ) async throws -> Reply {
+        var request = HTTPClientRequest(url: url)
+        request.method = .init(rawValue: method.rawValue)
+        for (name, value) in headers { request.headers.add(name: name, value: value) }
+        if let form {
+            var allowed = CharacterSet.alphanumerics
+            allowed.insert(charactersIn: "-._~")
+            let body = form.map {
+                "\($0.0.addingPercentEncoding(withAllowedCharacters: allowed)!)=\($0.1.addingPercentEncoding(withAllowedCharacters: allowed)!)"
+            }.joined(separator: "&")
+            request.headers.add(name: "Content-Type", value: "application/x-www-form-urlencoded")
+            request.body = .bytes(ByteBuffer(string: body))
+        } else if let json {
+            request.headers.add(name: "Content-Type", value: "application/json")
+            request.body = .bytes(ByteBuffer(data: try JSONSerialization.data(withJSONObject: json)))
+        }
+        let (seconds, attoseconds) = timeout.components
+        let response = try await HTTPClient.shared.execute(
+            request, timeout: .nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000))
+        let body = try await response.body.collect(upTo: 16 << 20)
+        var fields: [String: String] = [:]
+        for header in response.headers { fields[header.name.lowercased()] = header.value }
+        return Reply(status: Int(response.status.code), headers: fields, body: Data(buffer: body))
+    }
+
+    enum NIOHTTP1Method: String { case GET, POST, PUT, PATCH, DELETE }
+}

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import ShopPlatform
 
 /// `shop serve <service> [--port N ...]`: run one service in this process. This is
@@ -31,5 +32,24 @@ struct Migrate: AsyncParsableCommand {
     func run() async throws {
         let entry = try ServiceCatalog.named(service)
         try await ServiceMain.run(entry.entry, arguments: [service, "migrate"] + configuration)
+    }
+}
+
+/// `shop seed [--data-dir DIR]`: load the demo catalogue into product-service's
+/// database (the local SQLite one unless `--database-url` says otherwise).
+struct Seed: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Load the demo catalogue if the catalogue is empty.")
+
+    @Option(help: "The shop's data folder (env SHOP_DATA_DIR).")
+    var dataDir: String = ".shop"
+
+    @Argument(parsing: .allUnrecognized, help: "Configuration flags, e.g. --database-url URL")
+    var configuration: [String] = []
+
+    func run() async throws {
+        let database = "sqlite://" + URL(fileURLWithPath: dataDir).appendingPathComponent("product-service.db").path
+        try await ServiceMain.run(
+            ServiceCatalog.named("product-service").entry,
+            arguments: ["product-service", "seed", "--database-url", database] + configuration)
     }
 }

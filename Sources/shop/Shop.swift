@@ -1,4 +1,5 @@
 import ArgumentParser
+import ProductService
 import ShopPlatform
 import UserService
 
@@ -8,7 +9,7 @@ struct Shop: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "shop",
         abstract: "Run Microshop's services on this machine.",
-        subcommands: [Up.self, Serve.self, Migrate.self],
+        subcommands: [Up.self, Serve.self, Migrate.self, Seed.self],
         defaultSubcommand: Up.self)
 }
 
@@ -21,7 +22,8 @@ enum ServiceCatalog {
     }
 
     static let all: [Entry] = [
-        Entry(name: "user-service", port: 5001, entry: UserServiceEntry.self)
+        Entry(name: "user-service", port: 5001, entry: UserServiceEntry.self),
+        Entry(name: "product-service", port: 5002, entry: ProductServiceEntry.self),
     ]
 
     static func named(_ name: String) throws -> Entry {

@@ -34,6 +34,12 @@ struct Up: AsyncParsableCommand {
         var childEnvironment = environment
         childEnvironment["SHOP_ADMIN_USERNAME"] = admin.username
         childEnvironment["SHOP_ADMIN_PASSWORD"] = admin.password
+        childEnvironment["SERVICE_TOKEN"] = try LocalSecret.value(
+            environment: environment["SERVICE_TOKEN"], file: dataURL.appendingPathComponent("service-token"))
+        childEnvironment["USER_SERVICE_URL"] = "http://\(host):5001"
+        childEnvironment["PRODUCT_SERVICE_URL"] = "http://\(host):5002"
+        childEnvironment["ORDER_SERVICE_URL"] = "http://\(host):5003"
+        childEnvironment["SEED_DEMO"] = "true"
         // Each child gets its own database on the command line; a DATABASE_URL
         // exported in this shell must not make them share one.
         childEnvironment["DATABASE_URL"] = nil
@@ -133,18 +139,28 @@ struct AdminCredentials {
             return AdminCredentials(username: username, password: password, generated: false)
         }
         let file = dataDirectory.appendingPathComponent("admin-password")
+        let password = try LocalSecret.value(environment: nil, file: file)
+        return AdminCredentials(username: username, password: password, generated: true)
+    }
+}
+
+/// A secret for local runs: from the environment when set, else generated once
+/// and kept (0600) in the data folder so restarts agree.
+enum LocalSecret {
+    static func value(environment: String?, file: URL) throws -> String {
+        if let environment, !environment.isEmpty { return environment }
         if let saved = try? String(contentsOf: file, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines),
             !saved.isEmpty
         {
-            return AdminCredentials(username: username, password: saved, generated: true)
+            return saved
         }
         let alphabet = Array("abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789")
         var generator = SystemRandomNumberGenerator()
-        let password = String((0..<20).map { _ in alphabet.randomElement(using: &generator)! })
+        let secret = String((0..<24).map { _ in alphabet.randomElement(using: &generator)! })
         guard
             FileManager.default.createFile(
-                atPath: file.path, contents: Data(password.utf8), attributes: [.posixPermissions: 0o600])
+                atPath: file.path, contents: Data(secret.utf8), attributes: [.posixPermissions: 0o600])
         else { throw ValidationError("cannot write \(file.path)") }
-        return AdminCredentials(username: username, password: password, generated: true)
+        return secret
     }
 }

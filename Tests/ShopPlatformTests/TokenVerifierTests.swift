@@ -5,42 +5,9 @@ import JWTKit
 import Logging
 import NIOCore
 import ShopPlatform
+import ShopTestSupport
 import Synchronization
 import Testing
-
-/// A stand-in user-service that serves whatever JWKS the test puts in it, over
-/// real HTTP, and counts how often it is asked.
-final class KeyServer: Sendable {
-    let jwks = Mutex(JWKS(keys: []))
-    let fetches = Mutex(0)
-
-    func publish(_ keys: [ES256PrivateKey]) throws {
-        let set = JWKS(keys: try keys.map(Self.jwk))
-        jwks.withLock { $0 = set }
-    }
-
-    static func kid(_ key: ES256PrivateKey) -> String {
-        String(key.publicKey.parameters!.x.prefix(12))
-    }
-
-    static func jwk(_ key: ES256PrivateKey) throws -> JWK {
-        let parameters = try #require(key.publicKey.parameters)
-        return .ecdsa(
-            .es256, identifier: JWKIdentifier(string: kid(key)), x: parameters.x, y: parameters.y, curve: .p256)
-    }
-
-    func application() -> some ApplicationProtocol {
-        let router = Router()
-        router.get(".well-known/jwks.json") { _, _ in
-            self.fetches.withLock { $0 += 1 }
-            let data = try JSONEncoder().encode(self.jwks.withLock { $0 })
-            return Response(
-                status: .ok, headers: [.contentType: "application/json"],
-                body: .init(byteBuffer: ByteBuffer(data: data)))
-        }
-        return Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)))
-    }
-}
 
 @Suite("Token verification against a remote JWKS")
 struct TokenVerifierTests {
@@ -52,9 +19,8 @@ struct TokenVerifierTests {
     }
 
     @Test func fetchesCachesAndRefetchesOnUnknownKid() async throws {
-        let server = KeyServer()
         let first = ES256PrivateKey()
-        try server.publish([first])
+        let server = try KeyServer(signingKey: first)
         try await server.application().test(.live) { client in
             let port = try #require(client.port)
             let verifier = TokenVerifier(
@@ -82,9 +48,8 @@ struct TokenVerifierTests {
     }
 
     @Test func unknownKidsCannotHammerTheKeyServer() async throws {
-        let server = KeyServer()
         let key = ES256PrivateKey()
-        try server.publish([key])
+        let server = try KeyServer(signingKey: key)
         try await server.application().test(.live) { client in
             let port = try #require(client.port)
             let verifier = TokenVerifier(

@@ -7,6 +7,14 @@ public protocol ShopServiceEntry: Sendable {
     static var name: String { get }
     static func serve(reader: ConfigReader, logger: Logger) async throws
     static func migrate(reader: ConfigReader, logger: Logger) async throws
+    /// Loads demo data; services without any keep the default, which does nothing.
+    static func seed(reader: ConfigReader, logger: Logger) async throws
+}
+
+extension ShopServiceEntry {
+    public static func seed(reader: ConfigReader, logger: Logger) async throws {
+        logger.info("\(name) has no demo data to seed")
+    }
 }
 
 /// The shared `main` of every service: `<service> [serve|migrate] [--key value ...]`.
@@ -34,9 +42,11 @@ public enum ServiceMain {
             try await entry.serve(reader: reader, logger: logger)
         case "migrate":
             try await entry.migrate(reader: reader, logger: logger)
+        case "seed":
+            try await entry.seed(reader: reader, logger: logger)
         default:
             FileHandle.standardError.write(
-                Data("usage: \(entry.name) [serve|migrate] [--port N] [--database-url URL]\n".utf8))
+                Data("usage: \(entry.name) [serve|migrate|seed] [--port N] [--database-url URL]\n".utf8))
             exit(64)
         }
     }

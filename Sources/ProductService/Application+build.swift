@@ -1,0 +1,103 @@
+import Configuration
+import Foundation
+import Hummingbird
+import Logging
+import ShopPlatform
+
+/// Wires configuration, database, token verification, stores and routes into
+/// product-service. Migrations (and the optional demo seed) run before the
+/// server accepts connections.
+public func buildProductService(reader: ConfigReader, readiness: Readiness = Readiness()) async throws
+    -> some ApplicationProtocol
+{
+    let configuration = ProductServiceConfiguration(reader: reader)
+    let logger = {
+        var logger = Logger(label: "product-service")
+        logger.logLevel = configuration.service.logLevel
+        return logger
+    }()
+    ShopMetrics.bootstrap()
+    if configuration.serviceCredential == nil {
+        logger.warning("SERVICE_TOKEN is not set: the reservations API refuses every caller")
+    }
+
+    let database = try await ShopDatabase.open(
+        url: configuration.service.databaseURL, poolSize: configuration.service.databasePoolSize, logger: logger)
+    let cache = CatalogueCache(ttl: configuration.catalogueCacheTTL)
+    let catalogue = Catalogue(
+        products: SQLProductStore(database: database), cache: cache, defaultCurrency: configuration.currency,
+        legacyDefaultStock: configuration.legacyDefaultStock, maxImageBytes: configuration.maxImageBytes)
+    let verifier = TokenVerifier(
+        source: RemoteKeySource(userServiceURL: configuration.tokens.userServiceURL),
+        issuer: configuration.tokens.issuer, audience: configuration.tokens.audience, logger: logger)
+
+    let router = Router(context: ShopRequestContext.self)
+    router.add(middleware: RequestLogMiddleware())
+    router.add(middleware: ErrorMiddleware())
+    router.add(middleware: MetricsMiddleware())
+    router.add(middleware: TokenAuthenticator(verifier: verifier))
+    OperationalRoutes<ShopRequestContext>(
+        checks: ["database": { await database.isReachable() }], readiness: readiness
+    ).register(on: router)
+    try OpenAPIRoute<ShopRequestContext>(document: Bundle.module.url(forResource: "openapi", withExtension: "yaml")!)
+        .register(on: router)
+
+    // Body limits per group: image uploads may be larger than everything else.
+    let bodyLimit = BodyLimitMiddleware(limit: configuration.service.bodyLimit)
+    ProductRoutes(catalogue: catalogue).addRoutes(to: router.group("v1/products").add(middleware: bodyLimit))
+    ImageRoutes(catalogue: catalogue).addRoutes(
+        to: router.group("v1/products/:slug/image").add(
+            middleware: BodyLimitMiddleware(limit: configuration.maxImageBytes)))
+    ReservationRoutes(reservations: ReservationStore(database: database), cache: cache).addRoutes(
+        to: router.group("v1/reservations").add(middleware: bodyLimit).add(
+            middleware: ServiceCredentialMiddleware(credential: configuration.serviceCredential)))
+    LegacyProductRoutes(catalogue: catalogue).addRoutes(to: router.group("api").add(middleware: bodyLimit))
+
+    var app = Application(
+        router: router,
+        configuration: .init(
+            address: .hostname(configuration.service.host, port: configuration.service.port),
+            serverName: "microshop-product-service"),
+        logger: logger)
+    app.addServices(database.service)
+    app.beforeServerStarts {
+        try await MigrationRunner(database: database, migrations: ProductMigrations.all, logger: logger).migrate()
+        if configuration.seedDemo { try await DemoCatalogue.seedIfEmpty(catalogue: catalogue, logger: logger) }
+    }
+    return app
+}
+
+/// `product-service [serve|migrate|seed]`, shared by the thin executable and `shop`.
+public enum ProductServiceEntry: ShopServiceEntry {
+    public static let name = "product-service"
+
+    public static func serve(reader: ConfigReader, logger: Logger) async throws {
+        let readiness = Readiness(drainDelay: .seconds(reader.int(forKey: "shutdown.drain.seconds", default: 0)))
+        try await buildProductService(reader: reader, readiness: readiness)
+            .runUntilTerminated(readiness: readiness, logger: logger)
+    }
+
+    public static func migrate(reader: ConfigReader, logger: Logger) async throws {
+        let configuration = ServiceConfiguration(reader: reader, name: name, defaultPort: 5002)
+        let database = try await ShopDatabase.open(url: configuration.databaseURL, logger: logger)
+        let applied = try await database.withRunningService {
+            try await MigrationRunner(database: database, migrations: ProductMigrations.all, logger: logger).migrate()
+        }
+        logger.info("migrations complete", metadata: ["applied": "\(applied)"])
+    }
+
+    /// Migrates, then loads the demo catalogue if the catalogue is empty.
+    public static func seed(reader: ConfigReader, logger: Logger) async throws {
+        let configuration = ProductServiceConfiguration(reader: reader)
+        let database = try await ShopDatabase.open(url: configuration.service.databaseURL, logger: logger)
+        let added = try await database.withRunningService {
+            try await MigrationRunner(database: database, migrations: ProductMigrations.all, logger: logger).migrate()
+            let catalogue = Catalogue(
+                products: SQLProductStore(database: database), cache: CatalogueCache(ttl: .zero),
+                defaultCurrency: configuration.currency, legacyDefaultStock: configuration.legacyDefaultStock,
+                maxImageBytes: configuration.maxImageBytes)
+            return try await DemoCatalogue.seedIfEmpty(catalogue: catalogue, logger: logger)
+        }
+        logger.info(added > 0 ? "demo catalogue loaded" : "catalogue not empty; nothing seeded")
+    }
+}

@@ -1,0 +1,157 @@
+import Foundation
+import ShopPlatform
+
+/// What product-service does with the catalogue, independent of which API asked:
+/// `/v1` routes and the training shop's `/api` adapter both call these.
+struct Catalogue: Sendable {
+    let products: any ProductStore
+    let cache: CatalogueCache
+    let defaultCurrency: String
+    /// Stock given to products created through the training shop's API, which
+    /// had no notion of stock.
+    let legacyDefaultStock: Int
+    let maxImageBytes: Int
+
+    // MARK: Reads (cached, pre-encoded)
+
+    func page(search: String?, after: Int64?, limit: Int) async throws -> CatalogueCache.Entry {
+        let key = "page|\(search ?? "")|\(after ?? 0)|\(limit)"
+        return try await cache.entry(for: key) {
+            let found = try await products.list(search: search, after: after, limit: limit + 1)
+            let items = Array(found.prefix(limit))
+            let next = found.count > limit ? items.last.map { String($0.id) } : nil
+            return try JSONEncoder.shop.encode(ProductPage(items: items.map(ProductResource.init), nextCursor: next))
+        }
+    }
+
+    func batch(ids: [Int64]) async throws -> CatalogueCache.Entry {
+        let key = "ids|" + ids.map(String.init).joined(separator: ",")
+        return try await cache.entry(for: key) {
+            let found = try await products.find(ids: ids)
+            return try JSONEncoder.shop.encode(ProductPage(items: found.map(ProductResource.init), nextCursor: nil))
+        }
+    }
+
+    /// An active product by slug (inactive ones are 404 to the public).
+    func product(slug: String, includeInactive: Bool = false) async throws -> Product {
+        guard let product = try await products.find(slug: slug), product.isActive || includeInactive else {
+            throw ProblemError.notFound("Cannot find product")
+        }
+        return product
+    }
+
+    func legacyList() async throws -> CatalogueCache.Entry {
+        try await cache.entry(for: "legacy|all") {
+            var all: [Product] = []
+            var after: Int64 = 0
+            while true {
+                let page = try await products.list(search: nil, after: after, limit: 500)
+                all += page
+                guard page.count == 500, let last = page.last else { break }
+                after = last.id
+            }
+            return try JSONEncoder.shop.encode(LegacyProductList(results: all.map(LegacyProduct.init)))
+        }
+    }
+
+    // MARK: Writes (admin)
+
+    func create(_ input: ProductInput) async throws -> Product {
+        var validator = Validator()
+        let slug = validator.require(input.slug, "slug")
+        let name = validator.require(input.name, "name")
+        let priceMinor = validator.require(input.priceMinor, "price_minor")
+        let currency = input.currency ?? defaultCurrency
+        if let slug { ProductRules.checkSlug(slug, &validator) }
+        if let name { ProductRules.checkName(name, &validator) }
+        if let priceMinor { ProductRules.checkPrice(priceMinor, &validator) }
+        ProductRules.checkDescription(input.description ?? "", &validator)
+        ProductRules.checkCurrency(currency, &validator)
+        ProductRules.checkStock(input.stock ?? 0, &validator)
+        try validator.throwIfInvalid()
+        guard let slug, let name, let priceMinor else { throw ProblemError.validation(validator.errors) }
+        let product = try await products.create(
+            NewProduct(
+                slug: slug, name: name, description: input.description ?? "",
+                price: Money(minorUnits: priceMinor, currency: currency), stock: input.stock ?? 0,
+                isActive: input.isActive ?? true, image: nil))
+        cache.invalidate()
+        return product
+    }
+
+    /// The training shop's create: price arrives as major-unit text.
+    func createLegacy(_ input: LegacyProductInput) async throws -> Product {
+        var validator = Validator()
+        let slug = validator.require(input.slug.flatMap { $0.isEmpty ? nil : $0 }, "slug")
+        let name = validator.require(input.name.flatMap { $0.isEmpty ? nil : $0 }, "name")
+        let priceText = validator.require(input.price.flatMap { $0.isEmpty ? nil : $0 }, "price")
+        if let slug { ProductRules.checkSlug(slug, &validator) }
+        if let name { ProductRules.checkName(name, &validator) }
+        let price = priceText.flatMap { Money.parse(major: $0, currency: defaultCurrency) }
+        if priceText != nil {
+            validator.check(price != nil, "price", "must be a non-negative amount such as 12.50")
+        }
+        if let price { ProductRules.checkPrice(price.minorUnits, &validator, field: "price") }
+        validator.check((input.image ?? "").count <= 500, "image", "must be at most 500 characters")
+        try validator.throwIfInvalid()
+        guard let slug, let name, let price else { throw ProblemError.validation(validator.errors) }
+        let product = try await products.create(
+            NewProduct(
+                slug: slug, name: name, description: "", price: price, stock: legacyDefaultStock, isActive: true,
+                image: input.image.flatMap { $0.isEmpty ? nil : $0 }))
+        cache.invalidate()
+        return product
+    }
+
+    func update(slug: String, with patch: ProductPatch) async throws -> Product {
+        var validator = Validator()
+        if let name = patch.name { ProductRules.checkName(name, &validator) }
+        if let description = patch.description { ProductRules.checkDescription(description, &validator) }
+        if let price = patch.priceMinor { ProductRules.checkPrice(price, &validator) }
+        if let currency = patch.currency { ProductRules.checkCurrency(currency, &validator) }
+        if let stock = patch.stock { ProductRules.checkStock(stock, &validator) }
+        if let adjust = patch.stockAdjust {
+            validator.check(
+                abs(adjust) <= ProductRules.maxStock, "stock_adjust", "must be within ±\(ProductRules.maxStock)")
+        }
+        validator.check(
+            patch.stock == nil || patch.stockAdjust == nil, "stock_adjust", "give either stock or stock_adjust")
+        try validator.throwIfInvalid()
+        let existing = try await product(slug: slug, includeInactive: true)
+        let price: Money? =
+            patch.priceMinor != nil || patch.currency != nil
+            ? Money(
+                minorUnits: patch.priceMinor ?? existing.price.minorUnits,
+                currency: patch.currency ?? existing.price.currency)
+            : nil
+        let updated = try await products.update(
+            slug: slug,
+            with: ProductChange(
+                name: patch.name, description: patch.description, price: price, stock: patch.stock,
+                stockAdjustment: patch.stockAdjust ?? 0, isActive: patch.isActive))
+        cache.invalidate()
+        return updated
+    }
+
+    /// Deactivates: the product leaves the catalogue, but past orders still resolve it.
+    func deactivate(slug: String) async throws {
+        _ = try await products.update(slug: slug, with: ProductChange(isActive: false))
+        cache.invalidate()
+    }
+
+    func setImage(slug: String, bytes: Data) async throws -> Product {
+        guard !bytes.isEmpty else { throw ProblemError.badRequest("The image is empty") }
+        guard bytes.count <= maxImageBytes else {
+            throw ProblemError(.contentTooLarge, "Images may be at most \(maxImageBytes) bytes")
+        }
+        guard let kind = ImageKind(sniffing: bytes) else {
+            throw ProblemError(.unsupportedMediaType, "Only PNG, JPEG and WebP images are accepted")
+        }
+        let product = try await products.setImage(
+            slug: slug,
+            image: ProductImage(
+                bytes: bytes, contentType: kind.rawValue, etag: CatalogueCache.etag(for: bytes), updatedAt: Date()))
+        cache.invalidate()
+        return product
+    }
+}

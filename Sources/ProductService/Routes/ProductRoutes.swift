@@ -1,0 +1,82 @@
+import Foundation
+import Hummingbird
+import HummingbirdAuth
+import ShopPlatform
+
+/// `/v1/products`: the public catalogue and its admin management.
+struct ProductRoutes {
+    typealias Context = ShopRequestContext
+    let catalogue: Catalogue
+    /// How long browsers and proxies may reuse a catalogue response.
+    static let catalogueCacheControl = "public, max-age=5"
+
+    func addRoutes(to group: RouterGroup<Context>) {
+        group.get(use: list)
+        group.get(":slug", use: show)
+        let admin = group.group().add(middleware: AuthorizationPolicyMiddleware.adminOnly)
+        admin.post(use: create)
+        admin.patch(":slug", use: update)
+        admin.delete(":slug", use: deactivate)
+    }
+
+    /// `?q=&limit=&cursor=` pages through active products; `?ids=1,2,3` looks up
+    /// specific products, inactive ones included, for order history.
+    @Sendable func list(_ request: Request, context: Context) async throws -> Response {
+        let entry: CatalogueCache.Entry
+        if let rawIDs = request.uri.queryParameters["ids"] {
+            entry = try await catalogue.batch(ids: try Self.parseIDs(String(rawIDs)))
+        } else {
+            let search = request.uri.queryParameters["q"].map(String.init)?.trimmingCharacters(in: .whitespaces)
+            guard (search?.count ?? 0) <= 200 else {
+                throw ProblemError.validation([.init(field: "q", message: "must be at most 200 characters")])
+            }
+            entry = try await catalogue.page(
+                search: search, after: try Pagination.cursor(from: request), limit: try Pagination.limit(from: request))
+        }
+        return ConditionalResponse.make(
+            body: entry.body, etag: entry.etag, contentType: "application/json",
+            cacheControl: Self.catalogueCacheControl, request: request)
+    }
+
+    @Sendable func show(_ request: Request, context: Context) async throws -> Response {
+        let slug = try context.parameters.require("slug")
+        let product = try await catalogue.product(slug: slug, includeInactive: context.identity?.isAdmin == true)
+        let data = try JSONEncoder.shop.encode(ProductResource(product))
+        return ConditionalResponse.make(
+            body: .init(data: data), etag: CatalogueCache.etag(for: data), contentType: "application/json",
+            cacheControl: Self.catalogueCacheControl, request: request)
+    }
+
+    @Sendable func create(_ request: Request, context: Context) async throws -> EditedResponse<ProductResource> {
+        let product = try await catalogue.create(try await request.decode(as: ProductInput.self, context: context))
+        return .init(
+            status: .created, headers: [.location: "/v1/products/\(product.slug)"], response: ProductResource(product))
+    }
+
+    @Sendable func update(_ request: Request, context: Context) async throws -> ProductResource {
+        let patch = try await request.decode(as: ProductPatch.self, context: context)
+        return ProductResource(try await catalogue.update(slug: try context.parameters.require("slug"), with: patch))
+    }
+
+    @Sendable func deactivate(_ request: Request, context: Context) async throws -> HTTPResponse.Status {
+        try await catalogue.deactivate(slug: try context.parameters.require("slug"))
+        return .noContent
+    }
+
+    /// Up to 100 positive ids, comma-separated, duplicates dropped.
+    static func parseIDs(_ raw: String) throws -> [Int64] {
+        let parts = raw.split(separator: ",", omittingEmptySubsequences: false)
+        let ids = parts.compactMap { Int64($0.trimmingCharacters(in: .whitespaces)) }.filter { $0 > 0 }
+        guard !parts.isEmpty, ids.count == parts.count, ids.count <= 100 else {
+            throw ProblemError.validation([.init(field: "ids", message: "must be 1 to 100 comma-separated product ids")]
+            )
+        }
+        return Array(Set(ids)).sorted()
+    }
+}
+
+extension ByteBuffer {
+    fileprivate init(data: Data) {
+        self.init(bytes: data)
+    }
+}

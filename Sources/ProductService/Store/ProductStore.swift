@@ -1,0 +1,37 @@
+import Foundation
+import ShopPlatform
+
+/// Persistence of the catalogue. `SQLProductStore` implements it on PostgreSQL and SQLite.
+protocol ProductStore: Sendable {
+    /// Throws 409 when the slug is taken.
+    func create(_ product: NewProduct) async throws -> Product
+    func find(slug: String) async throws -> Product?
+    /// Active or not: old orders must keep resolving.
+    func find(ids: [Int64]) async throws -> [Product]
+    /// Active products, id order, after the cursor; `search` matches name or description.
+    func list(search: String?, after: Int64?, limit: Int) async throws -> [Product]
+    /// Applies the present fields of `change`; a stock adjustment is atomic and
+    /// throws 409 rather than take stock below zero.
+    func update(slug: String, with change: ProductChange) async throws -> Product
+    func setImage(slug: String, image: ProductImage) async throws -> Product
+    func image(slug: String) async throws -> ProductImage?
+    func count() async throws -> Int
+}
+
+/// A validated partial update.
+struct ProductChange: Sendable {
+    var name: String?
+    var description: String?
+    var price: Money?
+    var stock: Int?
+    var stockAdjustment: Int = 0
+    var isActive: Bool?
+}
+
+/// Image bytes as uploaded, with the type sniffed from them.
+struct ProductImage: Sendable {
+    let bytes: Data
+    let contentType: String
+    let etag: String
+    let updatedAt: Date
+}

@@ -12,6 +12,7 @@ let package = Package(
         .executable(name: "shop", targets: ["shop"]),
         .executable(name: "user-service", targets: ["user-service"]),
         .executable(name: "product-service", targets: ["product-service"]),
+        .executable(name: "order-service", targets: ["order-service"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
@@ -99,6 +100,27 @@ let package = Package(
             dependencies: ["ProductService", "ShopPlatform"],
             swiftSettings: swiftSettings
         ),
+        .target(
+            name: "OrderService",
+            dependencies: [
+                "ShopPlatform",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdAuth", package: "hummingbird-auth"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "SQLKit", package: "sql-kit"),
+                .product(name: "Configuration", package: "swift-configuration"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            resources: [.copy("Resources/openapi.yaml")],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "order-service",
+            dependencies: ["OrderService", "ShopPlatform"],
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "user-service",
             dependencies: ["UserService", "ShopPlatform"],
@@ -110,6 +132,7 @@ let package = Package(
                 "ShopPlatform",
                 "UserService",
                 "ProductService",
+                "OrderService",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),

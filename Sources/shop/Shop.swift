@@ -1,4 +1,5 @@
 import ArgumentParser
+import OrderService
 import ProductService
 import ShopPlatform
 import UserService
@@ -24,6 +25,7 @@ enum ServiceCatalog {
     static let all: [Entry] = [
         Entry(name: "user-service", port: 5001, entry: UserServiceEntry.self),
         Entry(name: "product-service", port: 5002, entry: ProductServiceEntry.self),
+        Entry(name: "order-service", port: 5003, entry: OrderServiceEntry.self),
     ]
 
     static func named(_ name: String) throws -> Entry {

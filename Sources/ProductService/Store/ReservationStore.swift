@@ -8,7 +8,8 @@ import ShopPlatform
 /// `FOR UPDATE`; SQLite's `BEGIN IMMEDIATE` already serialises writers), every
 /// line is checked, then every line is decremented or none is. The `stock >= 0`
 /// constraint is the last line of defence. Idempotency rests on the unique
-/// `order_id`: a replay finds the first reservation instead of reserving again.
+/// `order_id`: a replay finds the live reservation instead of reserving again;
+/// once released, the order id may reserve afresh (its order is a cart again).
 struct ReservationStore: Sendable {
     let database: ShopDatabase
 
@@ -36,7 +37,11 @@ struct ReservationStore: Sendable {
     private func attemptReserve(orderID: Int64, lines: [(productID: Int64, quantity: Int)]) async throws -> Outcome {
         let lockClause = SQLQueryString(database.kind == .postgres ? " FOR UPDATE" : "")
         return try await database.transaction { db in
-            if let existing = try await Self.load(orderID: orderID, db: db) {
+            if let existing = try await Self.load(orderID: orderID, db: db), existing.status == .released {
+                // A released reservation is spent: the order went back to being a
+                // cart and is checking out again, possibly with other lines.
+                try await db.raw("DELETE FROM reservations WHERE order_id = \(bind: orderID)").run()
+            } else if let existing = try await Self.load(orderID: orderID, db: db) {
                 let requested = Dictionary(uniqueKeysWithValues: lines.map { ($0.productID, $0.quantity) })
                 let reserved = Dictionary(uniqueKeysWithValues: existing.lines.map { ($0.productID, $0.quantity) })
                 guard requested == reserved else { throw Refusal.differentLines }

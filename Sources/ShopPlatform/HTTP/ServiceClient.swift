@@ -2,63 +2,128 @@ import AsyncHTTPClient
 import Foundation
 import Logging
 import NIOCore
+import NIOFoundationCompat
 import NIOHTTP1
+import ServiceLifecycle
 
-/// The one outbound HTTP client wrapper: every call has a deadline, idempotent
-/// calls retry a bounded number of times with backoff, and the caller's request
-/// id travels along.
+/// The one outbound HTTP client wrapper. Every call has a deadline; only calls
+/// the caller marks idempotent are retried (bounded, with backoff and jitter);
+/// a circuit breaker turns a dead dependency into an immediate `Unavailable`;
+/// the caller's request id travels along.
 public struct ServiceClient: Sendable {
+    /// The dependency could not be reached or answered 5xx: a clear 503 upstream.
     public struct Unavailable: Error, CustomStringConvertible {
         public let description: String
+
+        public init(description: String) {
+            self.description = description
+        }
     }
 
-    /// A 4xx answer: the request itself was wrong, so it is not retried.
-    public struct UnexpectedStatus: Error {
+    public struct Reply: Sendable {
         public let status: Int
+        public let body: ByteBuffer
+
+        public func decode<T: Decodable>(_ type: T.Type) throws -> T {
+            try JSONDecoder.shop.decode(T.self, from: body)
+        }
     }
 
     public let baseURL: String
     let httpClient: HTTPClient
     let timeout: Duration
     let maxAttempts: Int
+    let headers: [(String, String)]
+    public let breaker: CircuitBreaker
 
     public init(
-        baseURL: String, httpClient: HTTPClient = .shared, timeout: Duration = .seconds(3), maxAttempts: Int = 3
+        baseURL: String, httpClient: HTTPClient = .shared, timeout: Duration = .seconds(3), maxAttempts: Int = 3,
+        headers: [(String, String)] = [], breaker: CircuitBreaker = CircuitBreaker()
     ) {
         self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
         self.httpClient = httpClient
         self.timeout = timeout
         self.maxAttempts = max(1, maxAttempts)
+        self.headers = headers
+        self.breaker = breaker
     }
 
-    /// GET `path` and decode a JSON body; retried on connection failures and 5xx.
-    public func getJSON<T: Decodable>(_ path: String, as type: T.Type, requestID: String? = nil) async throws -> T {
+    /// Sends one request. 4xx answers are returned to the caller (never retried);
+    /// connection failures, timeouts and 5xx count against the breaker and are
+    /// retried only when `idempotent`.
+    public func send(
+        _ method: HTTPMethod, _ path: String, body: Data? = nil, idempotent: Bool, requestID: String? = nil
+    ) async throws -> Reply {
         var request = HTTPClientRequest(url: baseURL + path)
-        request.method = .GET
+        request.method = method
         request.headers.add(name: "Accept", value: "application/json")
+        for (name, value) in headers { request.headers.add(name: name, value: value) }
         if let requestID { request.headers.add(name: "X-Request-ID", value: requestID) }
+        if let body {
+            request.headers.add(name: "Content-Type", value: "application/json")
+            request.body = .bytes(ByteBuffer(data: body))
+        }
         var attempt = 0
         while true {
             attempt += 1
+            guard breaker.allowsCall() else {
+                throw Unavailable(description: "\(baseURL) is unavailable (circuit open)")
+            }
             do {
-                let response = try await httpClient.execute(request, timeout: .init(timeout))
-                let body = try await response.body.collect(upTo: 4 << 20)
-                guard response.status.code < 500 else {
+                let deadline = NIODeadline.now() + TimeAmount(timeout)
+                let response = try await httpClient.execute(request, deadline: deadline)
+                let body = try await response.body.collect(upTo: 8 << 20)
+                if response.status.code >= 500 {
                     throw Unavailable(description: "\(baseURL)\(path) answered \(response.status.code)")
                 }
-                guard response.status == .ok else {
-                    throw UnexpectedStatus(status: Int(response.status.code))
-                }
-                return try JSONDecoder.shop.decode(T.self, from: Data(buffer: body))
-            } catch let error as DecodingError {
-                throw error
-            } catch let error as UnexpectedStatus {
-                throw error
+                breaker.recordSuccess()
+                return Reply(status: Int(response.status.code), body: body)
             } catch {
-                if attempt >= maxAttempts { throw Unavailable(description: "\(baseURL)\(path): \(error)") }
-                try await Task.sleep(for: .milliseconds(100 * (1 << (attempt - 1))))
+                breaker.recordFailure()
+                guard idempotent, attempt < maxAttempts else {
+                    throw (error as? Unavailable) ?? Unavailable(description: "\(baseURL)\(path): \(error)")
+                }
+                let backoff = 100 * (1 << (attempt - 1))
+                try await Task.sleep(for: .milliseconds(backoff + Int.random(in: 0...backoff / 2)))
             }
         }
+    }
+
+    /// GET a JSON document; retried as GET is idempotent. Non-200 answers throw
+    /// `UnexpectedStatus`.
+    public func getJSON<T: Decodable>(_ path: String, as type: T.Type, requestID: String? = nil) async throws -> T {
+        let reply = try await send(.GET, path, idempotent: true, requestID: requestID)
+        guard reply.status == 200 else { throw UnexpectedStatus(status: reply.status) }
+        return try reply.decode(T.self)
+    }
+
+    /// A 4xx answer where the caller expected success.
+    public struct UnexpectedStatus: Error {
+        public let status: Int
+    }
+
+    /// An HTTP client whose connect and read timeouts bound every call, to be
+    /// run with `HTTPClientService` so it shuts down with the application.
+    public static func makeHTTPClient(connectTimeout: Duration = .seconds(1), readTimeout: Duration = .seconds(5))
+        -> HTTPClient
+    {
+        var configuration = HTTPClient.Configuration()
+        configuration.timeout = .init(connect: TimeAmount(connectTimeout), read: TimeAmount(readTimeout))
+        return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+    }
+}
+
+/// Shuts an `HTTPClient` down when the application stops.
+public struct HTTPClientService: Service {
+    public let client: HTTPClient
+
+    public init(client: HTTPClient) {
+        self.client = client
+    }
+
+    public func run() async throws {
+        try? await gracefulShutdown()
+        try await client.shutdown()
     }
 }
 

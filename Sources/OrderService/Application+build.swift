@@ -1,0 +1,92 @@
+import Configuration
+import Foundation
+import Hummingbird
+import Logging
+import ShopPlatform
+
+/// Wires configuration, database, the product-service client, the checkout saga,
+/// the reconciler and routes into order-service.
+public func buildOrderService(reader: ConfigReader, readiness: Readiness = Readiness()) async throws
+    -> some ApplicationProtocol
+{
+    let configuration = OrderServiceConfiguration(reader: reader)
+    let logger = {
+        var logger = Logger(label: "order-service")
+        logger.logLevel = configuration.service.logLevel
+        return logger
+    }()
+    ShopMetrics.bootstrap()
+
+    let database = try await ShopDatabase.open(
+        url: configuration.service.databaseURL, poolSize: configuration.service.databasePoolSize, logger: logger)
+    let httpClient = ServiceClient.makeHTTPClient(readTimeout: configuration.productServiceTimeout)
+    let catalog = ProductCatalogClient(
+        client: ServiceClient(
+            baseURL: configuration.productServiceURL, httpClient: httpClient,
+            timeout: configuration.productServiceTimeout, maxAttempts: configuration.productServiceAttempts,
+            headers: configuration.serviceCredential.map { [("Authorization", "Bearer \($0)")] } ?? [],
+            breaker: CircuitBreaker(threshold: configuration.breakerThreshold, cooldown: configuration.breakerCooldown))
+    )
+    let orders = OrderStore(database: database)
+    let checkoutStore = CheckoutStore(database: database)
+    let checkout = Checkout(store: checkoutStore, orders: orders, catalog: catalog, logger: logger)
+    let carts = Carts(
+        orders: orders, catalog: catalog, maxQuantity: configuration.maxQuantityPerLine,
+        defaultCurrency: configuration.currency)
+    let verifier = TokenVerifier(
+        source: RemoteKeySource(userServiceURL: configuration.tokens.userServiceURL),
+        issuer: configuration.tokens.issuer, audience: configuration.tokens.audience, logger: logger)
+
+    let router = Router(context: ShopRequestContext.self)
+    router.add(middleware: RequestLogMiddleware())
+    router.add(middleware: ErrorMiddleware())
+    router.add(middleware: MetricsMiddleware())
+    router.add(middleware: BodyLimitMiddleware(limit: configuration.service.bodyLimit))
+    router.add(middleware: TokenAuthenticator(verifier: verifier))
+    OperationalRoutes<ShopRequestContext>(
+        checks: ["database": { await database.isReachable() }], readiness: readiness
+    ).register(on: router)
+    try OpenAPIRoute<ShopRequestContext>(document: Bundle.module.url(forResource: "openapi", withExtension: "yaml")!)
+        .register(on: router)
+    CartRoutes(carts: carts).addRoutes(to: router.group("v1/cart"))
+    let orderRoutes = OrderRoutes(orders: orders, checkout: checkout, catalog: catalog)
+    orderRoutes.addRoutes(to: router.group("v1/orders"))
+    orderRoutes.addAdminRoutes(to: router.group("v1/admin/orders"))
+    LegacyOrderRoutes(carts: carts, checkout: checkout).addRoutes(to: router.group("api"))
+
+    var app = Application(
+        router: router,
+        configuration: .init(
+            address: .hostname(configuration.service.host, port: configuration.service.port),
+            serverName: "microshop-order-service"),
+        logger: logger)
+    app.addServices(
+        database.service, HTTPClientService(client: httpClient),
+        Reconciler(
+            store: checkoutStore, catalog: catalog, interval: configuration.reconcilerInterval,
+            grace: configuration.reconcilerGrace, logger: logger))
+    app.beforeServerStarts {
+        try await MigrationRunner(database: database, migrations: OrderMigrations.all, logger: logger).migrate()
+    }
+    return app
+}
+
+/// `order-service [serve|migrate]`, shared by the thin executable and `shop`.
+public enum OrderServiceEntry: ShopServiceEntry {
+    public static let name = "order-service"
+
+    public static func serve(reader: ConfigReader, logger: Logger) async throws {
+        let readiness = Readiness(drainDelay: .seconds(reader.int(forKey: "shutdown.drain.seconds", default: 0)))
+        try await buildOrderService(reader: reader, readiness: readiness)
+            .runUntilTerminated(readiness: readiness, logger: logger)
+    }
+
+    public static func migrate(reader: ConfigReader, logger: Logger) async throws {
+        let configuration = ServiceConfiguration(reader: reader, name: name, defaultPort: 5003)
+        let database = try await ShopDatabase.open(url: configuration.databaseURL, logger: logger)
+        let applied = try await database.withRunningService {
+            try await MigrationRunner(database: database, migrations: OrderMigrations.all, logger: logger).migrate()
+        }
+        logger.info("migrations complete", metadata: ["applied": "\(applied)"])
+    }
+}

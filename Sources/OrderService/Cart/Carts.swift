@@ -1,0 +1,76 @@
+import Foundation
+import ShopPlatform
+
+/// What order-service does with carts, for `/v1` and the `/api` adapter alike.
+struct Carts: Sendable {
+    let orders: OrderStore
+    let catalog: ProductCatalogClient
+    let maxQuantity: Int
+    let defaultCurrency: String
+
+    /// The cart with current names and prices; answers even when product-service
+    /// is down (without prices, `catalogue_available: false`).
+    func view(userID: Int64, requestID: String?) async throws -> CartResource {
+        try await resource(for: try await orders.cart(userID: userID), requestID: requestID)
+    }
+
+    func resource(for cart: Order?, requestID: String?) async throws -> CartResource {
+        let lines = cart?.lines ?? []
+        let products = try? await catalog.products(ids: lines.map(\.productID), requestID: requestID)
+        let items = lines.map { line -> CartResource.Item in
+            guard let products else {
+                return .init(
+                    productID: line.productID, quantity: line.quantity, slug: nil, name: nil, unitPriceMinor: nil,
+                    lineTotalMinor: nil, imageURL: nil, available: nil, stock: nil)
+            }
+            let product = products[line.productID]
+            let available = product.map { $0.isActive && $0.stock >= line.quantity } ?? false
+            return .init(
+                productID: line.productID, quantity: line.quantity, slug: product?.slug, name: product?.name,
+                unitPriceMinor: product?.priceMinor,
+                lineTotalMinor: product.map { $0.priceMinor * Int64(line.quantity) },
+                imageURL: product?.imageURL, available: available, stock: product?.stock)
+        }
+        let subtotal: Int64? =
+            products == nil ? nil : items.filter { $0.available == true }.reduce(0) { $0 + ($1.lineTotalMinor ?? 0) }
+        return CartResource(
+            id: cart?.id, number: cart?.number, items: items, itemCount: lines.reduce(0) { $0 + $1.quantity },
+            subtotalMinor: subtotal, currency: products?.values.first?.currency ?? defaultCurrency,
+            catalogueAvailable: products != nil)
+    }
+
+    /// Adds after checking the product exists and is sold (a clear 422 if not,
+    /// 503 if product-service cannot say).
+    func add(userID: Int64, productID: Int64?, quantity: Int?, requestID: String?) async throws -> Order {
+        var validator = Validator()
+        let productID = validator.require(productID, "product_id")
+        let quantity = validator.require(quantity, "quantity")
+        if let productID { validator.check(productID > 0, "product_id", "must be a positive product id") }
+        if let quantity {
+            validator.check((1...maxQuantity).contains(quantity), "quantity", "must be from 1 to \(maxQuantity)")
+        }
+        try validator.throwIfInvalid()
+        guard let productID, let quantity else { throw ProblemError.validation(validator.errors) }
+        let product: ProductSummary?
+        do {
+            product = try await catalog.products(ids: [productID], requestID: requestID)[productID]
+        } catch {
+            throw ProblemError(
+                .serviceUnavailable, "The catalogue is unavailable right now; please try again",
+                headers: ["Retry-After": "5"])
+        }
+        guard let product, product.isActive else {
+            throw ProblemError(
+                .unprocessableContent, "Product \(productID) does not exist or is no longer sold",
+                fieldErrors: [.init(field: "product_id", message: "is not a product on sale")])
+        }
+        return try await orders.add(userID: userID, productID: product.id, quantity: quantity, maxQuantity: maxQuantity)
+    }
+
+    func set(userID: Int64, productID: Int64, quantity: Int?) async throws -> Order {
+        guard let quantity, (0...maxQuantity).contains(quantity) else {
+            throw ProblemError.validation([.init(field: "quantity", message: "must be from 0 to \(maxQuantity)")])
+        }
+        return try await orders.set(userID: userID, productID: productID, quantity: quantity)
+    }
+}

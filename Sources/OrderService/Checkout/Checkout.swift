@@ -1,0 +1,158 @@
+import Foundation
+import HTTPTypes
+import Logging
+import Metrics
+import ShopPlatform
+
+/// The checkout saga.
+///
+/// 1. cart → `pending`, recording the Idempotency-Key (one transaction);
+/// 2. reserve stock at product-service for the order id (idempotent there, so
+///    retried on connection failures);
+/// 3. reserved → `placed` with the reserved prices; short or unknown lines →
+///    back to `cart` with a 409/422 naming them; product-service unreachable →
+///    release, back to `cart`, 503. If even the release fails the order stays
+///    `pending` and the reconciler finishes the job.
+///
+/// The outcome is stored against the key, so a replay returns the first result.
+struct Checkout: Sendable {
+    enum Result: Sendable {
+        case placed(Order)
+        case refused(ProblemError)
+    }
+
+    let store: CheckoutStore
+    let orders: OrderStore
+    let catalog: ProductCatalogClient
+    let logger: Logger
+
+    func run(userID: Int64, key: String, requestID: String?) async throws -> Result {
+        switch try await store.begin(userID: userID, key: key) {
+        case .noCart:
+            throw ProblemError.notFound("You have no open cart to check out")
+        case .emptyCart:
+            throw ProblemError.validation([.init(field: "cart", message: "is empty")])
+        case .replay(let record):
+            return try await replay(record)
+        case .started(let order):
+            return try await reserveAndPlace(order, key: key, requestID: requestID)
+        }
+    }
+
+    private func reserveAndPlace(_ order: Order, key: String, requestID: String?) async throws -> Result {
+        let outcome: ProductCatalogClient.ReserveResult
+        do {
+            outcome = try await catalog.reserve(orderID: order.id, lines: order.lines, requestID: requestID)
+        } catch {
+            Self.failures(reason: "unavailable").increment()
+            logger.warning("reservation failed", metadata: ["order": "\(order.id)", "error": "\(error)"])
+            await abandon(order, key: key, requestID: requestID)
+            throw ProblemError(
+                .serviceUnavailable,
+                "The shop cannot reserve stock right now; your cart is unchanged. Please try again.",
+                headers: ["Retry-After": "5"])
+        }
+        switch outcome {
+        case .reserved(let stock):
+            guard let placed = try await store.place(orderID: order.id, reservation: stock) else {
+                // The reconciler resolved this order meanwhile; report what it decided.
+                return try await current(order.id)
+            }
+            Self.placedCounter.increment()
+            try await store.saveResponse(userID: order.userID, key: key, status: 201, body: "")
+            return .placed(placed)
+        case .insufficient(let lines):
+            Self.failures(reason: "insufficient_stock").increment()
+            return try await refuse(order, key: key, status: .conflict, lines: lines, summary: "Not enough stock")
+        case .unavailable(let lines):
+            Self.failures(reason: "unavailable_product").increment()
+            return try await refuse(
+                order, key: key, status: .unprocessableContent, lines: lines,
+                summary: "Some products are no longer sold")
+        }
+    }
+
+    /// Back to the cart with a problem naming the lines, remembered for replays.
+    private func refuse(
+        _ order: Order, key: String, status: HTTPResponse.Status, lines: [(productID: Int64, detail: String)],
+        summary: String
+    ) async throws -> Result {
+        try await store.revertToCart(orderID: order.id)
+        let names = (try? await catalog.products(ids: lines.map(\.productID))) ?? [:]
+        let fieldErrors = lines.map { line in
+            ProblemError.FieldError(
+                field: "product:\(line.productID)",
+                message: "\(names[line.productID]?.name ?? "product \(line.productID)"): \(line.detail)")
+        }
+        let problem = ProblemError(
+            status, "\(summary): " + fieldErrors.map(\.message).joined(separator: "; "),
+            kind: status == .conflict ? "insufficient-stock" : "unavailable-product", fieldErrors: fieldErrors)
+        try await store.saveResponse(
+            userID: order.userID, key: key, status: Int(status.code),
+            body: String(decoding: try JSONEncoder.shop.encode(StoredProblem(problem)), as: UTF8.self))
+        return .refused(problem)
+    }
+
+    /// After a failed reservation call: release whatever may have been reserved
+    /// and return the order to the cart; if product-service is still unreachable,
+    /// leave it pending for the reconciler.
+    private func abandon(_ order: Order, key: String, requestID: String?) async {
+        do {
+            try await catalog.release(orderID: order.id, requestID: requestID)
+            try await store.revertToCart(orderID: order.id)
+            try await store.forget(userID: order.userID, key: key)
+        } catch {
+            logger.warning("order left pending for the reconciler", metadata: ["order": "\(order.id)"])
+        }
+    }
+
+    private func replay(_ record: CheckoutStore.IdempotencyRecord) async throws -> Result {
+        if let status = record.responseStatus, status != 201, let body = record.responseBody,
+            let stored = try? JSONDecoder.shop.decode(StoredProblem.self, from: Data(body.utf8))
+        {
+            return .refused(stored.problem)
+        }
+        return try await current(record.orderID)
+    }
+
+    /// The order's present state as a checkout result.
+    private func current(_ orderID: Int64) async throws -> Result {
+        guard let order = try await orders.order(reference: String(orderID), userID: nil) else {
+            throw ProblemError.conflict("This checkout did not complete; start a new one with a new Idempotency-Key")
+        }
+        switch order.status {
+        case .placed, .cancelled:
+            return .placed(order)
+        case .pending:
+            throw ProblemError(
+                .conflict, "A checkout with this Idempotency-Key is still in progress", headers: ["Retry-After": "2"])
+        case .cart:
+            throw ProblemError.conflict("This checkout did not complete; start a new one with a new Idempotency-Key")
+        }
+    }
+
+    static let placedCounter = Counter(label: "shop_orders_placed_total")
+
+    static func failures(reason: String) -> Counter {
+        Counter(label: "shop_checkout_failures_total", dimensions: [("reason", reason)])
+    }
+}
+
+/// A refused checkout's problem, as kept with its idempotency key.
+struct StoredProblem: Codable {
+    let status: Int
+    let detail: String
+    let kind: String
+    let errors: [ProblemError.FieldError]
+
+    init(_ problem: ProblemError) {
+        self.status = Int(problem.status.code)
+        self.detail = problem.detail
+        self.kind = problem.kind
+        self.errors = problem.fieldErrors
+    }
+
+    var problem: ProblemError {
+        ProblemError(.init(code: status), detail, kind: kind, fieldErrors: errors)
+    }
+}

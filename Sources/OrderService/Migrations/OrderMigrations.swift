@@ -1,0 +1,96 @@
+import ShopPlatform
+
+/// order-service's schema, oldest first. Never edit a released migration: add one.
+///
+/// A cart is the user's single order in status `cart`: the partial unique index
+/// makes "at most one cart per user" a database fact, not a hope.
+enum OrderMigrations {
+    static let all: [Migration] = [
+        Migration(
+            version: 1, name: "create orders",
+            postgres: [
+                """
+                CREATE TABLE orders (
+                    id BIGSERIAL PRIMARY KEY,
+                    number TEXT NOT NULL UNIQUE,
+                    user_id BIGINT NOT NULL,
+                    status TEXT NOT NULL CHECK (status IN ('cart', 'pending', 'placed', 'cancelled')),
+                    currency TEXT,
+                    total_minor BIGINT,
+                    created_at TIMESTAMPTZ NOT NULL,
+                    updated_at TIMESTAMPTZ NOT NULL,
+                    pending_since TIMESTAMPTZ,
+                    placed_at TIMESTAMPTZ,
+                    cancelled_at TIMESTAMPTZ
+                )
+                """,
+                "CREATE UNIQUE INDEX orders_one_cart_per_user ON orders (user_id) WHERE status = 'cart'",
+                "CREATE INDEX orders_user_history ON orders (user_id, id)",
+                "CREATE INDEX orders_pending ON orders (pending_since) WHERE status = 'pending'",
+                """
+                CREATE TABLE order_lines (
+                    order_id BIGINT NOT NULL REFERENCES orders(id) ON DELETE CASCADE,
+                    product_id BIGINT NOT NULL,
+                    quantity INTEGER NOT NULL CHECK (quantity > 0),
+                    name TEXT,
+                    unit_price_minor BIGINT,
+                    added_at TIMESTAMPTZ NOT NULL,
+                    PRIMARY KEY (order_id, product_id)
+                )
+                """,
+                """
+                CREATE TABLE idempotency_keys (
+                    user_id BIGINT NOT NULL,
+                    key TEXT NOT NULL,
+                    order_id BIGINT NOT NULL REFERENCES orders(id) ON DELETE CASCADE,
+                    response_status INTEGER,
+                    response_body TEXT,
+                    created_at TIMESTAMPTZ NOT NULL,
+                    PRIMARY KEY (user_id, key)
+                )
+                """,
+            ],
+            sqlite: [
+                """
+                CREATE TABLE orders (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    number TEXT NOT NULL UNIQUE,
+                    user_id INTEGER NOT NULL,
+                    status TEXT NOT NULL CHECK (status IN ('cart', 'pending', 'placed', 'cancelled')),
+                    currency TEXT,
+                    total_minor INTEGER,
+                    created_at REAL NOT NULL,
+                    updated_at REAL NOT NULL,
+                    pending_since REAL,
+                    placed_at REAL,
+                    cancelled_at REAL
+                )
+                """,
+                "CREATE UNIQUE INDEX orders_one_cart_per_user ON orders (user_id) WHERE status = 'cart'",
+                "CREATE INDEX orders_user_history ON orders (user_id, id)",
+                "CREATE INDEX orders_pending ON orders (pending_since) WHERE status = 'pending'",
+                """
+                CREATE TABLE order_lines (
+                    order_id INTEGER NOT NULL REFERENCES orders(id) ON DELETE CASCADE,
+                    product_id INTEGER NOT NULL,
+                    quantity INTEGER NOT NULL CHECK (quantity > 0),
+                    name TEXT,
+                    unit_price_minor INTEGER,
+                    added_at REAL NOT NULL,
+                    PRIMARY KEY (order_id, product_id)
+                )
+                """,
+                """
+                CREATE TABLE idempotency_keys (
+                    user_id INTEGER NOT NULL,
+                    key TEXT NOT NULL,
+                    order_id INTEGER NOT NULL REFERENCES orders(id) ON DELETE CASCADE,
+                    response_status INTEGER,
+                    response_body TEXT,
+                    created_at REAL NOT NULL,
+                    PRIMARY KEY (user_id, key)
+                )
+                """,
+            ])
+    ]
+}

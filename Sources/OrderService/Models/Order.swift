@@ -1,0 +1,28 @@
+import Foundation
+
+/// An order as stored. The cart is the order in status `cart`.
+struct Order: Sendable, Equatable {
+    enum Status: String, Sendable, Codable {
+        case cart, pending, placed, cancelled
+    }
+
+    struct Line: Sendable, Equatable {
+        let productID: Int64
+        var quantity: Int
+        /// Snapshots taken when the order is placed; nil while it is a cart.
+        var name: String?
+        var unitPriceMinor: Int64?
+    }
+
+    let id: Int64
+    let number: String
+    let userID: Int64
+    var status: Status
+    var currency: String?
+    var totalMinor: Int64?
+    var lines: [Line]
+    let createdAt: Date
+    var updatedAt: Date
+    var placedAt: Date?
+    var cancelledAt: Date?
+}

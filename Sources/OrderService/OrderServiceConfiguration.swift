@@ -1,0 +1,35 @@
+import Configuration
+import ShopPlatform
+
+/// Everything order-service reads from configuration (see README's table).
+public struct OrderServiceConfiguration: Sendable {
+    public var service: ServiceConfiguration
+    public var tokens: TokenSettings
+    public var productServiceURL: String
+    /// Presented to product-service's reservations API.
+    public var serviceCredential: String?
+    public var maxQuantityPerLine: Int
+    public var currency: String
+    public var productServiceTimeout: Duration
+    public var productServiceAttempts: Int
+    public var breakerThreshold: Int
+    public var breakerCooldown: Duration
+    public var reconcilerInterval: Duration
+    /// How long an order may stay `pending` before the reconciler steps in.
+    public var reconcilerGrace: Duration
+
+    public init(reader: ConfigReader) {
+        self.service = ServiceConfiguration(reader: reader, name: "order-service", defaultPort: 5003)
+        self.tokens = TokenSettings(reader: reader)
+        self.productServiceURL = reader.string(forKey: "product.service.url", default: "http://127.0.0.1:5002")
+        self.serviceCredential = reader.string(forKey: "service.token", isSecret: true)
+        self.maxQuantityPerLine = reader.int(forKey: "cart.max.quantity", default: 99)
+        self.currency = reader.string(forKey: "shop.currency", default: "USD")
+        self.productServiceTimeout = .milliseconds(reader.int(forKey: "product.service.timeout.ms", default: 3000))
+        self.productServiceAttempts = reader.int(forKey: "product.service.attempts", default: 3)
+        self.breakerThreshold = reader.int(forKey: "breaker.threshold", default: 5)
+        self.breakerCooldown = .milliseconds(reader.int(forKey: "breaker.cooldown.ms", default: 5000))
+        self.reconcilerInterval = .milliseconds(reader.int(forKey: "reconciler.interval.ms", default: 5000))
+        self.reconcilerGrace = .seconds(reader.int(forKey: "reconciler.grace.seconds", default: 30))
+    }
+}

@@ -1,0 +1,114 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdAuth
+import ShopPlatform
+
+/// `/v1/orders`: checkout, the caller's order history, cancellation; and the
+/// admin view of every order under `/v1/admin/orders`.
+struct OrderRoutes {
+    typealias Context = ShopRequestContext
+    let orders: OrderStore
+    let checkout: Checkout
+    let catalog: ProductCatalogClient
+
+    func addRoutes(to group: RouterGroup<Context>) {
+        group.post(use: placeOrder)
+        group.get(use: history)
+        group.get(":reference", use: show)
+        group.post(":reference/cancel", use: cancel)
+    }
+
+    func addAdminRoutes(to group: RouterGroup<Context>) {
+        group.add(middleware: AuthorizationPolicyMiddleware.adminOnly).get(use: allOrders)
+    }
+
+    /// Checkout. The `Idempotency-Key` header is required: a replay with the same
+    /// key returns the first result and never places twice.
+    @Sendable func placeOrder(_ request: Request, context: Context) async throws -> EditedResponse<OrderResource> {
+        let user = try context.requireIdentity()
+        guard let key = request.headers[.idempotencyKey], (1...255).contains(key.count),
+            key.allSatisfy({ $0.isASCII && !$0.isWhitespace })
+        else {
+            throw ProblemError.badRequest("An Idempotency-Key header (1-255 visible ASCII characters) is required")
+        }
+        switch try await checkout.run(userID: user.userID, key: key, requestID: context.id) {
+        case .placed(let order):
+            return .init(
+                status: .created, headers: [.location: "/v1/orders/\(order.id)"], response: OrderResource(order))
+        case .refused(let problem):
+            throw problem
+        }
+    }
+
+    @Sendable func history(_ request: Request, context: Context) async throws -> OrderPage {
+        let user = try context.requireIdentity()
+        return try await page(request, userID: user.userID, status: nil)
+    }
+
+    /// Another user's order is a 404, exactly like one that does not exist.
+    @Sendable func show(_ request: Request, context: Context) async throws -> OrderResource {
+        OrderResource(try await owned(context))
+    }
+
+    /// Idempotent: stock is released first (itself idempotent), then the order is
+    /// marked cancelled, so a retry after any failure finishes the job.
+    @Sendable func cancel(_ request: Request, context: Context) async throws -> OrderResource {
+        let order = try await owned(context)
+        guard order.status == .placed || order.status == .cancelled else {
+            throw ProblemError.conflict("Only placed orders can be cancelled (this one is \(order.status.rawValue))")
+        }
+        do {
+            try await catalog.release(orderID: order.id, requestID: context.id)
+        } catch {
+            throw ProblemError(
+                .serviceUnavailable, "The order cannot be cancelled right now; please try again",
+                headers: ["Retry-After": "5"])
+        }
+        _ = try await checkout.store.cancel(orderID: order.id)
+        return OrderResource(try await orders.order(reference: String(order.id), userID: order.userID)!)
+    }
+
+    /// `?status=&user=&limit=&cursor=`.
+    @Sendable func allOrders(_ request: Request, context: Context) async throws -> OrderPage {
+        var status: Order.Status?
+        if let raw = request.uri.queryParameters["status"], !raw.isEmpty {
+            guard let parsed = Order.Status(rawValue: String(raw)), parsed != .cart else {
+                throw ProblemError.validation([.init(field: "status", message: "must be pending, placed or cancelled")])
+            }
+            status = parsed
+        }
+        var userID: Int64?
+        if let raw = request.uri.queryParameters["user"], !raw.isEmpty {
+            guard let parsed = Int64(String(raw)) else {
+                throw ProblemError.validation([.init(field: "user", message: "must be a user id")])
+            }
+            userID = parsed
+        }
+        return try await page(request, userID: userID, status: status)
+    }
+
+    private func page(_ request: Request, userID: Int64?, status: Order.Status?) async throws -> OrderPage {
+        let limit = try Pagination.limit(from: request)
+        let found = try await orders.list(
+            userID: userID, status: status, before: try Pagination.cursor(from: request), limit: limit + 1)
+        let items = Array(found.prefix(limit))
+        return OrderPage(
+            items: items.map(OrderResource.init),
+            nextCursor: found.count > limit ? items.last.map { String($0.id) } : nil)
+    }
+
+    private func owned(_ context: Context) async throws -> Order {
+        let user = try context.requireIdentity()
+        let reference = try context.parameters.require("reference")
+        guard reference.count <= 32, let order = try await orders.order(reference: reference, userID: user.userID)
+        else {
+            throw ProblemError.notFound("No such order")
+        }
+        return order
+    }
+}
+
+extension HTTPField.Name {
+    static var idempotencyKey: Self { .init("Idempotency-Key")! }
+}

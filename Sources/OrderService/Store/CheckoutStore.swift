@@ -1,0 +1,190 @@
+import Foundation
+import SQLKit
+import ShopPlatform
+
+/// The order state transitions of checkout and cancellation, and the
+/// idempotency records that make a replayed checkout return its first result.
+///
+/// Every transition is a conditional update on the current status, so the
+/// request path and the reconciler can race without double-placing or
+/// double-releasing: whoever flips the status first wins, the other sees no row.
+struct CheckoutStore: Sendable {
+    let database: ShopDatabase
+
+    /// What an earlier checkout with the same key left behind.
+    struct IdempotencyRecord: Sendable {
+        let orderID: Int64
+        let responseStatus: Int?
+        let responseBody: String?
+    }
+
+    enum Begin: Sendable {
+        case started(Order)
+        case replay(IdempotencyRecord)
+        case noCart
+        case emptyCart
+    }
+
+    /// Moves the user's cart to `pending` and records the key, atomically; or
+    /// finds the record of an earlier attempt with that key.
+    func begin(userID: Int64, key: String) async throws -> Begin {
+        let lock = SQLQueryString(database.kind == .postgres ? " FOR UPDATE" : "")
+        do {
+            return try await database.transaction { db in
+                if let record = try await Self.record(userID: userID, key: key, db: db) { return .replay(record) }
+                guard let cartID = try await OrderStore.lockedCartID(userID: userID, lock: lock, db: db, create: false)
+                else { return .noCart }
+                guard var cart = try await OrderStore.load(id: cartID, db: db), !cart.lines.isEmpty else {
+                    return .emptyCart
+                }
+                let now = Date()
+                try await db.raw(
+                    """
+                    UPDATE orders SET status = 'pending', pending_since = \(bind: now), updated_at = \(bind: now)
+                    WHERE id = \(bind: cartID) AND status = 'cart'
+                    """
+                ).run()
+                try await db.raw(
+                    """
+                    INSERT INTO idempotency_keys (user_id, key, order_id, created_at)
+                    VALUES (\(bind: userID), \(bind: key), \(bind: cartID), \(bind: now))
+                    """
+                ).run()
+                cart.status = .pending
+                return .started(cart)
+            }
+        } catch  where ConstraintViolation.isUnique(error) {
+            // The same key raced in from a second request: report that attempt.
+            guard
+                let record = try await database.withConnection({
+                    try await Self.record(userID: userID, key: key, db: $0)
+                })
+            else { throw error }
+            return .replay(record)
+        }
+    }
+
+    /// `pending` → `placed` with the reserved names, prices and total. Nil when the
+    /// order was no longer pending (the reconciler or another request got there first).
+    func place(orderID: Int64, reservation: ReservedStock) async throws -> Order? {
+        try await database.transaction { db in
+            let now = Date()
+            guard
+                try await db.raw(
+                    """
+                    UPDATE orders SET status = 'placed', currency = \(bind: reservation.currency),
+                        total_minor = \(bind: reservation.totalMinor), placed_at = \(bind: now), updated_at = \(bind: now),
+                        pending_since = NULL
+                    WHERE id = \(bind: orderID) AND status = 'pending'
+                    RETURNING id
+                    """
+                ).first() != nil
+            else { return nil }
+            for line in reservation.lines {
+                try await db.raw(
+                    """
+                    UPDATE order_lines SET name = \(bind: line.name), unit_price_minor = \(bind: line.unitPriceMinor)
+                    WHERE order_id = \(bind: orderID) AND product_id = \(bind: line.productID)
+                    """
+                ).run()
+            }
+            return try await OrderStore.load(id: orderID, db: db)
+        }
+    }
+
+    /// `pending` → `cart`, for a checkout that did not go through. If the user
+    /// started a new cart meanwhile, the lines are merged into it instead.
+    func revertToCart(orderID: Int64) async throws {
+        try await database.transaction { db in
+            guard let order = try await OrderStore.load(id: orderID, db: db), order.status == .pending else { return }
+            if let newCart = try await db.raw(
+                "SELECT id FROM orders WHERE user_id = \(bind: order.userID) AND status = 'cart'"
+            ).first()?.decode(column: "id", as: Int64.self) {
+                for line in order.lines {
+                    try await db.raw(
+                        """
+                        INSERT INTO order_lines (order_id, product_id, quantity, added_at)
+                        VALUES (\(bind: newCart), \(bind: line.productID), \(bind: line.quantity), \(bind: Date()))
+                        ON CONFLICT (order_id, product_id) DO UPDATE SET quantity = order_lines.quantity + excluded.quantity
+                        """
+                    ).run()
+                }
+                try await db.raw("DELETE FROM orders WHERE id = \(bind: orderID)").run()
+            } else {
+                try await db.raw(
+                    """
+                    UPDATE orders SET status = 'cart', pending_since = NULL, updated_at = \(bind: Date())
+                    WHERE id = \(bind: orderID) AND status = 'pending'
+                    """
+                ).run()
+            }
+        }
+    }
+
+    /// `placed` → `cancelled`; false when it was not placed (already cancelled, or never).
+    func cancel(orderID: Int64) async throws -> Bool {
+        try await database.withConnection { db in
+            let now = Date()
+            return try await db.raw(
+                """
+                UPDATE orders SET status = 'cancelled', cancelled_at = \(bind: now), updated_at = \(bind: now)
+                WHERE id = \(bind: orderID) AND status = 'placed'
+                RETURNING id
+                """
+            ).first() != nil
+        }
+    }
+
+    func saveResponse(userID: Int64, key: String, status: Int, body: String) async throws {
+        try await database.withConnection { db in
+            try await db.raw(
+                """
+                UPDATE idempotency_keys SET response_status = \(bind: status), response_body = \(bind: body)
+                WHERE user_id = \(bind: userID) AND key = \(bind: key)
+                """
+            ).run()
+        }
+    }
+
+    /// For transient failures: the same key may try again.
+    func forget(userID: Int64, key: String) async throws {
+        try await database.withConnection { db in
+            try await db.raw("DELETE FROM idempotency_keys WHERE user_id = \(bind: userID) AND key = \(bind: key)")
+                .run()
+        }
+    }
+
+    /// Leases up to `limit` orders pending since before `cutoff` to this replica by
+    /// bumping `pending_since`, so other replicas leave them alone for a while.
+    func claimStalePending(cutoff: Date, limit: Int) async throws -> [Order] {
+        let skipLocked = SQLQueryString(database.kind == .postgres ? " FOR UPDATE SKIP LOCKED" : "")
+        return try await database.transaction { db in
+            let ids = try await db.raw(
+                """
+                SELECT id FROM orders WHERE status = 'pending' AND pending_since < \(bind: cutoff)
+                ORDER BY id LIMIT \(bind: limit)\(skipLocked)
+                """
+            ).all().map { try $0.decode(column: "id", as: Int64.self) }
+            guard !ids.isEmpty else { return [] }
+            try await db.raw("UPDATE orders SET pending_since = \(bind: Date()) WHERE id IN (\(binds: ids))").run()
+            var orders: [Order] = []
+            for id in ids { if let order = try await OrderStore.load(id: id, db: db) { orders.append(order) } }
+            return orders
+        }
+    }
+
+    private static func record(userID: Int64, key: String, db: any SQLDatabase) async throws -> IdempotencyRecord? {
+        guard
+            let row = try await db.raw(
+                """
+                SELECT order_id, response_status, response_body FROM idempotency_keys
+                WHERE user_id = \(bind: userID) AND key = \(bind: key)
+                """
+            ).first()
+        else { return nil }
+        return IdempotencyRecord(
+            orderID: try row.decode(column: "order_id", as: Int64.self),
+            responseStatus: try row.decode(column: "response_status", as: Int?.self),
+            responseBody: try row.decode(column: "response_body", as: String?.self))
+    }
+}

@@ -1,0 +1,211 @@
+import Foundation
+import SQLKit
+import ShopPlatform
+
+/// Carts and orders over SQLKit; the same queries run on PostgreSQL and SQLite.
+///
+/// Every cart change runs in a transaction that first locks the user's cart row
+/// (PostgreSQL `FOR UPDATE`; SQLite serialises writers), so concurrent adds from
+/// two tabs sum correctly and the per-line maximum holds.
+struct OrderStore: Sendable {
+    let database: ShopDatabase
+
+    static let columns = SQLQueryString(
+        "id, number, user_id, status, currency, total_minor, created_at, updated_at, placed_at, cancelled_at")
+    var lockClause: SQLQueryString { SQLQueryString(database.kind == .postgres ? " FOR UPDATE" : "") }
+
+    // MARK: Cart
+
+    func cart(userID: Int64) async throws -> Order? {
+        try await database.withConnection { db in
+            guard
+                let row = try await db.raw(
+                    "SELECT \(Self.columns) FROM orders WHERE user_id = \(bind: userID) AND status = 'cart'"
+                ).first()
+            else { return nil }
+            return try await Self.load(row, db: db)
+        }
+    }
+
+    /// Adds `quantity` to the line (creating the cart and line as needed); the
+    /// summed quantity must stay within `maxQuantity`.
+    func add(userID: Int64, productID: Int64, quantity: Int, maxQuantity: Int) async throws -> Order {
+        let lock = lockClause
+        return try await database.transaction { db in
+            let cartID = try await Self.lockedCartID(userID: userID, lock: lock, db: db, create: true)!
+            let existing =
+                try await db.raw(
+                    "SELECT quantity FROM order_lines WHERE order_id = \(bind: cartID) AND product_id = \(bind: productID)"
+                ).first()?.decode(column: "quantity", as: Int.self) ?? 0
+            guard existing + quantity <= maxQuantity else {
+                throw ProblemError.validation([
+                    .init(
+                        field: "quantity",
+                        message: "at most \(maxQuantity) of one product per order (you have \(existing))")
+                ])
+            }
+            if existing == 0 {
+                try await db.raw(
+                    """
+                    INSERT INTO order_lines (order_id, product_id, quantity, added_at)
+                    VALUES (\(bind: cartID), \(bind: productID), \(bind: quantity), \(bind: Date()))
+                    """
+                ).run()
+            } else {
+                try await db.raw(
+                    """
+                    UPDATE order_lines SET quantity = \(bind: existing + quantity)
+                    WHERE order_id = \(bind: cartID) AND product_id = \(bind: productID)
+                    """
+                ).run()
+            }
+            try await Self.touch(cartID, db: db)
+            return try await Self.load(id: cartID, db: db)!
+        }
+    }
+
+    /// Sets a line's quantity; 0 removes it. Throws 404 when the line is not in the cart.
+    func set(userID: Int64, productID: Int64, quantity: Int) async throws -> Order {
+        let lock = lockClause
+        return try await database.transaction { db in
+            guard let cartID = try await Self.lockedCartID(userID: userID, lock: lock, db: db, create: false),
+                try await db.raw(
+                    "SELECT 1 AS present FROM order_lines WHERE order_id = \(bind: cartID) AND product_id = \(bind: productID)"
+                ).first() != nil
+            else { throw ProblemError.notFound("Product \(productID) is not in your cart") }
+            if quantity == 0 {
+                try await db.raw(
+                    "DELETE FROM order_lines WHERE order_id = \(bind: cartID) AND product_id = \(bind: productID)"
+                ).run()
+            } else {
+                try await db.raw(
+                    """
+                    UPDATE order_lines SET quantity = \(bind: quantity)
+                    WHERE order_id = \(bind: cartID) AND product_id = \(bind: productID)
+                    """
+                ).run()
+            }
+            try await Self.touch(cartID, db: db)
+            return try await Self.load(id: cartID, db: db)!
+        }
+    }
+
+    func clear(userID: Int64) async throws {
+        try await database.transaction { db in
+            guard
+                let row = try await db.raw(
+                    "SELECT id FROM orders WHERE user_id = \(bind: userID) AND status = 'cart'"
+                ).first()
+            else { return }
+            let cartID = try row.decode(column: "id", as: Int64.self)
+            try await db.raw("DELETE FROM order_lines WHERE order_id = \(bind: cartID)").run()
+            try await Self.touch(cartID, db: db)
+        }
+    }
+
+    // MARK: Orders
+
+    /// By numeric id or by order number; only `userID`'s orders unless nil (admin).
+    func order(reference: String, userID: Int64?) async throws -> Order? {
+        try await database.withConnection { db in
+            let condition: SQLQueryString =
+                Int64(reference).map { "id = \(bind: $0)" } ?? "number = \(bind: reference.uppercased())"
+            let owner: SQLQueryString = userID.map { " AND user_id = \(bind: $0)" } ?? ""
+            guard
+                let row = try await db.raw(
+                    "SELECT \(Self.columns) FROM orders WHERE \(condition)\(owner) AND status <> 'cart'"
+                ).first()
+            else { return nil }
+            return try await Self.load(row, db: db)
+        }
+    }
+
+    /// Orders newest first, with ids below `before`; carts only when asked for.
+    func list(
+        userID: Int64?, status: Order.Status?, before: Int64?, limit: Int, includeCarts: Bool = false
+    ) async throws -> [Order] {
+        try await database.withConnection { db in
+            var query: SQLQueryString = "SELECT \(Self.columns) FROM orders WHERE "
+            query += includeCarts ? "1 = 1" : "status <> 'cart'"
+            if let userID { query += " AND user_id = \(bind: userID)" }
+            if let status { query += " AND status = \(bind: status.rawValue)" }
+            if let before { query += " AND id < \(bind: before)" }
+            query += " ORDER BY id DESC LIMIT \(bind: limit)"
+            var orders: [Order] = []
+            for row in try await db.raw(query).all() { orders.append(try await Self.load(row, db: db)) }
+            return orders
+        }
+    }
+
+    // MARK: Shared helpers
+
+    /// The user's cart id, locked for this transaction; created when asked.
+    static func lockedCartID(userID: Int64, lock: SQLQueryString, db: any SQLDatabase, create: Bool) async throws
+        -> Int64?
+    {
+        if let row = try await db.raw(
+            "SELECT id FROM orders WHERE user_id = \(bind: userID) AND status = 'cart'\(lock)"
+        ).first() {
+            return try row.decode(column: "id", as: Int64.self)
+        }
+        guard create else { return nil }
+        let now = Date()
+        return try await db.raw(
+            """
+            INSERT INTO orders (number, user_id, status, created_at, updated_at)
+            VALUES (\(bind: OrderNumber.make()), \(bind: userID), 'cart', \(bind: now), \(bind: now))
+            RETURNING id
+            """
+        ).first()?.decode(column: "id", as: Int64.self)
+    }
+
+    static func touch(_ orderID: Int64, db: any SQLDatabase) async throws {
+        try await db.raw("UPDATE orders SET updated_at = \(bind: Date()) WHERE id = \(bind: orderID)").run()
+    }
+
+    static func load(id: Int64, db: any SQLDatabase) async throws -> Order? {
+        guard let row = try await db.raw("SELECT \(columns) FROM orders WHERE id = \(bind: id)").first() else {
+            return nil
+        }
+        return try await load(row, db: db)
+    }
+
+    static func load(_ row: any SQLRow, db: any SQLDatabase) async throws -> Order {
+        let id = try row.decode(column: "id", as: Int64.self)
+        let lines = try await db.raw(
+            """
+            SELECT product_id, quantity, name, unit_price_minor FROM order_lines
+            WHERE order_id = \(bind: id) ORDER BY added_at, product_id
+            """
+        ).all().map { line in
+            Order.Line(
+                productID: try line.decode(column: "product_id", as: Int64.self),
+                quantity: try line.decode(column: "quantity", as: Int.self),
+                name: try line.decode(column: "name", as: String?.self),
+                unitPriceMinor: try line.decode(column: "unit_price_minor", as: Int64?.self))
+        }
+        return Order(
+            id: id,
+            number: try row.decode(column: "number", as: String.self),
+            userID: try row.decode(column: "user_id", as: Int64.self),
+            status: Order.Status(rawValue: try row.decode(column: "status", as: String.self)) ?? .cart,
+            currency: try row.decode(column: "currency", as: String?.self),
+            totalMinor: try row.decode(column: "total_minor", as: Int64?.self),
+            lines: lines,
+            createdAt: try row.decode(column: "created_at", as: Date.self),
+            updatedAt: try row.decode(column: "updated_at", as: Date.self),
+            placedAt: try row.decode(column: "placed_at", as: Date?.self),
+            cancelledAt: try row.decode(column: "cancelled_at", as: Date?.self))
+    }
+}
+
+/// Human-facing order numbers: `MS-` and eight characters that cannot be
+/// misread (no 0/O, 1/I/L).
+enum OrderNumber {
+    static let alphabet = Array("23456789ABCDEFGHJKMNPQRSTUVWXYZ")
+
+    static func make() -> String {
+        var generator = SystemRandomNumberGenerator()
+        return "MS-" + String((0..<8).map { _ in alphabet.randomElement(using: &generator)! })
+    }
+}

@@ -202,6 +202,22 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "OrderServiceTests",
+            dependencies: [
+                "OrderService",
+                "ProductService",
+                "ShopPlatform",
+                "ShopTestSupport",
+                .product(name: "Configuration", package: "swift-configuration"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "SystemTests",
             dependencies: [
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),

@@ -94,15 +94,23 @@ struct Checkout: Sendable {
     }
 
     /// After a failed reservation call: release whatever may have been reserved
-    /// and return the order to the cart; if product-service is still unreachable,
-    /// leave it pending for the reconciler.
+    /// and return the order to the cart. If the release fails too, the attempt is
+    /// set aside for the reconciler to release and the user gets a fresh cart with
+    /// the same lines. Either way the key may be used again.
     private func abandon(_ order: Order, key: String, requestID: String?) async {
         do {
-            try await catalog.release(orderID: order.id, requestID: requestID)
-            try await store.revertToCart(orderID: order.id)
+            do {
+                try await catalog.release(orderID: order.id, requestID: requestID)
+                try await store.revertToCart(orderID: order.id)
+            } catch {
+                logger.warning("release failed; the reconciler will retry", metadata: ["order": "\(order.id)"])
+                try await store.abandon(orderID: order.id)
+            }
             try await store.forget(userID: order.userID, key: key)
         } catch {
-            logger.warning("order left pending for the reconciler", metadata: ["order": "\(order.id)"])
+            // The database failed as well: the order stays pending and the
+            // reconciler resolves it.
+            logger.error("could not return order to the cart", metadata: ["order": "\(order.id)", "error": "\(error)"])
         }
     }
 

@@ -10,6 +10,7 @@ import ShopPlatform
 /// the order's reservation: reserved → the order is placed with those prices;
 /// released or never made → the order goes back to the cart. If product-service
 /// is still down the lease simply runs out and the next round tries again.
+/// It also releases the reservations of abandoned checkout attempts.
 struct Reconciler: Service {
     let store: CheckoutStore
     let catalog: ProductCatalogClient
@@ -33,11 +34,20 @@ struct Reconciler: Service {
     /// One round; returns how many orders it resolved.
     @discardableResult
     func reconcileOnce() async -> Int {
+        var resolved = 0
+        for orderID in (try? await store.ordersNeedingRelease(limit: 20)) ?? [] {
+            do {
+                try await catalog.release(orderID: orderID)
+                try await store.markReleased(orderID: orderID)
+                resolved += 1
+            } catch {
+                logger.debug("reservation not released yet", metadata: ["order": "\(orderID)"])
+            }
+        }
         let cutoff = Date().addingTimeInterval(-TimeInterval(grace.components.seconds))
         guard let stale = try? await store.claimStalePending(cutoff: cutoff, limit: 20), !stale.isEmpty else {
-            return 0
+            return resolved
         }
-        var resolved = 0
         for order in stale {
             do {
                 if let reservation = try await catalog.reservation(orderID: order.id), reservation.status == "reserved"

@@ -3,7 +3,8 @@ import ShopPlatform
 /// order-service's schema, oldest first. Never edit a released migration: add one.
 ///
 /// A cart is the user's single order in status `cart`: the partial unique index
-/// makes "at most one cart per user" a database fact, not a hope.
+/// makes "at most one cart per user" a database fact, not a hope. `needs_release`
+/// marks an abandoned checkout whose stock reservation may still exist.
 enum OrderMigrations {
     static let all: [Migration] = [
         Migration(
@@ -21,12 +22,14 @@ enum OrderMigrations {
                     updated_at TIMESTAMPTZ NOT NULL,
                     pending_since TIMESTAMPTZ,
                     placed_at TIMESTAMPTZ,
-                    cancelled_at TIMESTAMPTZ
+                    cancelled_at TIMESTAMPTZ,
+                    needs_release BOOLEAN NOT NULL DEFAULT FALSE
                 )
                 """,
                 "CREATE UNIQUE INDEX orders_one_cart_per_user ON orders (user_id) WHERE status = 'cart'",
                 "CREATE INDEX orders_user_history ON orders (user_id, id)",
                 "CREATE INDEX orders_pending ON orders (pending_since) WHERE status = 'pending'",
+                "CREATE INDEX orders_needing_release ON orders (id) WHERE needs_release",
                 """
                 CREATE TABLE order_lines (
                     order_id BIGINT NOT NULL REFERENCES orders(id) ON DELETE CASCADE,
@@ -63,12 +66,14 @@ enum OrderMigrations {
                     updated_at REAL NOT NULL,
                     pending_since REAL,
                     placed_at REAL,
-                    cancelled_at REAL
+                    cancelled_at REAL,
+                    needs_release BOOLEAN NOT NULL DEFAULT 0
                 )
                 """,
                 "CREATE UNIQUE INDEX orders_one_cart_per_user ON orders (user_id) WHERE status = 'cart'",
                 "CREATE INDEX orders_user_history ON orders (user_id, id)",
                 "CREATE INDEX orders_pending ON orders (pending_since) WHERE status = 'pending'",
+                "CREATE INDEX orders_needing_release ON orders (id) WHERE needs_release",
                 """
                 CREATE TABLE order_lines (
                     order_id INTEGER NOT NULL REFERENCES orders(id) ON DELETE CASCADE,

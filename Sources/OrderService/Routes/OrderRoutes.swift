@@ -85,13 +85,16 @@ struct OrderRoutes {
             }
             userID = parsed
         }
-        return try await page(request, userID: userID, status: status)
+        return try await page(request, userID: userID, status: status, admin: true)
     }
 
-    private func page(_ request: Request, userID: Int64?, status: Order.Status?) async throws -> OrderPage {
+    private func page(_ request: Request, userID: Int64?, status: Order.Status?, admin: Bool = false) async throws
+        -> OrderPage
+    {
         let limit = try Pagination.limit(from: request)
         let found = try await orders.list(
-            userID: userID, status: status, before: try Pagination.cursor(from: request), limit: limit + 1)
+            userID: userID, status: status, before: try Pagination.cursor(from: request), limit: limit + 1,
+            includeAbandoned: admin)
         let items = Array(found.prefix(limit))
         return OrderPage(
             items: items.map(OrderResource.init),

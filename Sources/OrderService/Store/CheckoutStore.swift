@@ -92,32 +92,58 @@ struct CheckoutStore: Sendable {
         }
     }
 
-    /// `pending` → `cart`, for a checkout that did not go through. If the user
-    /// started a new cart meanwhile, the lines are merged into it instead.
+    /// `pending` → `cart`, for a checkout that reserved nothing (or whose
+    /// reservation is known to be released).
     func revertToCart(orderID: Int64) async throws {
+        try await database.withConnection { db in
+            try await db.raw(
+                """
+                UPDATE orders SET status = 'cart', pending_since = NULL, updated_at = \(bind: Date())
+                WHERE id = \(bind: orderID) AND status = 'pending'
+                """
+            ).run()
+        }
+    }
+
+    /// For a checkout whose reservation may exist but could not be released:
+    /// the attempt becomes a cancelled, never-placed order flagged for release
+    /// (the reconciler finishes it) and the user gets a fresh cart with the same
+    /// lines. The flagged order id is never reserved again, so a late release
+    /// cannot hit a newer reservation.
+    func abandon(orderID: Int64) async throws {
         try await database.transaction { db in
             guard let order = try await OrderStore.load(id: orderID, db: db), order.status == .pending else { return }
-            if let newCart = try await db.raw(
-                "SELECT id FROM orders WHERE user_id = \(bind: order.userID) AND status = 'cart'"
-            ).first()?.decode(column: "id", as: Int64.self) {
-                for line in order.lines {
-                    try await db.raw(
-                        """
-                        INSERT INTO order_lines (order_id, product_id, quantity, added_at)
-                        VALUES (\(bind: newCart), \(bind: line.productID), \(bind: line.quantity), \(bind: Date()))
-                        ON CONFLICT (order_id, product_id) DO UPDATE SET quantity = order_lines.quantity + excluded.quantity
-                        """
-                    ).run()
-                }
-                try await db.raw("DELETE FROM orders WHERE id = \(bind: orderID)").run()
-            } else {
+            let now = Date()
+            try await db.raw(
+                """
+                UPDATE orders SET status = 'cancelled', needs_release = \(bind: true), cancelled_at = \(bind: now),
+                    pending_since = NULL, updated_at = \(bind: now)
+                WHERE id = \(bind: orderID) AND status = 'pending'
+                """
+            ).run()
+            let cartID = try await OrderStore.lockedCartID(userID: order.userID, lock: "", db: db, create: true)!
+            for line in order.lines {
                 try await db.raw(
                     """
-                    UPDATE orders SET status = 'cart', pending_since = NULL, updated_at = \(bind: Date())
-                    WHERE id = \(bind: orderID) AND status = 'pending'
+                    INSERT INTO order_lines (order_id, product_id, quantity, added_at)
+                    VALUES (\(bind: cartID), \(bind: line.productID), \(bind: line.quantity), \(bind: now))
                     """
                 ).run()
             }
+        }
+    }
+
+    /// Abandoned attempts whose reservation still has to be released.
+    func ordersNeedingRelease(limit: Int) async throws -> [Int64] {
+        try await database.withConnection { db in
+            try await db.raw("SELECT id FROM orders WHERE needs_release ORDER BY id LIMIT \(bind: limit)").all()
+                .map { try $0.decode(column: "id", as: Int64.self) }
+        }
+    }
+
+    func markReleased(orderID: Int64) async throws {
+        try await database.withConnection { db in
+            try await db.raw("UPDATE orders SET needs_release = \(bind: false) WHERE id = \(bind: orderID)").run()
         }
     }
 

@@ -12,6 +12,8 @@ struct OrderStore: Sendable {
 
     static let columns = SQLQueryString(
         "id, number, user_id, status, currency, total_minor, created_at, updated_at, placed_at, cancelled_at")
+    /// Excludes checkout attempts that were abandoned before being placed.
+    static let notAbandoned = SQLQueryString("(status <> 'cancelled' OR placed_at IS NOT NULL)")
     var lockClause: SQLQueryString { SQLQueryString(database.kind == .postgres ? " FOR UPDATE" : "") }
 
     // MARK: Cart
@@ -30,8 +32,28 @@ struct OrderStore: Sendable {
     /// Adds `quantity` to the line (creating the cart and line as needed); the
     /// summed quantity must stay within `maxQuantity`.
     func add(userID: Int64, productID: Int64, quantity: Int, maxQuantity: Int) async throws -> Order {
+        do {
+            return try await attemptAdd(
+                userID: userID, productID: productID, quantity: quantity, maxQuantity: maxQuantity)
+        } catch  where ConstraintViolation.isUnique(error) {
+            // Two first adds raced to create the cart; the other one won, so use it.
+            return try await attemptAdd(
+                userID: userID, productID: productID, quantity: quantity, maxQuantity: maxQuantity)
+        }
+    }
+
+    private func attemptAdd(userID: Int64, productID: Int64, quantity: Int, maxQuantity: Int) async throws -> Order {
         let lock = lockClause
         return try await database.transaction { db in
+            // While a checkout is pending the cart is that order; a new one would
+            // collide with it if the checkout falls back to the cart.
+            if try await db.raw(
+                "SELECT 1 AS busy FROM orders WHERE user_id = \(bind: userID) AND status = 'pending'"
+            ).first() != nil {
+                throw ProblemError(
+                    .conflict, "Your checkout is still being processed; try again in a moment",
+                    headers: ["Retry-After": "2"])
+            }
             let cartID = try await Self.lockedCartID(userID: userID, lock: lock, db: db, create: true)!
             let existing =
                 try await db.raw(
@@ -106,11 +128,13 @@ struct OrderStore: Sendable {
     // MARK: Orders
 
     /// By numeric id or by order number; only `userID`'s orders unless nil (admin).
+    /// Customers never see abandoned checkout attempts (cancelled, never placed).
     func order(reference: String, userID: Int64?) async throws -> Order? {
         try await database.withConnection { db in
             let condition: SQLQueryString =
                 Int64(reference).map { "id = \(bind: $0)" } ?? "number = \(bind: reference.uppercased())"
-            let owner: SQLQueryString = userID.map { " AND user_id = \(bind: $0)" } ?? ""
+            let owner: SQLQueryString =
+                userID.map { " AND user_id = \(bind: $0) AND \(Self.notAbandoned)" } ?? ""
             guard
                 let row = try await db.raw(
                     "SELECT \(Self.columns) FROM orders WHERE \(condition)\(owner) AND status <> 'cart'"
@@ -122,12 +146,14 @@ struct OrderStore: Sendable {
 
     /// Orders newest first, with ids below `before`; carts only when asked for.
     func list(
-        userID: Int64?, status: Order.Status?, before: Int64?, limit: Int, includeCarts: Bool = false
+        userID: Int64?, status: Order.Status?, before: Int64?, limit: Int, includeCarts: Bool = false,
+        includeAbandoned: Bool = false
     ) async throws -> [Order] {
         try await database.withConnection { db in
             var query: SQLQueryString = "SELECT \(Self.columns) FROM orders WHERE "
             query += includeCarts ? "1 = 1" : "status <> 'cart'"
-            if let userID { query += " AND user_id = \(bind: userID)" }
+            if let userID, !includeAbandoned { query += " AND user_id = \(bind: userID) AND \(Self.notAbandoned)" }
+            if let userID, includeAbandoned { query += " AND user_id = \(bind: userID)" }
             if let status { query += " AND status = \(bind: status.rawValue)" }
             if let before { query += " AND id < \(bind: before)" }
             query += " ORDER BY id DESC LIMIT \(bind: limit)"

@@ -1,0 +1,119 @@
+import Foundation
+import HTTPTypes
+import HummingbirdTesting
+import ShopTestSupport
+import Testing
+
+@testable import OrderService
+
+@Suite("Cart")
+struct CartTests {
+    @Test(arguments: TestBackend.available)
+    func addSumChangeRemoveAndClear(backend: TestBackend) async throws {
+        try await OrderServiceHarness.run(backend) { client, harness in
+            let mug = try await harness.createProduct("mug", price: 1200)
+            let tote = try await harness.createProduct("tote", price: 1800)
+            let token = try await harness.token(user: 7)
+
+            let empty = try await client.call(.get, "/v1/cart", token: token)
+            #expect(empty.status == .ok)
+            #expect((empty.json["items"] as? [Any])?.isEmpty == true)
+
+            #expect(try await client.addToCart(mug, 2, token: token).status == .created)
+            let summed = try await client.addToCart(mug, 1, token: token)
+            let line = try #require((summed.json["items"] as? [[String: Any]])?.first)
+            #expect(line["quantity"] as? Int == 3)
+            #expect(line["name"] as? String == "Mug")
+            #expect(line["unit_price_minor"] as? Int == 1200)
+            #expect(line["line_total_minor"] as? Int == 3600)
+            try await client.addToCart(tote, 1, token: token)
+
+            let view = try await client.call(.get, "/v1/cart", token: token)
+            #expect(view.json["subtotal_minor"] as? Int == 5400)
+            #expect(view.json["item_count"] as? Int == 4)
+            #expect(view.json["catalogue_available"] as? Bool == true)
+
+            let changed = try await client.call(.put, "/v1/cart/items/\(mug)", json: ["quantity": 5], token: token)
+            #expect((changed.json["items"] as? [[String: Any]])?.first?["quantity"] as? Int == 5)
+            let removedByZero = try await client.call(
+                .put, "/v1/cart/items/\(tote)", json: ["quantity": 0], token: token)
+            #expect((removedByZero.json["items"] as? [[String: Any]])?.count == 1)
+            #expect(try await client.call(.delete, "/v1/cart/items/\(mug)", token: token).status == .noContent)
+            #expect(try await client.call(.delete, "/v1/cart/items/\(mug)", token: token).status == .notFound)
+            try await client.addToCart(mug, 1, token: token)
+            #expect(try await client.call(.delete, "/v1/cart", token: token).status == .noContent)
+            #expect((try await client.call(.get, "/v1/cart", token: token).json["items"] as? [Any])?.isEmpty == true)
+        }
+    }
+
+    @Test(arguments: TestBackend.available)
+    func rejectsBadItemsAndStrangers(backend: TestBackend) async throws {
+        try await OrderServiceHarness.run(backend, settings: ["CART_MAX_QUANTITY": "5"]) { client, harness in
+            let mug = try await harness.createProduct("mug")
+            let old = try await harness.createProduct("old")
+            try await harness.deactivate("old")
+            let token = try await harness.token(user: 7)
+
+            #expect(try await client.addToCart(mug, 1, token: "nonsense").status == .unauthorized)
+            #expect(try await client.call(.get, "/v1/cart", token: nil).status == .unauthorized)
+            let forged = try await harness.keys.token(userID: 7, key: .init())
+            #expect(try await client.call(.get, "/v1/cart", token: forged).status == .unauthorized)
+            let expired = try await harness.keys.token(userID: 7, lifetime: .seconds(-60))
+            #expect(try await client.call(.get, "/v1/cart", token: expired).status == .unauthorized)
+
+            #expect(try await client.addToCart(999_999, 1, token: token).status == .unprocessableContent)
+            #expect(try await client.addToCart(old, 1, token: token).status == .unprocessableContent)
+            #expect(try await client.addToCart(mug, 0, token: token).status == .unprocessableContent)
+            #expect(try await client.addToCart(mug, -1, token: token).status == .unprocessableContent)
+            #expect(try await client.addToCart(mug, 6, token: token).status == .unprocessableContent)
+            let text = try await client.call(
+                .post, "/v1/cart/items", json: ["product_id": mug, "quantity": "two"], token: token)
+            #expect(text.status == .badRequest)
+            #expect(
+                try await client.call(.post, "/v1/cart/items", json: [:], token: token).status == .unprocessableContent)
+
+            try await client.addToCart(mug, 4, token: token)
+            let over = try await client.addToCart(mug, 2, token: token)
+            #expect(over.status == .unprocessableContent, "the per-line maximum counts what is already in the cart")
+            #expect(
+                try await client.call(.put, "/v1/cart/items/\(mug)", json: ["quantity": 6], token: token).status
+                    == .unprocessableContent)
+            #expect(
+                try await client.call(.put, "/v1/cart/items/\(old)", json: ["quantity": 1], token: token).status
+                    == .notFound)
+            let cart = try await client.call(.get, "/v1/cart", token: token)
+            #expect((cart.json["items"] as? [[String: Any]])?.first?["quantity"] as? Int == 4)
+        }
+    }
+
+    @Test(arguments: TestBackend.available)
+    func concurrentAddsSumCorrectly(backend: TestBackend) async throws {
+        try await OrderServiceHarness.run(backend) { client, harness in
+            let mug = try await harness.createProduct("mug")
+            let token = try await harness.token(user: 9)
+            let statuses = try await withThrowingTaskGroup(of: HTTPResponse.Status.self) { group in
+                for _ in 0..<10 { group.addTask { try await client.addToCart(mug, 1, token: token).status } }
+                return try await group.reduce(into: [HTTPResponse.Status]()) { $0.append($1) }
+            }
+            #expect(statuses == Array(repeating: .created, count: 10))
+            let cart = try await client.call(.get, "/v1/cart", token: token)
+            #expect((cart.json["items"] as? [[String: Any]])?.first?["quantity"] as? Int == 10)
+        }
+    }
+
+    @Test(arguments: TestBackend.available)
+    func linesThatBecameUnavailableAreMarked(backend: TestBackend) async throws {
+        try await OrderServiceHarness.run(backend) { client, harness in
+            let mug = try await harness.createProduct("mug", stock: 10)
+            let tote = try await harness.createProduct("tote", stock: 10)
+            let token = try await harness.token(user: 7)
+            try await client.addToCart(mug, 1, token: token)
+            try await client.addToCart(tote, 2, token: token)
+            try await harness.deactivate("tote")
+            let cart = try await client.call(.get, "/v1/cart", token: token)
+            let items = try #require(cart.json["items"] as? [[String: Any]])
+            #expect(items.map { $0["available"] as? Bool } == [true, false])
+            #expect(cart.json["subtotal_minor"] as? Int == 1000, "unavailable lines do not count")
+        }
+    }
+}

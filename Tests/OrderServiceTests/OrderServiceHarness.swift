@@ -1,0 +1,101 @@
+import Configuration
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import NIOCore
+import ProductService
+import ShopPlatform
+import ShopTestSupport
+import Testing
+
+@testable import OrderService
+
+/// order-service under test, talking real HTTP to a real product-service (run
+/// live in this process on its own database) and verifying tokens against a
+/// live key server.
+struct OrderServiceHarness: Sendable {
+    static let serviceToken = "order-service-test-credential"
+
+    let keys: KeyServer
+    let product: any TestClientProtocol
+    let admin: String
+    let environment: [String: String]
+
+    /// A customer's token.
+    func token(user: Int64) async throws -> String { try await keys.token(userID: user) }
+
+    static func run(
+        _ backend: TestBackend, settings: [String: String] = [:],
+        _ body: @Sendable (any TestClientProtocol, OrderServiceHarness) async throws -> Void
+    ) async throws {
+        let keys = try KeyServer()
+        let productDB = try await backend.makeDatabaseURL()
+        let orderDB = try await backend.makeDatabaseURL()
+        try await keys.serve { keyURL in
+            let productApp = try await buildProductService(
+                reader: .shop(
+                    arguments: ["test"],
+                    environment: [
+                        "DATABASE_URL": productDB, "USER_SERVICE_URL": keyURL, "SERVICE_TOKEN": serviceToken,
+                        "LOG_LEVEL": "warning", "DATABASE_POOL_SIZE": "8", "CATALOGUE_CACHE_MS": "0",
+                    ]))
+            try await productApp.test(.live) { product in
+                let port = try #require(product.port)
+                var environment = [
+                    "DATABASE_URL": orderDB, "USER_SERVICE_URL": keyURL,
+                    "PRODUCT_SERVICE_URL": "http://127.0.0.1:\(port)", "SERVICE_TOKEN": serviceToken,
+                    "LOG_LEVEL": "warning", "DATABASE_POOL_SIZE": "8", "RECONCILER_INTERVAL_MS": "3600000",
+                ]
+                environment.merge(settings) { $1 }
+                let harness = OrderServiceHarness(
+                    keys: keys, product: product, admin: try await keys.token(userID: 1, roles: [.customer, .admin]),
+                    environment: environment)
+                let app = try await buildOrderService(reader: .shop(arguments: ["test"], environment: environment))
+                try await app.test(.router) { client in try await body(client, harness) }
+            }
+        }
+    }
+
+    /// Creates a product at product-service and returns its id.
+    func createProduct(_ slug: String, price: Int64 = 1000, stock: Int = 10) async throws -> Int {
+        let response = try await product.execute(
+            uri: "/v1/products", method: .post,
+            headers: [.authorization: "Bearer \(admin)", .contentType: "application/json"],
+            body: .json(["slug": slug, "name": slug.capitalized, "price_minor": price, "stock": stock]))
+        #expect(response.status == .created, "\(response.text)")
+        return try #require(response.json["id"] as? Int)
+    }
+
+    func stock(_ slug: String) async throws -> Int? {
+        let response = try await product.execute(
+            uri: "/v1/products/\(slug)", method: .get, headers: [.authorization: "Bearer \(admin)"])
+        return response.json["stock"] as? Int
+    }
+
+    func deactivate(_ slug: String) async throws {
+        _ = try await product.execute(
+            uri: "/v1/products/\(slug)", method: .delete, headers: [.authorization: "Bearer \(admin)"])
+    }
+}
+
+extension TestClientProtocol {
+    func call(
+        _ method: HTTPRequest.Method, _ uri: String, json: [String: Any]? = nil, token: String?,
+        headers extra: HTTPFields = [:]
+    ) async throws -> TestResponse {
+        var headers = extra
+        if let token { headers[.authorization] = "Bearer \(token)" }
+        if json != nil { headers[.contentType] = "application/json" }
+        return try await execute(uri: uri, method: method, headers: headers, body: json.map { .json($0) })
+    }
+
+    @discardableResult
+    func addToCart(_ productID: Int, _ quantity: Int, token: String) async throws -> TestResponse {
+        try await call(.post, "/v1/cart/items", json: ["product_id": productID, "quantity": quantity], token: token)
+    }
+
+    func checkout(token: String, key: String = UUID().uuidString) async throws -> TestResponse {
+        try await call(.post, "/v1/orders", token: token, headers: [.init("Idempotency-Key")!: key])
+    }
+}

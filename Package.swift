@@ -220,6 +220,7 @@ let package = Package(
         .testTarget(
             name: "SystemTests",
             dependencies: [
+                "ShopTestSupport",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOFoundationCompat", package: "swift-nio"),

@@ -30,6 +30,10 @@ public struct OrderServiceConfiguration: Sendable {
         self.breakerThreshold = reader.int(forKey: "breaker.threshold", default: 5)
         self.breakerCooldown = .milliseconds(reader.int(forKey: "breaker.cooldown.ms", default: 5000))
         self.reconcilerInterval = .milliseconds(reader.int(forKey: "reconciler.interval.ms", default: 5000))
-        self.reconcilerGrace = .seconds(reader.int(forKey: "reconciler.grace.seconds", default: 30))
+        // The reconciler must never act on an order a live checkout is still
+        // working on: the grace outlasts the slowest possible reserve + release.
+        let slowestCheckout = productServiceTimeout * productServiceAttempts * 2 + .seconds(1)
+        self.reconcilerGrace = max(
+            .seconds(reader.int(forKey: "reconciler.grace.seconds", default: 30)), slowestCheckout)
     }
 }

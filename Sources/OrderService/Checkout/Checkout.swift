@@ -55,7 +55,12 @@ struct Checkout: Sendable {
         switch outcome {
         case .reserved(let stock):
             guard let placed = try await store.place(orderID: order.id, reservation: stock) else {
-                // The reconciler resolved this order meanwhile; report what it decided.
+                // The order stopped being pending meanwhile (it cannot, while the
+                // reconciler's grace holds). If it did not end up placed, the stock
+                // just reserved must go back.
+                let result = try? await current(order.id)
+                if case .placed = result { return result! }
+                try? await catalog.release(orderID: order.id, requestID: requestID)
                 return try await current(order.id)
             }
             Self.placedCounter.increment()

@@ -1,0 +1,138 @@
+import Foundation
+import ShopTestSupport
+import Testing
+
+/// user-, product- and order-service as three real processes on free ports, each
+/// with its own database of the chosen backend, wired together by URL like a
+/// real deployment.
+final class ShopCluster: Sendable {
+    static let adminUsername = "admin"
+    static let adminPassword = "admin-password-1"
+    static let serviceToken = "system-test-service-token"
+
+    let backend: TestBackend
+    let users: ServiceProcess
+    let productEnvironment: [String: String]
+    let productPort: Int
+    let orders: ServiceProcess
+    private let productBox: ProcessBox
+
+    var products: ServiceProcess { productBox.current }
+
+    /// Holds the product-service process, which tests kill and restart.
+    final class ProcessBox: @unchecked Sendable {
+        private let lock = NSLock()
+        private var process: ServiceProcess
+        init(_ process: ServiceProcess) { self.process = process }
+        var current: ServiceProcess { lock.withLock { process } }
+        func replace(_ new: ServiceProcess) { lock.withLock { process = new } }
+    }
+
+    init(_ backend: TestBackend, orderSettings: [String: String] = [:]) async throws {
+        self.backend = backend
+        let dataDir = FileManager.default.temporaryDirectory.appendingPathComponent("cluster-\(UUID().uuidString)").path
+        let userPort = try ServiceProcess.freePort()
+        let productPort = try ServiceProcess.freePort()
+        let common = [
+            "DATA_DIR": dataDir, "SERVICE_TOKEN": Self.serviceToken,
+            "USER_SERVICE_URL": "http://127.0.0.1:\(userPort)",
+            "PRODUCT_SERVICE_URL": "http://127.0.0.1:\(productPort)", "DATABASE_POOL_SIZE": "6",
+        ]
+        self.users = try ServiceProcess(
+            "user-service", port: userPort,
+            environment: common.merging([
+                "DATABASE_URL": try await backend.makeDatabaseURL(), "BCRYPT_COST": "4",
+                "SHOP_ADMIN_USERNAME": Self.adminUsername, "SHOP_ADMIN_PASSWORD": Self.adminPassword,
+                "LOGIN_MAX_FAILURES": "100",
+            ]) { $1 })
+        self.productPort = productPort
+        self.productEnvironment = common.merging([
+            "DATABASE_URL": try await backend.makeDatabaseURL(), "CATALOGUE_CACHE_MS": "0",
+        ]) { $1 }
+        self.productBox = ProcessBox(
+            try ServiceProcess("product-service", port: productPort, environment: productEnvironment))
+        self.orders = try ServiceProcess(
+            "order-service",
+            environment: common.merging(
+                [
+                    "DATABASE_URL": try await backend.makeDatabaseURL(), "RECONCILER_INTERVAL_MS": "300",
+                    "RECONCILER_GRACE_SECONDS": "1", "PRODUCT_SERVICE_TIMEOUT_MS": "1000", "BREAKER_COOLDOWN_MS": "500",
+                ].merging(orderSettings) { $1 }
+            ) { $1 })
+        for service in [users, products, orders] { try await service.waitUntilReady() }
+    }
+
+    func stop() {
+        for service in [orders, products, users] { service.stop() }
+    }
+
+    /// SIGKILLs product-service and starts it again on the same port and database.
+    func killProductService() async throws {
+        products.signal(SIGKILL)
+        _ = try await products.waitForExit()
+    }
+
+    func restartProductService() async throws {
+        productBox.replace(try ServiceProcess("product-service", port: productPort, environment: productEnvironment))
+        try await products.waitUntilReady()
+    }
+
+    // MARK: Shop actions over HTTP
+
+    func register(_ username: String) async throws -> String {
+        let created = try await HTTP.send(
+            .POST, users.baseURL + "/v1/users",
+            json: ["username": username, "email": "\(username)@example.com", "password": "password-123"])
+        #expect(created.status == 201, "\(created.text)")
+        return try await login(username, password: "password-123")
+    }
+
+    func login(_ username: String, password: String) async throws -> String {
+        let session = try await HTTP.send(
+            .POST, users.baseURL + "/v1/sessions", json: ["username": username, "password": password])
+        return try #require(session.json["access_token"] as? String, "\(session.text)")
+    }
+
+    func adminToken() async throws -> String { try await login(Self.adminUsername, password: Self.adminPassword) }
+
+    func createProduct(_ slug: String, price: Int = 1000, stock: Int) async throws -> Int {
+        let response = try await HTTP.send(
+            .POST, products.baseURL + "/v1/products", headers: ["Authorization": "Bearer \(try await adminToken())"],
+            json: ["slug": slug, "name": slug.capitalized, "price_minor": price, "stock": stock])
+        return try #require(response.json["id"] as? Int, "\(response.text)")
+    }
+
+    func stock(_ slug: String) async throws -> Int {
+        let response = try await HTTP.send(
+            .GET, products.baseURL + "/v1/products/\(slug)",
+            headers: ["Authorization": "Bearer \(try await adminToken())"])
+        return try #require(response.json["stock"] as? Int, "\(response.text)")
+    }
+
+    func addToCart(_ productID: Int, _ quantity: Int, token: String) async throws -> HTTP.Reply {
+        try await HTTP.send(
+            .POST, orders.baseURL + "/v1/cart/items", headers: ["Authorization": "Bearer \(token)"],
+            json: ["product_id": productID, "quantity": quantity])
+    }
+
+    func checkout(token: String, key: String = UUID().uuidString) async throws -> HTTP.Reply {
+        try await HTTP.send(
+            .POST, orders.baseURL + "/v1/orders", headers: ["Authorization": "Bearer \(token)", "Idempotency-Key": key])
+    }
+
+    /// Every order in a status, across all users (admin view).
+    func allOrders(status: String) async throws -> [[String: Any]] {
+        let admin = try await adminToken()
+        var all: [[String: Any]] = []
+        var cursor: String?
+        repeat {
+            let page = try await HTTP.send(
+                .GET,
+                orders.baseURL + "/v1/admin/orders?limit=100&status=\(status)" + (cursor.map { "&cursor=\($0)" } ?? ""),
+                headers: ["Authorization": "Bearer \(admin)"])
+            all += page.json["items"] as? [[String: Any]] ?? []
+            cursor = page.json["next_cursor"] as? String
+        } while cursor != nil
+        return all
+    }
+}

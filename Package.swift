@@ -13,6 +13,7 @@ let package = Package(
         .executable(name: "user-service", targets: ["user-service"]),
         .executable(name: "product-service", targets: ["product-service"]),
         .executable(name: "order-service", targets: ["order-service"]),
+        .executable(name: "frontend", targets: ["frontend"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
@@ -36,6 +37,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
+        .package(url: "https://github.com/vapor/multipart-kit", from: "4.7.1"),
     ],
     targets: [
         .target(
@@ -121,6 +124,29 @@ let package = Package(
             dependencies: ["OrderService", "ShopPlatform"],
             swiftSettings: swiftSettings
         ),
+        .target(
+            name: "Frontend",
+            dependencies: [
+                "ShopPlatform",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "MultipartKit", package: "multipart-kit"),
+                .product(name: "Configuration", package: "swift-configuration"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOFoundationCompat", package: "swift-nio"),
+            ],
+            resources: [.copy("Resources/templates"), .copy("Resources/static")],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "frontend",
+            dependencies: ["Frontend", "ShopPlatform"],
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "user-service",
             dependencies: ["UserService", "ShopPlatform"],
@@ -133,6 +159,7 @@ let package = Package(
                 "UserService",
                 "ProductService",
                 "OrderService",
+                "Frontend",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -214,6 +241,25 @@ let package = Package(
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "FrontendTests",
+            dependencies: [
+                "Frontend",
+                "UserService",
+                "ProductService",
+                "OrderService",
+                "ShopPlatform",
+                "ShopTestSupport",
+                .product(name: "Configuration", package: "swift-configuration"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOFoundationCompat", package: "swift-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Frontend
 import OrderService
 import ProductService
 import ShopPlatform
@@ -26,6 +27,7 @@ enum ServiceCatalog {
         Entry(name: "user-service", port: 5001, entry: UserServiceEntry.self),
         Entry(name: "product-service", port: 5002, entry: ProductServiceEntry.self),
         Entry(name: "order-service", port: 5003, entry: OrderServiceEntry.self),
+        Entry(name: "frontend", port: 5000, entry: FrontendEntry.self),
     ]
 
     static func named(_ name: String) throws -> Entry {

@@ -79,6 +79,11 @@ struct CatalogueTests {
 
             let list = try await client.call(.get, "/v1/products")
             #expect((list.json["items"] as? [[String: Any]])?.compactMap { $0["slug"] as? String } == ["alpha"])
+            let everything = try await client.call(.get, "/v1/products?include_inactive=true", token: harness.admin)
+            #expect((everything.json["items"] as? [[String: Any]])?.count == 2)
+            #expect(
+                try await client.call(.get, "/v1/products?include_inactive=true", token: harness.customer).status
+                    == .forbidden)
             #expect(try await client.call(.get, "/v1/products/beta").status == .notFound)
             #expect(try await client.call(.get, "/v1/products/beta", token: harness.admin).status == .ok)
 

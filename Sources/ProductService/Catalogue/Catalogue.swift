@@ -14,10 +14,13 @@ struct Catalogue: Sendable {
 
     // MARK: Reads (cached, pre-encoded)
 
-    func page(search: String?, after: Int64?, limit: Int) async throws -> CatalogueCache.Entry {
-        let key = "page|\(search ?? "")|\(after ?? 0)|\(limit)"
+    func page(search: String?, after: Int64?, limit: Int, includeInactive: Bool = false) async throws
+        -> CatalogueCache.Entry
+    {
+        let key = "page|\(search ?? "")|\(after ?? 0)|\(limit)|\(includeInactive)"
         return try await cache.entry(for: key) {
-            let found = try await products.list(search: search, after: after, limit: limit + 1)
+            let found = try await products.list(
+                search: search, after: after, limit: limit + 1, includeInactive: includeInactive)
             let items = Array(found.prefix(limit))
             let next = found.count > limit ? items.last.map { String($0.id) } : nil
             return try JSONEncoder.shop.encode(ProductPage(items: items.map(ProductResource.init), nextCursor: next))
@@ -45,7 +48,7 @@ struct Catalogue: Sendable {
             var all: [Product] = []
             var after: Int64 = 0
             while true {
-                let page = try await products.list(search: nil, after: after, limit: 500)
+                let page = try await products.list(search: nil, after: after, limit: 500, includeInactive: false)
                 all += page
                 guard page.count == 500, let last = page.last else { break }
                 after = last.id

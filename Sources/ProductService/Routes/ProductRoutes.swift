@@ -19,8 +19,9 @@ struct ProductRoutes {
         admin.delete(":slug", use: deactivate)
     }
 
-    /// `?q=&limit=&cursor=` pages through active products; `?ids=1,2,3` looks up
-    /// specific products, inactive ones included, for order history.
+    /// `?q=&limit=&cursor=` pages through active products (admins may add
+    /// `include_inactive=true`); `?ids=1,2,3` looks up specific products,
+    /// inactive ones included, for order history.
     @Sendable func list(_ request: Request, context: Context) async throws -> Response {
         let entry: CatalogueCache.Entry
         if let rawIDs = request.uri.queryParameters["ids"] {
@@ -30,8 +31,13 @@ struct ProductRoutes {
             guard (search?.count ?? 0) <= 200 else {
                 throw ProblemError.validation([.init(field: "q", message: "must be at most 200 characters")])
             }
+            let includeInactive = request.uri.queryParameters["include_inactive"] == "true"
+            guard !includeInactive || context.identity?.isAdmin == true else {
+                throw ProblemError.forbidden("Only admins may list inactive products")
+            }
             entry = try await catalogue.page(
-                search: search, after: try Pagination.cursor(from: request), limit: try Pagination.limit(from: request))
+                search: search, after: try Pagination.cursor(from: request), limit: try Pagination.limit(from: request),
+                includeInactive: includeInactive)
         }
         return ConditionalResponse.make(
             body: entry.body, etag: entry.etag, contentType: "application/json",

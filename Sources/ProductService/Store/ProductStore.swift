@@ -8,8 +8,9 @@ protocol ProductStore: Sendable {
     func find(slug: String) async throws -> Product?
     /// Active or not: old orders must keep resolving.
     func find(ids: [Int64]) async throws -> [Product]
-    /// Active products, id order, after the cursor; `search` matches name or description.
-    func list(search: String?, after: Int64?, limit: Int) async throws -> [Product]
+    /// Products in id order after the cursor (active ones unless `includeInactive`);
+    /// `search` matches name or description.
+    func list(search: String?, after: Int64?, limit: Int, includeInactive: Bool) async throws -> [Product]
     /// Applies the present fields of `change`; a stock adjustment is atomic and
     /// throws 409 rather than take stock below zero.
     func update(slug: String, with change: ProductChange) async throws -> Product

@@ -43,14 +43,15 @@ struct SQLProductStore: ProductStore {
         }.map(Self.decode)
     }
 
-    func list(search: String?, after: Int64?, limit: Int) async throws -> [Product] {
-        try await database.withConnection { db in
+    func list(search: String?, after: Int64?, limit: Int, includeInactive: Bool) async throws -> [Product] {
+        let active = SQLQueryString(includeInactive ? "1 = 1" : "is_active")
+        return try await database.withConnection { db in
             if let search, !search.isEmpty {
                 let pattern = "%" + Self.escapeLike(search.lowercased()) + "%"
                 return try await db.raw(
                     """
                     SELECT \(Self.columns) FROM products
-                    WHERE is_active AND id > \(bind: after ?? 0)
+                    WHERE \(active) AND id > \(bind: after ?? 0)
                         AND (LOWER(name) LIKE \(bind: pattern) ESCAPE '\\'
                             OR LOWER(description) LIKE \(bind: pattern) ESCAPE '\\')
                     ORDER BY id LIMIT \(bind: limit)
@@ -59,7 +60,7 @@ struct SQLProductStore: ProductStore {
             }
             return try await db.raw(
                 """
-                SELECT \(Self.columns) FROM products WHERE is_active AND id > \(bind: after ?? 0)
+                SELECT \(Self.columns) FROM products WHERE \(active) AND id > \(bind: after ?? 0)
                 ORDER BY id LIMIT \(bind: limit)
                 """
             ).all()

@@ -99,13 +99,15 @@ public struct ShopDatabase: Sendable {
     }
 }
 
-/// Keeps the SQLite connection open for the service's life and closes it on shutdown.
+/// Keeps the SQLite connection open for the service's life and closes it on
+/// shutdown, also when the service group is cancelled instead of shut down.
 private struct SQLiteCloser: Service {
     let connection: SQLiteConnection
 
     func run() async throws {
         try? await gracefulShutdown()
-        try await connection.close()
+        // An unstructured task does not inherit cancellation: the close completes.
+        try await Task { try await connection.close() }.value
     }
 }
 

@@ -22,6 +22,7 @@ public struct ServiceClient: Sendable {
 
     public struct Reply: Sendable {
         public let status: Int
+        public let headers: HTTPHeaders
         public let body: ByteBuffer
 
         public func decode<T: Decodable>(_ type: T.Type) throws -> T {
@@ -52,15 +53,16 @@ public struct ServiceClient: Sendable {
     /// connection failures, timeouts and 5xx count against the breaker and are
     /// retried only when `idempotent`.
     public func send(
-        _ method: HTTPMethod, _ path: String, body: Data? = nil, idempotent: Bool, requestID: String? = nil
+        _ method: HTTPMethod, _ path: String, body: Data? = nil, contentType: String = "application/json",
+        headers extraHeaders: [(String, String)] = [], idempotent: Bool, requestID: String? = nil
     ) async throws -> Reply {
         var request = HTTPClientRequest(url: baseURL + path)
         request.method = method
         request.headers.add(name: "Accept", value: "application/json")
-        for (name, value) in headers { request.headers.add(name: name, value: value) }
+        for (name, value) in headers + extraHeaders { request.headers.add(name: name, value: value) }
         if let requestID { request.headers.add(name: "X-Request-ID", value: requestID) }
         if let body {
-            request.headers.add(name: "Content-Type", value: "application/json")
+            request.headers.add(name: "Content-Type", value: contentType)
             request.body = .bytes(ByteBuffer(data: body))
         }
         var attempt = 0
@@ -77,7 +79,7 @@ public struct ServiceClient: Sendable {
                     throw Unavailable(description: "\(baseURL)\(path) answered \(response.status.code)")
                 }
                 breaker.recordSuccess()
-                return Reply(status: Int(response.status.code), body: body)
+                return Reply(status: Int(response.status.code), headers: response.headers, body: body)
             } catch {
                 breaker.recordFailure()
                 guard idempotent, attempt < maxAttempts else {

@@ -1,0 +1,80 @@
+import Configuration
+import Foundation
+import Hummingbird
+import Logging
+import ShopPlatform
+
+/// Wires configuration, the session key, the three backend clients, templates
+/// and routes into the storefront.
+public func buildFrontend(reader: ConfigReader, readiness: Readiness = Readiness()) async throws
+    -> some ApplicationProtocol
+{
+    let configuration = FrontendConfiguration(reader: reader)
+    let logger = {
+        var logger = Logger(label: "frontend")
+        logger.logLevel = configuration.service.logLevel
+        return logger
+    }()
+    ShopMetrics.bootstrap()
+
+    let httpClient = ServiceClient.makeHTTPClient(readTimeout: configuration.backendTimeout)
+    func backend(_ url: String) -> Backend {
+        // Two attempts at most: a person is waiting for this page.
+        Backend(
+            client: ServiceClient(
+                baseURL: url, httpClient: httpClient, timeout: configuration.backendTimeout, maxAttempts: 2,
+                breaker: CircuitBreaker(threshold: 5, cooldown: .seconds(5))))
+    }
+    let backends = Backends(
+        users: backend(configuration.userServiceURL), products: backend(configuration.productServiceURL),
+        orders: backend(configuration.orderServiceURL))
+    let pages = try await PageRenderer.load()
+    let tokens = TokenKeeper(users: backends.users)
+    let cookie = SessionCookie(
+        key: try SessionCookie.key(
+            configured: configuration.sessionKey, dataDirectory: configuration.service.dataDirectory, logger: logger))
+
+    let router = Router(context: FrontendContext.self)
+    router.add(middleware: RequestLogMiddleware())
+    router.add(middleware: MetricsMiddleware())
+    router.add(middleware: ContentSecurityMiddleware())
+    router.add(middleware: ErrorPageMiddleware(pages: pages))
+    OperationalRoutes<FrontendContext>(checks: [:], readiness: readiness).register(on: router)
+    if let staticFiles = Bundle.module.resourcePath.map({ $0 + "/static" }) {
+        router.add(
+            middleware: FileMiddleware(
+                staticFiles, urlBasePath: "/static", cacheControl: .init([(.textCss, [.maxAge(3600), .public])]),
+                logger: logger))
+    }
+    router.add(middleware: SessionMiddleware(cookie: cookie, secure: configuration.secureCookies, pages: pages))
+    CatalogueRoutes(backends: backends, pages: pages).addRoutes(to: router)
+    CartRoutes(backends: backends, pages: pages, tokens: tokens).addRoutes(to: router)
+    AccountRoutes(backends: backends, pages: pages).addRoutes(to: router)
+    OrderRoutes(backends: backends, pages: pages, tokens: tokens).addRoutes(to: router)
+    AdminRoutes(backends: backends, pages: pages, tokens: tokens).addRoutes(to: router)
+
+    var app = Application(
+        router: router,
+        configuration: .init(
+            address: .hostname(configuration.service.host, port: configuration.service.port),
+            serverName: "microshop-frontend"),
+        logger: logger)
+    app.addServices(HTTPClientService(client: httpClient))
+    return app
+}
+
+/// `frontend [serve]`, shared by the thin executable and `shop`.
+public enum FrontendEntry: ShopServiceEntry {
+    public static let name = "frontend"
+
+    public static func serve(reader: ConfigReader, logger: Logger) async throws {
+        let readiness = Readiness(drainDelay: .seconds(reader.int(forKey: "shutdown.drain.seconds", default: 0)))
+        try await buildFrontend(reader: reader, readiness: readiness)
+            .runUntilTerminated(readiness: readiness, logger: logger)
+    }
+
+    /// The frontend keeps nothing durable: no migrations.
+    public static func migrate(reader: ConfigReader, logger: Logger) async throws {
+        logger.info("frontend has no database to migrate")
+    }
+}

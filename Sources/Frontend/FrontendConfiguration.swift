@@ -1,0 +1,27 @@
+import Configuration
+import Foundation
+import ShopPlatform
+
+/// Everything the frontend reads from configuration (see README's table).
+public struct FrontendConfiguration: Sendable {
+    public var service: ServiceConfiguration
+    public var userServiceURL: String
+    public var productServiceURL: String
+    public var orderServiceURL: String
+    /// 32 bytes, base64: encrypts and authenticates the session cookie. Replicas
+    /// that share it serve one customer interchangeably.
+    public var sessionKey: String?
+    /// Mark the cookie `Secure` (behind TLS). Also set when a proxy reports https.
+    public var secureCookies: Bool
+    public var backendTimeout: Duration
+
+    public init(reader: ConfigReader) {
+        self.service = ServiceConfiguration(reader: reader, name: "frontend", defaultPort: 5000)
+        self.userServiceURL = reader.string(forKey: "user.service.url", default: "http://127.0.0.1:5001")
+        self.productServiceURL = reader.string(forKey: "product.service.url", default: "http://127.0.0.1:5002")
+        self.orderServiceURL = reader.string(forKey: "order.service.url", default: "http://127.0.0.1:5003")
+        self.sessionKey = reader.string(forKey: "session.key", isSecret: true)
+        self.secureCookies = reader.bool(forKey: "session.secure", default: false)
+        self.backendTimeout = .milliseconds(reader.int(forKey: "backend.timeout.ms", default: 3000))
+    }
+}

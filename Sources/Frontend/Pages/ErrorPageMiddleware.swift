@@ -1,0 +1,32 @@
+import Hummingbird
+import Logging
+import ShopPlatform
+
+/// Friendly HTML error pages; never a stack trace.
+struct ErrorPageMiddleware: RouterMiddleware {
+    typealias Context = FrontendContext
+    let pages: PageRenderer
+
+    func handle(
+        _ request: Request, context: Context, next: (Request, Context) async throws -> Response
+    ) async throws -> Response {
+        do {
+            return try await next(request, context)
+        } catch {
+            let status = ProblemError(converting: error).status
+            if status.code >= 500 {
+                context.logger.error("page failed", metadata: ["error": "\(String(reflecting: error))"])
+            }
+            let page: ErrorPage
+            switch status.code {
+            case 404: page = ErrorPage(title: "Page not found", message: "We could not find that page.")
+            case 403: page = ErrorPage(title: "Forbidden", message: "You are not allowed to see this page.")
+            case 413: page = ErrorPage(title: "Too large", message: "That upload is too large.")
+            case 400..<500:
+                page = ErrorPage(title: "Something is not right", message: "Please check what you sent and try again.")
+            default: page = ErrorPage(title: "Sorry, something went wrong", message: "Please try again in a moment.")
+            }
+            return pages.render("error", page, context: context, status: status, title: page.title)
+        }
+    }
+}

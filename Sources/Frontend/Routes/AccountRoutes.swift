@@ -1,0 +1,135 @@
+import Foundation
+import Hummingbird
+import ShopPlatform
+
+/// Register, log in, log out.
+struct AccountRoutes {
+    typealias Context = FrontendContext
+    let backends: Backends
+    let pages: PageRenderer
+
+    func addRoutes(to router: Router<Context>) {
+        router.get("/login", use: loginPage)
+        router.post("/login", use: login)
+        router.get("/register", use: registerPage)
+        router.post("/register", use: register)
+        router.post("/logout", use: logout)
+    }
+
+    struct LoginForm: Decodable {
+        let username: String?
+        let password: String?
+        let next: String?
+    }
+
+    struct RegisterForm: Decodable {
+        let username: String?
+        let email: String?
+        let password: String?
+        let firstName: String?
+        let lastName: String?
+
+        enum CodingKeys: String, CodingKey {
+            case username, email, password
+            case firstName = "first_name"
+            case lastName = "last_name"
+        }
+    }
+
+    @Sendable func loginPage(_ request: Request, context: Context) async throws -> Response {
+        let next = Self.safeNext(request.uri.queryParameters["next"].map(String.init))
+        return pages.render("login", FormModel(next: next), context: context, title: "Log in")
+    }
+
+    @Sendable func login(_ request: Request, context: Context) async throws -> Response {
+        let form = try await request.decode(as: LoginForm.self, context: context)
+        let next = Self.safeNext(form.next)
+        var model = FormModel(values: ["username": form.username ?? ""], next: next)
+        do {
+            let session: SessionDoc = try await backends.users.call(
+                .POST, "/v1/sessions", json: ["username": form.username ?? "", "password": form.password ?? ""],
+                requestID: context.id)
+            context.session.update {
+                $0.signIn(session)
+                $0.cartCount = nil
+                $0.flash(.success, "Welcome back, \(session.user.username).")
+            }
+            await refreshCartCount(context: context, token: session.accessToken)
+            return .redirect(to: next ?? "/", type: .normal)
+        } catch let refusal as Backend.Refusal {
+            for error in refusal.problem.errors ?? [] { model.errors[error.field] = error.message }
+            model.general =
+                refusal.status == 429
+                ? (refusal.problem.detail ?? "Too many attempts")
+                : (model.errors.isEmpty ? "Wrong username or password." : nil)
+            return pages.render(
+                "login", model, context: context, status: refusal.status == 429 ? .tooManyRequests : .unauthorized,
+                title: "Log in")
+        } catch {
+            model.general = "Logging in is unavailable right now. Please try again in a moment."
+            return pages.render("login", model, context: context, status: .serviceUnavailable, title: "Log in")
+        }
+    }
+
+    @Sendable func registerPage(_ request: Request, context: Context) async throws -> Response {
+        pages.render("register", FormModel(), context: context, title: "Create an account")
+    }
+
+    @Sendable func register(_ request: Request, context: Context) async throws -> Response {
+        let form = try await request.decode(as: RegisterForm.self, context: context)
+        var model = FormModel(values: [
+            "username": form.username ?? "", "email": form.email ?? "", "first_name": form.firstName ?? "",
+            "last_name": form.lastName ?? "",
+        ])
+        do {
+            try await backends.users.send(
+                .POST, "/v1/users",
+                json: [
+                    "username": form.username ?? "", "email": form.email ?? "", "password": form.password ?? "",
+                    "first_name": form.firstName ?? "", "last_name": form.lastName ?? "",
+                ], requestID: context.id)
+            let session: SessionDoc = try await backends.users.call(
+                .POST, "/v1/sessions", json: ["username": form.username ?? "", "password": form.password ?? ""],
+                requestID: context.id)
+            context.session.update {
+                $0.signIn(session)
+                $0.cartCount = 0
+                $0.flash(.success, "Welcome to Microshop, \(session.user.username)!")
+            }
+            return .redirect(to: "/", type: .normal)
+        } catch let refusal as Backend.Refusal {
+            for error in refusal.problem.errors ?? [] { model.errors[error.field] = error.message.capitalizedFirst }
+            if model.errors.isEmpty { model.general = refusal.problem.detail }
+            return pages.render(
+                "register", model, context: context, status: .unprocessableContent, title: "Create an account")
+        } catch {
+            model.general = "Registration is unavailable right now. Please try again in a moment."
+            return pages.render(
+                "register", model, context: context, status: .serviceUnavailable, title: "Create an account")
+        }
+    }
+
+    /// Revokes the session at user-service, then forgets it here.
+    @Sendable func logout(_ request: Request, context: Context) async throws -> Response {
+        if let token = context.session.value.accessToken {
+            _ = try? await backends.users.send(.DELETE, "/v1/sessions/current", token: token, requestID: context.id)
+        }
+        context.session.update {
+            $0.logOut()
+            $0.flash(.info, "You are logged out.")
+        }
+        return .redirect(to: "/", type: .normal)
+    }
+
+    private func refreshCartCount(context: Context, token: String) async {
+        if let cart: CartDoc = try? await backends.orders.get("/v1/cart", token: token, requestID: context.id) {
+            context.session.update { $0.cartCount = cart.itemCount }
+        }
+    }
+
+    /// Only same-site paths, so the login page cannot bounce people elsewhere.
+    static func safeNext(_ next: String?) -> String? {
+        guard let next, next.hasPrefix("/"), !next.hasPrefix("//"), !next.contains("\\") else { return nil }
+        return next
+    }
+}

@@ -1,0 +1,258 @@
+import Foundation
+import Hummingbird
+import MultipartKit
+import NIOCore
+import ShopPlatform
+
+/// The admin area: products (create, edit, image upload) and all orders.
+/// Admins only; others get a 403 page, anonymous visitors the login page.
+struct AdminRoutes {
+    typealias Context = FrontendContext
+    let backends: Backends
+    let pages: PageRenderer
+    let tokens: TokenKeeper
+
+    func addRoutes(to router: Router<Context>) {
+        router.get("/admin", use: products)
+        router.get("/admin/products/new", use: newProduct)
+        router.post("/admin/products", use: create)
+        router.get("/admin/products/:slug", use: edit)
+        router.post("/admin/products/:slug", use: update)
+        router.post("/admin/products/:slug/image", use: uploadImage)
+        router.get("/admin/orders", use: orders)
+    }
+
+    struct ProductForm: Decodable {
+        let name: String?
+        let slug: String?
+        let description: String?
+        let price: String?
+        let stock: String?
+        let active: String?
+    }
+
+    struct ImageForm: Decodable {
+        let image: Data
+    }
+
+    /// The admin's token, or the response to send instead (login or 403).
+    private func admin(_ request: Request, context: Context) async -> Gate {
+        switch await tokens.require(request, context: context) {
+        case .failure(let redirect): return .failure(redirect)
+        case .success(let token):
+            guard context.session.value.isAdmin else {
+                return .failure(
+                    pages.render(
+                        "error", ErrorPage(title: "Forbidden", message: "The admin area is for shop admins only."),
+                        context: context, status: .forbidden, title: "Forbidden"))
+            }
+            return .success(token)
+        }
+    }
+
+    @Sendable func products(_ request: Request, context: Context) async throws -> Response {
+        let token: String
+        switch await admin(request, context: context) {
+        case .success(let value): token = value
+        case .failure(let response): return response
+        }
+        var all: [ProductDoc] = []
+        var cursor: String?
+        repeat {
+            let page: ProductPageDoc = try await backends.products.get(
+                "/v1/products?include_inactive=true&limit=100" + (cursor.map { "&cursor=\($0)" } ?? ""), token: token,
+                requestID: context.id)
+            all += page.items
+            cursor = page.nextCursor
+        } while cursor != nil && all.count < 2000
+        return pages.render(
+            "admin_products", AdminProductsModel(products: all.map(ProductCard.init)), context: context, title: "Admin")
+    }
+
+    @Sendable func newProduct(_ request: Request, context: Context) async throws -> Response {
+        if case .failure(let response) = await admin(request, context: context) { return response }
+        return pages.render(
+            "admin_product_form",
+            AdminProductFormModel(
+                product: nil, isNew: true, form: FormModel(values: ["stock": "0", "active": "on"]), priceValue: ""),
+            context: context, title: "New product")
+    }
+
+    @Sendable func create(_ request: Request, context: Context) async throws -> Response {
+        let token: String
+        switch await admin(request, context: context) {
+        case .success(let value): token = value
+        case .failure(let response): return response
+        }
+        let form = try await request.decode(as: ProductForm.self, context: context)
+        var model = FormModel(values: Self.values(form))
+        guard let price = Money.parse(major: form.price ?? "", currency: "USD") else {
+            model.errors["price"] = "Enter a price such as 12.50"
+            return pages.render(
+                "admin_product_form",
+                AdminProductFormModel(product: nil, isNew: true, form: model, priceValue: form.price ?? ""),
+                context: context, status: .unprocessableContent, title: "New product")
+        }
+        do {
+            let product: ProductDoc = try await backends.products.call(
+                .POST, "/v1/products",
+                json: ProductPayload(
+                    slug: form.slug ?? "", name: form.name ?? "", description: form.description ?? "",
+                    priceMinor: price.minorUnits, stock: Int(form.stock ?? "0") ?? -1, isActive: form.active == "on"),
+                token: token, requestID: context.id)
+            context.session.update { $0.flash(.success, "Created \(product.name). Add a picture below.") }
+            return .redirect(to: "/admin/products/\(product.slug)", type: .normal)
+        } catch let refusal as Backend.Refusal {
+            for error in refusal.problem.errors ?? [] {
+                model.errors[error.field == "price_minor" ? "price" : error.field] = error.message.capitalizedFirst
+            }
+            if model.errors.isEmpty { model.general = refusal.problem.detail }
+            return pages.render(
+                "admin_product_form",
+                AdminProductFormModel(product: nil, isNew: true, form: model, priceValue: form.price ?? ""),
+                context: context, status: .unprocessableContent, title: "New product")
+        }
+    }
+
+    @Sendable func edit(_ request: Request, context: Context) async throws -> Response {
+        let token: String
+        switch await admin(request, context: context) {
+        case .success(let value): token = value
+        case .failure(let response): return response
+        }
+        let product = try await load(try context.parameters.require("slug"), token: token, context: context)
+        let card = ProductCard(product)
+        let model = AdminProductFormModel(
+            product: card, isNew: false,
+            form: FormModel(values: [
+                "name": product.name, "slug": product.slug, "description": product.description,
+                "stock": String(product.stock), "active": product.isActive ? "on" : "",
+            ]),
+            priceValue: "\(Money(minorUnits: product.priceMinor, currency: product.currency).majorUnits)")
+        return pages.render("admin_product_form", model, context: context, title: "Edit \(product.name)")
+    }
+
+    @Sendable func update(_ request: Request, context: Context) async throws -> Response {
+        let token: String
+        switch await admin(request, context: context) {
+        case .success(let value): token = value
+        case .failure(let response): return response
+        }
+        let slug = try context.parameters.require("slug")
+        let form = try await request.decode(as: ProductForm.self, context: context)
+        guard let price = Money.parse(major: form.price ?? "", currency: "USD") else {
+            context.session.update { $0.flash(.error, "Enter a price such as 12.50") }
+            return .redirect(to: "/admin/products/\(CatalogueRoutes.encode(slug))", type: .normal)
+        }
+        do {
+            try await backends.products.send(
+                .PATCH, "/v1/products/\(CatalogueRoutes.encode(slug))",
+                json: ProductPatchPayload(
+                    name: form.name ?? "", description: form.description ?? "", priceMinor: price.minorUnits,
+                    stock: Int(form.stock ?? "") ?? -1, isActive: form.active == "on"),
+                token: token, requestID: context.id)
+            context.session.update { $0.flash(.success, "Saved.") }
+        } catch let refusal as Backend.Refusal {
+            let message = refusal.problem.errors?.map { "\($0.field): \($0.message)" }.joined(separator: "; ")
+            context.session.update { $0.flash(.error, message ?? refusal.problem.detail ?? "Not saved.") }
+        }
+        return .redirect(to: "/admin/products/\(CatalogueRoutes.encode(slug))", type: .normal)
+    }
+
+    /// A browser file upload (multipart) forwarded as raw bytes; product-service
+    /// checks the type from the bytes and the size.
+    @Sendable func uploadImage(_ request: Request, context: Context) async throws -> Response {
+        let token: String
+        switch await admin(request, context: context) {
+        case .success(let value): token = value
+        case .failure(let response): return response
+        }
+        let slug = try context.parameters.require("slug")
+        let back = "/admin/products/\(CatalogueRoutes.encode(slug))"
+        var request = request
+        let body = try await request.collectBody(upTo: context.maxUploadSize)
+        guard let contentType = request.headers[.contentType],
+            let boundary = MediaType(from: contentType)?.parameter?.value,
+            let form = try? FormDataDecoder().decode(ImageForm.self, from: body, boundary: boundary),
+            !form.image.isEmpty
+        else {
+            context.session.update { $0.flash(.error, "Choose an image file to upload.") }
+            return .redirect(to: back, type: .normal)
+        }
+        let reply = try await backends.products.client.send(
+            .PUT, "/v1/products/\(CatalogueRoutes.encode(slug))/image", body: form.image,
+            contentType: "application/octet-stream", headers: [("Authorization", "Bearer \(token)")], idempotent: true,
+            requestID: context.id)
+        if reply.status == 200 {
+            context.session.update { $0.flash(.success, "Picture uploaded.") }
+        } else {
+            let problem = try? reply.decode(ProblemDoc.self)
+            context.session.update { $0.flash(.error, problem?.detail ?? "The picture was not accepted.") }
+        }
+        return .redirect(to: back, type: .normal)
+    }
+
+    @Sendable func orders(_ request: Request, context: Context) async throws -> Response {
+        let token: String
+        switch await admin(request, context: context) {
+        case .success(let value): token = value
+        case .failure(let response): return response
+        }
+        let status = String(request.uri.queryParameters["status"] ?? "")
+        let valid = ["placed", "pending", "cancelled"].contains(status) ? status : ""
+        let page: OrderPageDoc = try await backends.orders.get(
+            "/v1/admin/orders?limit=100" + (valid.isEmpty ? "" : "&status=\(valid)"), token: token,
+            requestID: context.id)
+        let filters = [("", "All"), ("placed", "Placed"), ("pending", "Pending"), ("cancelled", "Cancelled")].map {
+            AdminOrdersModel.StatusFilter(value: $0.0, label: $0.1, selected: $0.0 == valid)
+        }
+        return pages.render(
+            "admin_orders", AdminOrdersModel(orders: page.items.map(OrderModel.init), status: valid, filters: filters),
+            context: context, title: "All orders")
+    }
+
+    private func load(_ slug: String, token: String, context: Context) async throws -> ProductDoc {
+        do {
+            return try await backends.products.get(
+                "/v1/products/\(CatalogueRoutes.encode(slug))", token: token, requestID: context.id)
+        } catch is Backend.Refusal {
+            throw HTTPError(.notFound)
+        }
+    }
+
+    static func values(_ form: ProductForm) -> [String: String] {
+        [
+            "name": form.name ?? "", "slug": form.slug ?? "", "description": form.description ?? "",
+            "stock": form.stock ?? "", "active": form.active ?? "",
+        ]
+    }
+}
+
+struct ProductPayload: Encodable {
+    let slug: String
+    let name: String
+    let description: String
+    let priceMinor: Int64
+    let stock: Int
+    let isActive: Bool
+
+    enum CodingKeys: String, CodingKey {
+        case slug, name, description, stock
+        case priceMinor = "price_minor"
+        case isActive = "is_active"
+    }
+}
+
+struct ProductPatchPayload: Encodable {
+    let name: String
+    let description: String
+    let priceMinor: Int64
+    let stock: Int
+    let isActive: Bool
+
+    enum CodingKeys: String, CodingKey {
+        case name, description, stock
+        case priceMinor = "price_minor"
+        case isActive = "is_active"
+    }
+}

@@ -1,0 +1,225 @@
+import Foundation
+import Hummingbird
+import ShopPlatform
+
+/// Cart, checkout and the thank-you pages.
+struct CartRoutes {
+    typealias Context = FrontendContext
+    let backends: Backends
+    let pages: PageRenderer
+    let tokens: TokenKeeper
+    static let ordersDown = "Your cart is unavailable right now. Browsing still works; please try again in a moment."
+
+    func addRoutes(to router: Router<Context>) {
+        router.get("/cart", use: cart)
+        router.post("/cart/add", use: add)
+        router.post("/cart/items/:product_id", use: update)
+        router.post("/cart/items/:product_id/remove", use: remove)
+        router.get("/checkout", use: summary)
+        router.post("/checkout", use: checkout)
+        router.get("/order/:number/thank-you", use: thankYou)
+        router.get("/order/thank-you", use: legacyThankYou)
+    }
+
+    struct AddForm: Decodable {
+        let productID: Int64?
+        let quantity: Int?
+        let slug: String?
+
+        enum CodingKeys: String, CodingKey {
+            case quantity, slug
+            case productID = "product_id"
+        }
+    }
+
+    struct QuantityForm: Decodable {
+        let quantity: Int?
+    }
+
+    struct CheckoutForm: Decodable {
+        let idempotencyKey: String?
+
+        enum CodingKeys: String, CodingKey {
+            case idempotencyKey = "idempotency_key"
+        }
+    }
+
+    @Sendable func cart(_ request: Request, context: Context) async throws -> Response {
+        try await cartPage(request, context: context, template: "cart", title: "Your cart")
+    }
+
+    @Sendable func summary(_ request: Request, context: Context) async throws -> Response {
+        try await cartPage(request, context: context, template: "checkout", title: "Checkout")
+    }
+
+    private func cartPage(_ request: Request, context: Context, template: String, title: String) async throws
+        -> Response
+    {
+        let token: String
+        switch await tokens.require(request, context: context) {
+        case .success(let value): token = value
+        case .failure(let redirect): return redirect
+        }
+        let doc: CartDoc
+        do {
+            doc = try await backends.orders.get("/v1/cart", token: token, requestID: context.id)
+        } catch {
+            return pages.render(
+                template, CartModel(lines: [], empty: true, subtotal: nil, canCheckout: false, idempotencyKey: ""),
+                context: context, banners: [Self.ordersDown], title: title)
+        }
+        context.session.update { $0.cartCount = doc.itemCount }
+        let lines = doc.items.map { item in
+            CartLineModel(
+                productID: item.productID, slug: item.slug, name: item.name ?? "Product \(item.productID)",
+                quantity: item.quantity,
+                unitPrice: item.unitPriceMinor.map { Money(minorUnits: $0, currency: doc.currency).formatted },
+                lineTotal: item.lineTotalMinor.map { Money(minorUnits: $0, currency: doc.currency).formatted },
+                available: item.available ?? true,
+                unavailableReason: item.available == false
+                    ? ((item.stock ?? 0) > 0 ? "Only \(item.stock ?? 0) left" : "No longer available") : nil)
+        }
+        var banners: [String] = []
+        if !doc.catalogueAvailable {
+            banners.append("Prices are unavailable right now; your cart is safe. Please try again in a moment.")
+        }
+        let model = CartModel(
+            lines: lines, empty: lines.isEmpty,
+            subtotal: doc.subtotalMinor.map { Money(minorUnits: $0, currency: doc.currency).formatted },
+            canCheckout: !lines.isEmpty && doc.catalogueAvailable && lines.allSatisfy(\.available),
+            idempotencyKey: UUID().uuidString)
+        return pages.render(template, model, context: context, banners: banners, title: title)
+    }
+
+    @Sendable func add(_ request: Request, context: Context) async throws -> Response {
+        let form = try await request.decode(as: AddForm.self, context: context)
+        let back = form.slug.map { "/product/\(CatalogueRoutes.encode($0))" } ?? "/cart"
+        let token: String
+        switch await tokens.require(request, context: context) {
+        case .success(let value): token = value
+        case .failure:
+            context.session.update { $0.flash(.info, "Please log in to add items to your cart.") }
+            return .redirect(to: "/login?next=\(CatalogueRoutes.encode(back))", type: .normal)
+        }
+        guard let productID = form.productID, let quantity = form.quantity else {
+            context.session.update { $0.flash(.error, "Choose a quantity.") }
+            return .redirect(to: back, type: .normal)
+        }
+        return try await changeCart(context: context, success: "Added to your cart.", redirect: "/cart", failure: back)
+        {
+            try await backends.orders.call(
+                .POST, "/v1/cart/items", json: ["product_id": productID, "quantity": Int64(quantity)], token: token,
+                requestID: context.id)
+        }
+    }
+
+    @Sendable func update(_ request: Request, context: Context) async throws -> Response {
+        let form = try await request.decode(as: QuantityForm.self, context: context)
+        let productID = try productID(context)
+        guard case .success(let token) = await tokens.require(request, context: context) else {
+            return .redirect(to: "/login", type: .normal)
+        }
+        return try await changeCart(context: context, success: "Cart updated.", redirect: "/cart", failure: "/cart") {
+            try await backends.orders.call(
+                .PUT, "/v1/cart/items/\(productID)", json: ["quantity": form.quantity ?? -1], token: token,
+                requestID: context.id)
+        }
+    }
+
+    @Sendable func remove(_ request: Request, context: Context) async throws -> Response {
+        let productID = try productID(context)
+        guard case .success(let token) = await tokens.require(request, context: context) else {
+            return .redirect(to: "/login", type: .normal)
+        }
+        return try await changeCart(
+            context: context, success: "Removed from your cart.", redirect: "/cart", failure: "/cart"
+        ) {
+            try await backends.orders.call(
+                .PUT, "/v1/cart/items/\(productID)", json: ["quantity": 0], token: token, requestID: context.id)
+        }
+    }
+
+    /// Runs a cart change and reports it as a flash message on the next page.
+    private func changeCart(
+        context: Context, success: String, redirect: String, failure: String,
+        _ change: () async throws -> CartDoc
+    ) async throws -> Response {
+        do {
+            let cart = try await change()
+            context.session.update {
+                $0.cartCount = cart.itemCount
+                $0.flash(.success, success)
+            }
+            return .redirect(to: redirect, type: .normal)
+        } catch let refusal as Backend.Refusal {
+            let message =
+                refusal.problem.errors?.first?.message.capitalizedFirst ?? refusal.problem.detail
+                ?? "That did not work."
+            context.session.update { $0.flash(.error, message) }
+            return .redirect(to: failure, type: .normal)
+        } catch {
+            context.session.update { $0.flash(.error, Self.ordersDown) }
+            return .redirect(to: failure, type: .normal)
+        }
+    }
+
+    /// Places the order. The form's idempotency key makes a double submit place
+    /// one order; short stock goes back to the cart naming the items.
+    @Sendable func checkout(_ request: Request, context: Context) async throws -> Response {
+        let form = try await request.decode(as: CheckoutForm.self, context: context)
+        guard case .success(let token) = await tokens.require(request, context: context) else {
+            return .redirect(to: "/login?next=%2Fcart", type: .normal)
+        }
+        do {
+            let order: OrderDoc = try await backends.orders.call(
+                .POST, "/v1/orders", token: token, idempotent: false,
+                headers: [("Idempotency-Key", form.idempotencyKey ?? UUID().uuidString)], requestID: context.id)
+            context.session.update { $0.cartCount = 0 }
+            return .redirect(to: "/order/\(order.number)/thank-you", type: .normal)
+        } catch let refusal as Backend.Refusal {
+            let items = refusal.problem.errors?.map(\.message).joined(separator: "; ")
+            let message: String
+            switch refusal.status {
+            case 409: message = "Some items are short of stock: \(items ?? refusal.problem.detail ?? "")"
+            case 422: message = "Some items can no longer be bought: \(items ?? refusal.problem.detail ?? "")"
+            case 404: message = "Your cart is empty."
+            default: message = refusal.problem.detail ?? "Checkout did not go through."
+            }
+            context.session.update { $0.flash(.error, message) }
+            return .redirect(to: "/cart", type: .normal)
+        } catch {
+            context.session.update {
+                $0.flash(.error, "We could not place your order right now; nothing was charged. Please try again.")
+            }
+            return .redirect(to: "/cart", type: .normal)
+        }
+    }
+
+    @Sendable func thankYou(_ request: Request, context: Context) async throws -> Response {
+        let number = try context.parameters.require("number")
+        guard case .success(let token) = await tokens.require(request, context: context) else {
+            return .redirect(to: "/login", type: .found)
+        }
+        do {
+            let order: OrderDoc = try await backends.orders.get(
+                "/v1/orders/\(CatalogueRoutes.encode(number))", token: token, requestID: context.id)
+            return pages.render("thank_you", OrderModel(order), context: context, title: "Thank you")
+        } catch is Backend.Refusal {
+            throw HTTPError(.notFound)
+        }
+    }
+
+    /// The training shop's thank-you route, kept working.
+    @Sendable func legacyThankYou(_ request: Request, context: Context) async throws -> Response {
+        pages.render("legacy_thank_you", [String: String](), context: context, title: "Thank you")
+    }
+
+    private func productID(_ context: Context) throws -> Int64 {
+        guard let id = context.parameters.get("product_id", as: Int64.self) else { throw HTTPError(.notFound) }
+        return id
+    }
+}
+
+extension String {
+    var capitalizedFirst: String { prefix(1).uppercased() + dropFirst() }
+}

@@ -1,0 +1,89 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import NIOCore
+import ShopPlatform
+
+/// The storefront: catalogue with search and pages, product pages, and product
+/// images proxied so the browser only ever talks to the frontend.
+struct CatalogueRoutes {
+    typealias Context = FrontendContext
+    let backends: Backends
+    let pages: PageRenderer
+    static let pageSize = 12
+    static let catalogueDown = "The catalogue is unavailable right now. Please try again in a moment."
+
+    func addRoutes(to router: Router<Context>) {
+        router.get("/", use: home)
+        router.get("/product/:slug", use: product)
+        router.get("/images/:slug", use: image)
+    }
+
+    @Sendable func home(_ request: Request, context: Context) async throws -> Response {
+        let query = String(request.uri.queryParameters["q"] ?? "").trimmingCharacters(in: .whitespaces)
+        let cursor = request.uri.queryParameters["cursor"].map(String.init)
+        var path = "/v1/products?limit=\(Self.pageSize)"
+        if !query.isEmpty { path += "&q=" + Self.encode(query) }
+        if let cursor, Int64(cursor) != nil { path += "&cursor=\(cursor)" }
+        do {
+            let found: ProductPageDoc = try await backends.products.get(path, requestID: context.id)
+            let base = query.isEmpty ? "/?" : "/?q=\(Self.encode(query))&"
+            let model = CatalogueModel(
+                products: found.items.map(ProductCard.init), query: query.isEmpty ? nil : query,
+                nextURL: found.nextCursor.map { base + "cursor=\($0)" }, firstPageURL: cursor == nil ? nil : base,
+                empty: found.items.isEmpty)
+            return pages.render("home", model, context: context, title: query.isEmpty ? nil : "Search: \(query)")
+        } catch {
+            let model = CatalogueModel(
+                products: [], query: query.isEmpty ? nil : query, nextURL: nil, firstPageURL: nil, empty: false)
+            return pages.render("home", model, context: context, banners: [Self.catalogueDown])
+        }
+    }
+
+    @Sendable func product(_ request: Request, context: Context) async throws -> Response {
+        let slug = try context.parameters.require("slug")
+        do {
+            let product: ProductDoc = try await backends.products.get(
+                "/v1/products/\(Self.encode(slug))", requestID: context.id)
+            let model = ProductModel(
+                product: ProductCard(product), quantities: Array(1...max(1, min(10, product.stock))))
+            return pages.render("product", model, context: context, title: product.name)
+        } catch let refusal as Backend.Refusal where refusal.status == 404 {
+            throw HTTPError(.notFound)
+        } catch is Backend.Refusal {
+            throw HTTPError(.notFound)
+        } catch {
+            return pages.render(
+                "error", ErrorPage(title: "Catalogue unavailable", message: Self.catalogueDown), context: context,
+                status: .serviceUnavailable, banners: [Self.catalogueDown])
+        }
+    }
+
+    /// Passes ETags both ways so browsers revalidate cheaply.
+    @Sendable func image(_ request: Request, context: Context) async throws -> Response {
+        let slug = try context.parameters.require("slug")
+        var headers: [(String, String)] = []
+        if let etag = request.headers[.ifNoneMatch] { headers.append(("If-None-Match", etag)) }
+        let reply: ServiceClient.Reply
+        do {
+            reply = try await backends.products.client.send(
+                .GET, "/v1/products/\(Self.encode(slug))/image", headers: headers, idempotent: true,
+                requestID: context.id)
+        } catch {
+            return Response(status: .serviceUnavailable, headers: [.retryAfter: "5"])
+        }
+        var fields: HTTPFields = [:]
+        for name in ["Content-Type", "ETag", "Cache-Control"] {
+            if let value = reply.headers.first(name: name), let field = HTTPField.Name(name) { fields[field] = value }
+        }
+        guard reply.status == 200 || reply.status == 304 else { return Response(status: .notFound) }
+        return Response(
+            status: reply.status == 304 ? .notModified : .ok, headers: fields, body: .init(byteBuffer: reply.body))
+    }
+
+    static func encode(_ text: String) -> String {
+        var allowed = CharacterSet.alphanumerics
+        allowed.insert(charactersIn: "-._~")
+        return text.addingPercentEncoding(withAllowedCharacters: allowed) ?? ""
+    }
+}

@@ -1,0 +1,72 @@
+import Foundation
+import Hummingbird
+import ShopPlatform
+
+/// The customer's order history, order details and cancellation.
+struct OrderRoutes {
+    typealias Context = FrontendContext
+    let backends: Backends
+    let pages: PageRenderer
+    let tokens: TokenKeeper
+
+    func addRoutes(to router: Router<Context>) {
+        router.get("/orders", use: list)
+        router.get("/orders/:number", use: show)
+        router.post("/orders/:number/cancel", use: cancel)
+    }
+
+    @Sendable func list(_ request: Request, context: Context) async throws -> Response {
+        let token: String
+        switch await tokens.require(request, context: context) {
+        case .success(let value): token = value
+        case .failure(let redirect): return redirect
+        }
+        let cursor = request.uri.queryParameters["cursor"].flatMap { Int64(String($0)) }
+        do {
+            let page: OrderPageDoc = try await backends.orders.get(
+                "/v1/orders?limit=20" + (cursor.map { "&cursor=\($0)" } ?? ""), token: token, requestID: context.id)
+            let model = OrdersModel(
+                orders: page.items.map(OrderModel.init), empty: page.items.isEmpty,
+                nextURL: page.nextCursor.map { "/orders?cursor=\($0)" })
+            return pages.render("orders", model, context: context, title: "Your orders")
+        } catch {
+            return pages.render(
+                "orders", OrdersModel(orders: [], empty: false, nextURL: nil), context: context,
+                banners: ["Your orders are unavailable right now. Please try again in a moment."], title: "Your orders")
+        }
+    }
+
+    @Sendable func show(_ request: Request, context: Context) async throws -> Response {
+        let number = try context.parameters.require("number")
+        let token: String
+        switch await tokens.require(request, context: context) {
+        case .success(let value): token = value
+        case .failure(let redirect): return redirect
+        }
+        do {
+            let order: OrderDoc = try await backends.orders.get(
+                "/v1/orders/\(CatalogueRoutes.encode(number))", token: token, requestID: context.id)
+            return pages.render("order", OrderModel(order), context: context, title: "Order \(order.number)")
+        } catch is Backend.Refusal {
+            throw HTTPError(.notFound)
+        }
+    }
+
+    @Sendable func cancel(_ request: Request, context: Context) async throws -> Response {
+        let number = try context.parameters.require("number")
+        guard case .success(let token) = await tokens.require(request, context: context) else {
+            return .redirect(to: "/login", type: .normal)
+        }
+        do {
+            try await backends.orders.send(
+                .POST, "/v1/orders/\(CatalogueRoutes.encode(number))/cancel", token: token, requestID: context.id)
+            context.session.update { $0.flash(.success, "Order \(number) is cancelled.") }
+        } catch let refusal as Backend.Refusal {
+            if refusal.status == 404 { throw HTTPError(.notFound) }
+            context.session.update { $0.flash(.error, refusal.problem.detail ?? "This order cannot be cancelled.") }
+        } catch {
+            context.session.update { $0.flash(.error, "Cancelling is unavailable right now. Please try again.") }
+        }
+        return .redirect(to: "/orders/\(CatalogueRoutes.encode(number))", type: .normal)
+    }
+}

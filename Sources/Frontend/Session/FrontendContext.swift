@@ -1,0 +1,33 @@
+import Hummingbird
+import Synchronization
+
+/// The frontend's request context: the browser's session, shared by reference
+/// so that what a handler changes is what the session middleware writes back.
+struct FrontendContext: RequestContext {
+    var coreContext: CoreRequestContextStorage
+    let session: SessionBox
+
+    init(source: Source) {
+        self.coreContext = .init(source: source)
+        self.session = SessionBox()
+    }
+
+    /// Forms are small; image uploads (admin) are the largest bodies.
+    var maxUploadSize: Int { 3 << 20 }
+
+    var requestDecoder: URLEncodedFormDecoder { URLEncodedFormDecoder() }
+}
+
+/// A mutable session for the duration of one request.
+final class SessionBox: Sendable {
+    private let state = Mutex(ShopSession.fresh())
+
+    var value: ShopSession {
+        get { state.withLock { $0 } }
+        set { state.withLock { $0 = newValue } }
+    }
+
+    func update(_ change: (inout ShopSession) -> Void) {
+        state.withLock { change(&$0) }
+    }
+}

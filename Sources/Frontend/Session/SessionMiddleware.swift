@@ -1,0 +1,73 @@
+import Foundation
+import Hummingbird
+import MultipartKit
+import NIOCore
+import ShopPlatform
+
+/// Opens the session cookie, enforces CSRF on state-changing requests, and
+/// writes the cookie back when the session changed.
+///
+/// CSRF: every form carries the session's `_csrf` token (url-encoded or
+/// multipart); a POST without the right one gets a 403 page and changes nothing.
+/// The cookie is HttpOnly and SameSite=Lax as a second line of defence.
+struct SessionMiddleware: RouterMiddleware {
+    typealias Context = FrontendContext
+    let cookie: SessionCookie
+    let secure: Bool
+    let pages: PageRenderer
+
+    func handle(
+        _ request: Request, context: Context, next: (Request, Context) async throws -> Response
+    ) async throws -> Response {
+        let incoming = request.cookies[SessionCookie.name].flatMap { cookie.open($0.value) }
+        let original = incoming ?? ShopSession.fresh()
+        context.session.value = original
+
+        var request = request
+        if request.method != .get, request.method != .head {
+            let token = try await Self.csrfToken(in: &request, context: context)
+            guard let token, token == original.csrf else {
+                var response = pages.render(
+                    "error",
+                    ErrorPage(title: "Forbidden", message: "This form has expired. Please go back and try again."),
+                    context: context)
+                response.status = .forbidden
+                return response
+            }
+        }
+
+        var response = try await next(request, context)
+        let final = context.session.value
+        if final != original || incoming == nil {
+            let https = secure || request.headers[.init("X-Forwarded-Proto")!] == "https"
+            response.setCookie(
+                Cookie(
+                    name: SessionCookie.name, value: try cookie.seal(final), maxAge: 30 * 24 * 3600, path: "/",
+                    secure: https, httpOnly: true, sameSite: .lax))
+        }
+        return response
+    }
+
+    /// The `_csrf` field of a url-encoded or multipart form body (the body stays
+    /// readable for the handler).
+    static func csrfToken(in request: inout Request, context: Context) async throws -> String? {
+        let contentType = request.headers[.contentType] ?? ""
+        let body = try await request.collectBody(upTo: context.maxUploadSize)
+        if contentType.hasPrefix("application/x-www-form-urlencoded") {
+            struct Token: Decodable { let _csrf: String? }
+            return (try? URLEncodedFormDecoder().decode(Token.self, from: String(buffer: body)))?._csrf
+        }
+        if contentType.hasPrefix("multipart/form-data"),
+            let boundary = MediaType(from: contentType)?.parameter?.value
+        {
+            struct Token: Decodable { let _csrf: String? }
+            return (try? FormDataDecoder().decode(Token.self, from: body, boundary: boundary))?._csrf
+        }
+        return nil
+    }
+}
+
+struct ErrorPage: Sendable {
+    let title: String
+    let message: String
+}

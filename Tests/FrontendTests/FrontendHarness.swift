@@ -1,0 +1,143 @@
+import Configuration
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import NIOCore
+import OrderService
+import ProductService
+import ShopPlatform
+import ShopTestSupport
+import Testing
+import UserService
+
+@testable import Frontend
+
+/// The frontend under test in front of real user-, product- and order-services,
+/// each running live in this process on its own SQLite database.
+struct FrontendHarness: Sendable {
+    static let adminUsername = "admin"
+    static let adminPassword = "admin-password-1"
+    static let sessionKey = Data(repeating: 7, count: 32).base64EncodedString()
+
+    let urls: [String: String]
+    let environment: [String: String]
+
+    static func run(
+        settings: [String: String] = [:], seed: Bool = true,
+        _ body: @Sendable (Browser, FrontendHarness) async throws -> Void
+    ) async throws {
+        let dataDir = TestDirectory.make().path
+        let token = "frontend-test-service-token"
+        let common = ["DATA_DIR": dataDir, "LOG_LEVEL": "warning", "SERVICE_TOKEN": token]
+        let userEnvironment = common.merging([
+            "DATABASE_URL": "sqlite://\(dataDir)/users.db", "BCRYPT_COST": "4",
+            "SHOP_ADMIN_USERNAME": adminUsername, "SHOP_ADMIN_PASSWORD": adminPassword,
+        ]) { $1 }
+        let users = try await buildUserService(reader: .shop(arguments: ["t"], environment: userEnvironment))
+        try await users.test(.live) { userClient in
+            let userURL = "http://127.0.0.1:\(userClient.port!)"
+            let productEnvironment = common.merging([
+                "DATABASE_URL": "sqlite://\(dataDir)/products.db", "USER_SERVICE_URL": userURL,
+                "SEED_DEMO": seed ? "true" : "false", "CATALOGUE_CACHE_MS": "0",
+            ]) { $1 }
+            let products = try await buildProductService(
+                reader: .shop(arguments: ["t"], environment: productEnvironment))
+            try await products.test(.live) { productClient in
+                let productURL = "http://127.0.0.1:\(productClient.port!)"
+                let orderEnvironment = common.merging([
+                    "DATABASE_URL": "sqlite://\(dataDir)/orders.db", "USER_SERVICE_URL": userURL,
+                    "PRODUCT_SERVICE_URL": productURL,
+                ]) { $1 }
+                let orders = try await buildOrderService(reader: .shop(arguments: ["t"], environment: orderEnvironment))
+                try await orders.test(.live) { orderClient in
+                    let orderURL = "http://127.0.0.1:\(orderClient.port!)"
+                    var environment = common.merging([
+                        "USER_SERVICE_URL": userURL, "PRODUCT_SERVICE_URL": productURL, "ORDER_SERVICE_URL": orderURL,
+                        "SESSION_KEY": sessionKey,
+                    ]) { $1 }
+                    environment.merge(settings) { $1 }
+                    let harness = FrontendHarness(
+                        urls: ["user": userURL, "product": productURL, "order": orderURL], environment: environment)
+                    let frontend = try await buildFrontend(reader: .shop(arguments: ["t"], environment: environment))
+                    try await frontend.test(.router) { client in try await body(Browser(client: client), harness) }
+                }
+            }
+        }
+    }
+}
+
+/// A minimal browser over the test client: keeps the session cookie, reads the
+/// CSRF token from the last page, submits forms, and does not follow redirects
+/// (tests look at them).
+final class Browser: @unchecked Sendable {
+    let client: any TestClientProtocol
+    private let lock = NSLock()
+    private var cookie: String?
+    private var lastPage = ""
+
+    init(client: any TestClientProtocol) {
+        self.client = client
+    }
+
+    var sessionCookie: String? { lock.withLock { cookie } }
+    var csrf: String? {
+        lock.withLock {
+            guard let range = lastPage.range(of: #"name="_csrf" value=""#) else { return nil }
+            return String(lastPage[range.upperBound...].prefix { $0 != "\"" })
+        }
+    }
+
+    func setCookie(_ value: String?) { lock.withLock { cookie = value } }
+
+    @discardableResult
+    func get(_ uri: String, headers: HTTPFields = [:]) async throws -> TestResponse {
+        try await send(uri, method: .get, headers: headers, body: nil)
+    }
+
+    /// Posts a form, adding the page's CSRF token unless `csrf` overrides it.
+    @discardableResult
+    func post(_ uri: String, _ fields: [(String, String)] = [], csrf override: String? = nil, withCSRF: Bool = true)
+        async throws -> TestResponse
+    {
+        var all = fields
+        if withCSRF, let token = override ?? csrf { all.append(("_csrf", token)) }
+        return try await send(
+            uri, method: .post, headers: [.contentType: "application/x-www-form-urlencoded"], body: .form(all))
+    }
+
+    func send(_ uri: String, method: HTTPRequest.Method, headers: HTTPFields, body: ByteBuffer?) async throws
+        -> TestResponse
+    {
+        var headers = headers
+        if let cookie = sessionCookie { headers[.cookie] = "\(SessionCookie.name)=\(cookie)" }
+        let response = try await client.execute(uri: uri, method: method, headers: headers, body: body)
+        if let header = response.headers[.setCookie], header.hasPrefix(SessionCookie.name + "=") {
+            let value = header.dropFirst(SessionCookie.name.count + 1).prefix { $0 != ";" }
+            setCookie(String(value))
+        }
+        if response.headers[.contentType]?.hasPrefix("text/html") == true {
+            let text = response.text
+            lock.withLock { lastPage = text }
+        }
+        return response
+    }
+
+    /// Logs in through the login form.
+    func logIn(_ username: String, _ password: String) async throws {
+        try await get("/login")
+        let response = try await post("/login", [("username", username), ("password", password)])
+        #expect(response.status == .seeOther, "\(response.text)")
+    }
+
+    func register(_ username: String, password: String = "password-123") async throws {
+        try await get("/register")
+        let response = try await post(
+            "/register",
+            [
+                ("username", username), ("email", "\(username)@example.com"), ("password", password),
+                ("first_name", "Test"),
+            ])
+        #expect(response.status == .seeOther, "\(response.text)")
+    }
+}

@@ -1,0 +1,196 @@
+import Crypto
+import Foundation
+import HTTPTypes
+import HummingbirdTesting
+import NIOCore
+import ShopTestSupport
+import Testing
+
+@testable import Frontend
+
+@Suite("Sessions, CSRF and the admin area", .serialized)
+struct SecurityAndAdminTests {
+    @Test func formsWithoutTheRightCSRFTokenChangeNothing() async throws {
+        try await FrontendHarness.run { browser, _ in
+            try await browser.register("fay")
+            try await browser.get("/product/classic-mug")
+            let missing = try await browser.post(
+                "/cart/add", [("product_id", "1"), ("quantity", "1"), ("slug", "classic-mug")], withCSRF: false)
+            #expect(missing.status == .forbidden)
+            #expect(missing.text.contains("This form has expired"))
+            let forged = try await browser.post(
+                "/cart/add", [("product_id", "1"), ("quantity", "1"), ("slug", "classic-mug")], csrf: "forged-token")
+            #expect(forged.status == .forbidden)
+            let logout = try await browser.post("/logout", csrf: "nope")
+            #expect(logout.status == .forbidden)
+            let cart = try await browser.get("/cart")
+            #expect(cart.text.contains("Your cart is empty"))
+            #expect(cart.text.contains("Log out fay"), "the forged logout did nothing")
+        }
+    }
+
+    @Test func theSessionCookieIsSealedHttpOnlyAndSameSite() async throws {
+        try await FrontendHarness.run { browser, harness in
+            let first = try await browser.get("/")
+            let header = try #require(first.headers[.setCookie])
+            #expect(header.contains("HttpOnly"))
+            #expect(header.contains("SameSite=Lax"))
+            #expect(!header.contains("Secure"), "plain http locally")
+            try await browser.register("gus")
+            let cookie = try #require(browser.sessionCookie)
+            #expect(!cookie.contains("gus"), "the cookie is encrypted")
+
+            // Tampering with one byte yields an anonymous session, not an error.
+            var bytes = Array(cookie.utf8)
+            bytes[20] = bytes[20] == UInt8(ascii: "A") ? UInt8(ascii: "B") : UInt8(ascii: "A")
+            browser.setCookie(String(decoding: bytes, as: UTF8.self))
+            let tampered = try await browser.get("/")
+            #expect(tampered.status == .ok)
+            #expect(tampered.text.contains("Log in"))
+
+            // Behind TLS the cookie is Secure.
+            browser.setCookie(nil)
+            let viaTLS = try await browser.get("/", headers: [.init("X-Forwarded-Proto")!: "https"])
+            #expect(viaTLS.headers[.setCookie]?.contains("Secure") == true)
+            _ = harness
+        }
+    }
+
+    @Test func anotherReplicaWithTheSameKeyServesTheSameCustomer() async throws {
+        try await FrontendHarness.run { browser, harness in
+            try await browser.register("hal")
+            let cookie = try #require(browser.sessionCookie)
+            let replica = try await buildFrontend(reader: .shop(arguments: ["t"], environment: harness.environment))
+            try await replica.test(.router) { client in
+                let page = try await client.execute(
+                    uri: "/", method: .get, headers: [.cookie: "\(SessionCookie.name)=\(cookie)"])
+                #expect(page.text.contains("Log out hal"))
+            }
+            var otherKey = harness.environment
+            otherKey["SESSION_KEY"] = Data(repeating: 9, count: 32).base64EncodedString()
+            let stranger = try await buildFrontend(reader: .shop(arguments: ["t"], environment: otherKey))
+            try await stranger.test(.router) { client in
+                let page = try await client.execute(
+                    uri: "/", method: .get, headers: [.cookie: "\(SessionCookie.name)=\(cookie)"])
+                #expect(page.text.contains("Log in"), "a different key cannot read the session")
+            }
+        }
+    }
+
+    @Test func adminAreaIsForAdminsAndManagesProducts() async throws {
+        try await FrontendHarness.run { browser, _ in
+            #expect(try await browser.get("/admin").headers[.location]?.hasPrefix("/login") == true)
+            try await browser.register("ivy")
+            let forbidden = try await browser.get("/admin")
+            #expect(forbidden.status == .forbidden)
+            #expect(try await browser.get("/admin/orders").status == .forbidden)
+
+            try await browser.logIn(FrontendHarness.adminUsername, FrontendHarness.adminPassword)
+            let admin = try await browser.get("/admin")
+            #expect(admin.status == .ok)
+            #expect(admin.text.contains("Classic Mug"))
+
+            try await browser.get("/admin/products/new")
+            let invalid = try await browser.post(
+                "/admin/products",
+                [("name", "Bad"), ("slug", "Bad Slug"), ("price", "1.00"), ("stock", "1"), ("active", "on")])
+            #expect(invalid.status == .unprocessableContent)
+            #expect(invalid.text.contains("field-error"))
+            let created = try await browser.post(
+                "/admin/products",
+                [
+                    ("name", "Enamel Pin"), ("slug", "enamel-pin"), ("description", "Shiny"), ("price", "7.50"),
+                    ("stock", "9"), ("active", "on"),
+                ])
+            #expect(created.headers[.location] == "/admin/products/enamel-pin")
+            try await browser.get("/admin/products/enamel-pin")
+
+            // A browser file upload (multipart), checked by product-service from the bytes.
+            let png = Data([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]) + Data(repeating: 1, count: 64)
+            let upload = try await Self.upload(
+                browser, "/admin/products/enamel-pin/image", png, csrf: try #require(browser.csrf))
+            #expect(upload.headers[.location] == "/admin/products/enamel-pin")
+            #expect(try await browser.get("/admin/products/enamel-pin").text.contains("Picture uploaded"))
+            let home = try await browser.get("/?q=enamel")
+            #expect(home.text.contains(#"<img src="/images/enamel-pin""#))
+            #expect(home.text.contains("$7.50"))
+
+            let bogus = try await Self.upload(
+                browser, "/admin/products/enamel-pin/image", Data("not an image".utf8), csrf: try #require(browser.csrf)
+            )
+            #expect(bogus.headers[.location] == "/admin/products/enamel-pin")
+            #expect(try await browser.get("/admin/products/enamel-pin").text.contains("Only PNG, JPEG and WebP"))
+
+            let orders = try await browser.get("/admin/orders?status=placed")
+            #expect(orders.status == .ok)
+            #expect(orders.text.contains("<option value=\"placed\" selected>"))
+        }
+    }
+
+    static func upload(_ browser: Browser, _ uri: String, _ bytes: Data, csrf: String) async throws -> TestResponse {
+        let boundary = "----microshop\(UInt32.random(in: 0...UInt32.max))"
+        var body = Data()
+        body.append(Data("--\(boundary)\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\n\(csrf)\r\n".utf8))
+        body.append(
+            Data(
+                "--\(boundary)\r\nContent-Disposition: form-data; name=\"image\"; filename=\"pin.png\"\r\nContent-Type: image/png\r\n\r\n"
+                    .utf8))
+        body.append(bytes)
+        body.append(Data("\r\n--\(boundary)--\r\n".utf8))
+        return try await browser.send(
+            uri, method: .post, headers: [.contentType: "multipart/form-data; boundary=\(boundary)"],
+            body: ByteBuffer(bytes: body))
+    }
+}
+
+@Suite("When a backend is down", .serialized)
+struct BackendDownTests {
+    @Test func catalogueDownStillShowsTheCart() async throws {
+        try await FrontendHarness.run { browser, harness in
+            try await browser.register("joe")
+            try await browser.get("/product/classic-mug")
+            try await browser.post("/cart/add", [("product_id", "1"), ("quantity", "1"), ("slug", "classic-mug")])
+            let cookie = browser.sessionCookie
+            var environment = harness.environment
+            environment["PRODUCT_SERVICE_URL"] = "http://127.0.0.1:9"
+            let degraded = try await buildFrontend(reader: .shop(arguments: ["t"], environment: environment))
+            try await degraded.test(.router) { client in
+                let other = Browser(client: client)
+                other.setCookie(cookie)
+                let home = try await other.get("/")
+                #expect(home.status == .ok)
+                #expect(home.text.contains("The catalogue is unavailable right now"))
+                // The cart page comes from order-service and still renders.
+                let cart = try await other.get("/cart")
+                #expect(cart.status == .ok)
+                #expect(cart.text.contains(#"data-product="1""#))
+                #expect(try await other.get("/product/classic-mug").status == .serviceUnavailable)
+            }
+        }
+    }
+
+    @Test func ordersDownStillLetsPeopleBrowse() async throws {
+        try await FrontendHarness.run { browser, harness in
+            try await browser.register("kim")
+            let cookie = browser.sessionCookie
+            var environment = harness.environment
+            environment["ORDER_SERVICE_URL"] = "http://127.0.0.1:9"
+            let degraded = try await buildFrontend(reader: .shop(arguments: ["t"], environment: environment))
+            try await degraded.test(.router) { client in
+                let other = Browser(client: client)
+                other.setCookie(cookie)
+                #expect(try await other.get("/").text.contains("Classic Mug"))
+                #expect(try await other.get("/product/classic-mug").status == .ok)
+                let cart = try await other.get("/cart")
+                #expect(cart.status == .ok)
+                #expect(cart.text.contains("Your cart is unavailable right now"))
+                try await other.get("/product/classic-mug")
+                let add = try await other.post(
+                    "/cart/add", [("product_id", "1"), ("quantity", "1"), ("slug", "classic-mug")])
+                #expect(add.status == .seeOther)
+                #expect(try await other.get("/product/classic-mug").text.contains("Your cart is unavailable"))
+                #expect(try await other.get("/orders").text.contains("Your orders are unavailable"))
+            }
+        }
+    }
+}

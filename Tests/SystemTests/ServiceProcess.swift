@@ -104,8 +104,15 @@ struct SystemTestError: Error, CustomStringConvertible {
     init(_ description: String) { self.description = description }
 }
 
-/// Plain HTTP calls over real sockets.
+/// Plain HTTP calls over real sockets. Redirects are not followed: tests look
+/// at them (and at the cookies they set).
 enum HTTP {
+    static let client: HTTPClient = {
+        var configuration = HTTPClient.Configuration()
+        configuration.redirectConfiguration = .disallow
+        return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+    }()
+
     struct Reply: Sendable {
         let status: Int
         let headers: [String: String]
@@ -134,9 +141,11 @@ enum HTTP {
         } else if let json {
             request.headers.add(name: "Content-Type", value: "application/json")
             request.body = .bytes(ByteBuffer(data: try JSONSerialization.data(withJSONObject: json)))
+        } else if method == .POST {
+            request.body = .bytes(ByteBuffer())
         }
         let (seconds, attoseconds) = timeout.components
-        let response = try await HTTPClient.shared.execute(
+        let response = try await client.execute(
             request, timeout: .nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000))
         let body = try await response.body.collect(upTo: 16 << 20)
         var fields: [String: String] = [:]

@@ -15,6 +15,8 @@ final class ShopCluster: Sendable {
     let productEnvironment: [String: String]
     let productPort: Int
     let orders: ServiceProcess
+    /// Started only when asked for (browser tests).
+    let frontend: ServiceProcess?
     private let productBox: ProcessBox
 
     var products: ServiceProcess { productBox.current }
@@ -28,7 +30,10 @@ final class ShopCluster: Sendable {
         func replace(_ new: ServiceProcess) { lock.withLock { process = new } }
     }
 
-    init(_ backend: TestBackend, orderSettings: [String: String] = [:]) async throws {
+    init(
+        _ backend: TestBackend, orderSettings: [String: String] = [:], withFrontend: Bool = false,
+        seedDemo: Bool = false
+    ) async throws {
         self.backend = backend
         let dataDir = FileManager.default.temporaryDirectory.appendingPathComponent("cluster-\(UUID().uuidString)").path
         let userPort = try ServiceProcess.freePort()
@@ -48,6 +53,7 @@ final class ShopCluster: Sendable {
         self.productPort = productPort
         self.productEnvironment = common.merging([
             "DATABASE_URL": try await backend.makeDatabaseURL(), "CATALOGUE_CACHE_MS": "0",
+            "SEED_DEMO": seedDemo ? "true" : "false",
         ]) { $1 }
         self.productBox = ProcessBox(
             try ServiceProcess("product-service", port: productPort, environment: productEnvironment))
@@ -59,11 +65,20 @@ final class ShopCluster: Sendable {
                     "RECONCILER_GRACE_SECONDS": "1", "PRODUCT_SERVICE_TIMEOUT_MS": "1000", "BREAKER_COOLDOWN_MS": "500",
                 ].merging(orderSettings) { $1 }
             ) { $1 })
-        for service in [users, products, orders] { try await service.waitUntilReady() }
+        if withFrontend {
+            self.frontend = try ServiceProcess(
+                "frontend",
+                environment: common.merging(["ORDER_SERVICE_URL": "http://127.0.0.1:\(orders.port)"]) { $1 })
+        } else {
+            self.frontend = nil
+        }
+        for service in [users, products, orders] + (frontend.map { [$0] } ?? []) {
+            try await service.waitUntilReady()
+        }
     }
 
     func stop() {
-        for service in [orders, products, users] { service.stop() }
+        for service in [frontend, orders, products, users].compactMap({ $0 }) { service.stop() }
     }
 
     /// SIGKILLs product-service and starts it again on the same port and database.

@@ -117,7 +117,16 @@ struct AdminProductFormModel {
     let isNew: Bool
     let form: FormModel
     let priceValue: String
-    var active: Bool { form.values["active"] == "on" }
+    /// Stored, not computed: templates read models by reflection.
+    let active: Bool
+
+    init(product: ProductCard?, isNew: Bool, form: FormModel, priceValue: String) {
+        self.product = product
+        self.isNew = isNew
+        self.form = form
+        self.priceValue = priceValue
+        self.active = form.values["active"] == "on"
+    }
 }
 
 struct AdminOrdersModel {

@@ -101,4 +101,18 @@ struct TokenSecurityTests {
             #expect(keys[0]["d"] == nil, "private key material published")
         }
     }
+
+    /// During a rotation the previous key is still published, so tokens it signed
+    /// keep verifying elsewhere until they expire.
+    @Test func previousKeyIsPublishedDuringARotation() async throws {
+        let previous = ES256PrivateKey()
+        let file = TestDirectory.make().appendingPathComponent("previous.pem")
+        try previous.publicKey.pemRepresentation.write(to: file, atomically: true, encoding: .utf8)
+        try await UserServiceHarness.run(.sqlite, settings: ["SIGNING_KEY_PREVIOUS_FILE": file.path]) {
+            client, harness in
+            let keys = try #require(try await client.get("/.well-known/jwks.json").json["keys"] as? [[String: Any]])
+            let ids = Set(keys.compactMap { $0["kid"] as? String })
+            #expect(ids == [try harness.keyID, try SigningKeyRing.thumbprint(of: previous.publicKey)])
+        }
+    }
 }

@@ -1,6 +1,7 @@
 import Configuration
 import Foundation
 import Logging
+import SystemPackage
 
 /// Settings every service reads the same way.
 ///
@@ -33,8 +34,8 @@ public struct ServiceConfiguration: Sendable {
 }
 
 extension ConfigReader {
-    /// The reader every executable uses: `arguments` (program name first) override
-    /// the environment, and `defaults` fill in what neither sets.
+    /// The reader tests use: `arguments` (program name first) override the
+    /// environment, and `defaults` fill in what neither sets.
     public static func shop(
         arguments: [String] = CommandLine.arguments,
         environment: [String: String] = ProcessInfo.processInfo.environment,
@@ -44,6 +45,22 @@ extension ConfigReader {
             CommandLineArgumentsProvider(arguments: arguments),
             EnvironmentVariablesProvider(environmentVariables: environment),
             InMemoryProvider(name: "defaults", values: defaults),
+        ])
+    }
+
+    /// The reader executables use: command line > environment > secret files >
+    /// defaults. Secret files are how compose and Kubernetes hand over secrets:
+    /// one file per key in `SECRETS_DIR` (default `/run/secrets`), named like
+    /// `shop-admin-password` for `shop.admin.password`; a missing folder is fine.
+    public static func shopWithSecretFiles(
+        arguments: [String] = CommandLine.arguments,
+        environment: [String: String] = ProcessInfo.processInfo.environment
+    ) async throws -> ConfigReader {
+        let directory = environment["SECRETS_DIR"] ?? "/run/secrets"
+        return ConfigReader(providers: [
+            CommandLineArgumentsProvider(arguments: arguments),
+            EnvironmentVariablesProvider(environmentVariables: environment),
+            try await DirectoryFilesProvider(directoryPath: FilePath(directory), allowMissing: true),
         ])
     }
 }

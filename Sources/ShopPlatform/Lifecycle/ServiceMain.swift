@@ -29,7 +29,7 @@ public enum ServiceMain {
         if let first = arguments.first, !first.hasPrefix("-") {
             command = arguments.removeFirst()
         }
-        let reader = ConfigReader.shop(arguments: [program] + arguments)
+        let reader = try await ConfigReader.shopWithSecretFiles(arguments: [program] + arguments)
         let level = reader.string(forKey: "log.level").flatMap(Logger.Level.init(rawValue:)) ?? .info
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardOutput(label: label)

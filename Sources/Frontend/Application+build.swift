@@ -2,6 +2,7 @@ import Configuration
 import Foundation
 import Hummingbird
 import Logging
+import ServiceLifecycle
 import ShopPlatform
 
 /// Wires configuration, the session key, the three backend clients, templates
@@ -36,6 +37,7 @@ public func buildFrontend(reader: ConfigReader, readiness: Readiness = Readiness
 
     let router = Router(context: FrontendContext.self)
     router.add(middleware: RequestLogMiddleware())
+    router.add(middleware: TracingMiddleware())
     router.add(middleware: MetricsMiddleware())
     router.add(middleware: ContentSecurityMiddleware())
     router.add(middleware: ErrorPageMiddleware(pages: pages))
@@ -67,10 +69,10 @@ public func buildFrontend(reader: ConfigReader, readiness: Readiness = Readiness
 public enum FrontendEntry: ShopServiceEntry {
     public static let name = "frontend"
 
-    public static func serve(reader: ConfigReader, logger: Logger) async throws {
+    public static func serve(reader: ConfigReader, logger: Logger, telemetry: [any Service]) async throws {
         let readiness = Readiness(drainDelay: .seconds(reader.int(forKey: "shutdown.drain.seconds", default: 0)))
         try await buildFrontend(reader: reader, readiness: readiness)
-            .runUntilTerminated(readiness: readiness, logger: logger)
+            .runUntilTerminated(readiness: readiness, telemetry: telemetry, logger: logger)
     }
 
     /// The frontend keeps nothing durable: no migrations.

@@ -2,6 +2,7 @@ import Configuration
 import Foundation
 import Hummingbird
 import Logging
+import ServiceLifecycle
 import ShopPlatform
 
 /// Wires configuration, database, the product-service client, the checkout saga,
@@ -39,6 +40,7 @@ public func buildOrderService(reader: ConfigReader, readiness: Readiness = Readi
 
     let router = Router(context: ShopRequestContext.self)
     router.add(middleware: RequestLogMiddleware())
+    router.add(middleware: TracingMiddleware())
     router.add(middleware: ErrorMiddleware())
     router.add(middleware: MetricsMiddleware())
     router.add(middleware: BodyLimitMiddleware(limit: configuration.service.bodyLimit))
@@ -75,10 +77,10 @@ public func buildOrderService(reader: ConfigReader, readiness: Readiness = Readi
 public enum OrderServiceEntry: ShopServiceEntry {
     public static let name = "order-service"
 
-    public static func serve(reader: ConfigReader, logger: Logger) async throws {
+    public static func serve(reader: ConfigReader, logger: Logger, telemetry: [any Service]) async throws {
         let readiness = Readiness(drainDelay: .seconds(reader.int(forKey: "shutdown.drain.seconds", default: 0)))
         try await buildOrderService(reader: reader, readiness: readiness)
-            .runUntilTerminated(readiness: readiness, logger: logger)
+            .runUntilTerminated(readiness: readiness, telemetry: telemetry, logger: logger)
     }
 
     public static func migrate(reader: ConfigReader, logger: Logger) async throws {

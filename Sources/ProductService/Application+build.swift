@@ -2,6 +2,7 @@ import Configuration
 import Foundation
 import Hummingbird
 import Logging
+import ServiceLifecycle
 import ShopPlatform
 
 /// Wires configuration, database, token verification, stores and routes into
@@ -33,6 +34,7 @@ public func buildProductService(reader: ConfigReader, readiness: Readiness = Rea
 
     let router = Router(context: ShopRequestContext.self)
     router.add(middleware: RequestLogMiddleware())
+    router.add(middleware: TracingMiddleware())
     router.add(middleware: ErrorMiddleware())
     router.add(middleware: MetricsMiddleware())
     router.add(middleware: TokenAuthenticator(verifier: verifier))
@@ -71,10 +73,10 @@ public func buildProductService(reader: ConfigReader, readiness: Readiness = Rea
 public enum ProductServiceEntry: ShopServiceEntry {
     public static let name = "product-service"
 
-    public static func serve(reader: ConfigReader, logger: Logger) async throws {
+    public static func serve(reader: ConfigReader, logger: Logger, telemetry: [any Service]) async throws {
         let readiness = Readiness(drainDelay: .seconds(reader.int(forKey: "shutdown.drain.seconds", default: 0)))
         try await buildProductService(reader: reader, readiness: readiness)
-            .runUntilTerminated(readiness: readiness, logger: logger)
+            .runUntilTerminated(readiness: readiness, telemetry: telemetry, logger: logger)
     }
 
     public static func migrate(reader: ConfigReader, logger: Logger) async throws {

@@ -2,6 +2,7 @@ import Configuration
 import Foundation
 import Hummingbird
 import Logging
+import ServiceLifecycle
 import ShopPlatform
 
 /// Wires configuration, database, keys, stores and routes into user-service.
@@ -37,6 +38,7 @@ public func buildUserService(reader: ConfigReader, readiness: Readiness = Readin
 
     let router = Router(context: ShopRequestContext.self)
     router.add(middleware: RequestLogMiddleware())
+    router.add(middleware: TracingMiddleware())
     router.add(middleware: ErrorMiddleware())
     router.add(middleware: MetricsMiddleware())
     router.add(middleware: BodyLimitMiddleware(limit: configuration.service.bodyLimit))
@@ -75,10 +77,10 @@ public func buildUserService(reader: ConfigReader, readiness: Readiness = Readin
 public enum UserServiceEntry: ShopServiceEntry {
     public static let name = "user-service"
 
-    public static func serve(reader: ConfigReader, logger: Logger) async throws {
+    public static func serve(reader: ConfigReader, logger: Logger, telemetry: [any Service]) async throws {
         let readiness = Readiness(drainDelay: .seconds(reader.int(forKey: "shutdown.drain.seconds", default: 0)))
         try await buildUserService(reader: reader, readiness: readiness)
-            .runUntilTerminated(readiness: readiness, logger: logger)
+            .runUntilTerminated(readiness: readiness, telemetry: telemetry, logger: logger)
     }
 
     public static func migrate(reader: ConfigReader, logger: Logger) async throws {

@@ -31,8 +31,8 @@ final class ShopCluster: Sendable {
     }
 
     init(
-        _ backend: TestBackend, orderSettings: [String: String] = [:], withFrontend: Bool = false,
-        seedDemo: Bool = false
+        _ backend: TestBackend, orderSettings: [String: String] = [:], productSettings: [String: String] = [:],
+        withFrontend: Bool = false, seedDemo: Bool = false
     ) async throws {
         self.backend = backend
         let dataDir = FileManager.default.temporaryDirectory.appendingPathComponent("cluster-\(UUID().uuidString)").path
@@ -51,10 +51,12 @@ final class ShopCluster: Sendable {
                 "LOGIN_MAX_FAILURES": "100",
             ]) { $1 })
         self.productPort = productPort
-        self.productEnvironment = common.merging([
-            "DATABASE_URL": try await backend.makeDatabaseURL(), "CATALOGUE_CACHE_MS": "0",
-            "SEED_DEMO": seedDemo ? "true" : "false",
-        ]) { $1 }
+        self.productEnvironment = common.merging(
+            [
+                "DATABASE_URL": try await backend.makeDatabaseURL(), "CATALOGUE_CACHE_MS": "0",
+                "SEED_DEMO": seedDemo ? "true" : "false",
+            ].merging(productSettings) { $1 }
+        ) { $1 }
         self.productBox = ProcessBox(
             try ServiceProcess("product-service", port: productPort, environment: productEnvironment))
         self.orders = try ServiceProcess(

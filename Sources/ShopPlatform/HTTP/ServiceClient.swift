@@ -9,7 +9,7 @@ import ServiceLifecycle
 /// The one outbound HTTP client wrapper. Every call has a deadline; only calls
 /// the caller marks idempotent are retried (bounded, with backoff and jitter);
 /// a circuit breaker turns a dead dependency into an immediate `Unavailable`;
-/// the caller's request id travels along.
+/// the caller's request id and trace context travel along.
 public struct ServiceClient: Sendable {
     /// The dependency could not be reached or answered 5xx: a clear 503 upstream.
     public struct Unavailable: Error, CustomStringConvertible {
@@ -65,6 +65,12 @@ public struct ServiceClient: Sendable {
             request.headers.add(name: "Content-Type", value: contentType)
             request.body = .bytes(ByteBuffer(data: body))
         }
+        // AsyncHTTPClient records a client span and sends the W3C `traceparent`
+        // of the current trace itself.
+        return try await execute(request, path: path, idempotent: idempotent)
+    }
+
+    private func execute(_ request: HTTPClientRequest, path: String, idempotent: Bool) async throws -> Reply {
         var attempt = 0
         while true {
             attempt += 1

@@ -1,11 +1,13 @@
 import Configuration
 import Foundation
 import Logging
+import ServiceLifecycle
 
 /// What a service executable can do: serve HTTP, or apply its migrations and exit.
 public protocol ShopServiceEntry: Sendable {
     static var name: String { get }
-    static func serve(reader: ConfigReader, logger: Logger) async throws
+    /// `telemetry` are services (the trace exporter) to run alongside the application.
+    static func serve(reader: ConfigReader, logger: Logger, telemetry: [any Service]) async throws
     static func migrate(reader: ConfigReader, logger: Logger) async throws
     /// Loads demo data; services without any keep the default, which does nothing.
     static func seed(reader: ConfigReader, logger: Logger) async throws
@@ -39,7 +41,9 @@ public enum ServiceMain {
         let logger = Logger(label: entry.name)
         switch command {
         case "serve":
-            try await entry.serve(reader: reader, logger: logger)
+            let tracing = try ShopTracing.bootstrap(
+                serviceName: entry.name, environment: ProcessInfo.processInfo.environment)
+            try await entry.serve(reader: reader, logger: logger, telemetry: tracing.map { [$0] } ?? [])
         case "migrate":
             try await entry.migrate(reader: reader, logger: logger)
         case "seed":

@@ -68,15 +68,12 @@ public func buildFrontend(reader: ConfigReader, readiness: Readiness = Readiness
 /// `frontend [serve]`, shared by the thin executable and `shop`.
 public enum FrontendEntry: ShopServiceEntry {
     public static let name = "frontend"
+    public static let defaultPort = 5000
+    public static var migrations: [Migration] { [] }
 
-    public static func serve(reader: ConfigReader, logger: Logger, telemetry: [any Service]) async throws {
-        let readiness = Readiness(drainDelay: .seconds(reader.int(forKey: "shutdown.drain.seconds", default: 0)))
+    public static func buildApplication(reader: ConfigReader, readiness: Readiness) async throws
+        -> some ApplicationProtocol
+    {
         try await buildFrontend(reader: reader, readiness: readiness)
-            .runUntilTerminated(readiness: readiness, telemetry: telemetry, logger: logger)
-    }
-
-    /// The frontend keeps nothing durable: no migrations.
-    public static func migrate(reader: ConfigReader, logger: Logger) async throws {
-        logger.info("frontend has no database to migrate")
     }
 }

@@ -38,18 +38,11 @@ public func buildOrderService(reader: ConfigReader, readiness: Readiness = Readi
         source: RemoteKeySource(userServiceURL: configuration.tokens.userServiceURL),
         issuer: configuration.tokens.issuer, audience: configuration.tokens.audience, logger: logger)
 
-    let router = Router(context: ShopRequestContext.self)
-    router.add(middleware: RequestLogMiddleware())
-    router.add(middleware: TracingMiddleware())
-    router.add(middleware: ErrorMiddleware())
-    router.add(middleware: MetricsMiddleware())
-    router.add(middleware: BodyLimitMiddleware(limit: configuration.service.bodyLimit))
-    router.add(middleware: TokenAuthenticator(verifier: verifier))
-    OperationalRoutes<ShopRequestContext>(
-        checks: ["database": { await database.isReachable() }], readiness: readiness
-    ).register(on: router)
-    try OpenAPIRoute<ShopRequestContext>(document: Bundle.module.url(forResource: "openapi", withExtension: "yaml")!)
-        .register(on: router)
+    let router = try Router.shopService(
+        readiness: readiness, checks: ["database": { await database.isReachable() }],
+        openAPI: Bundle.module.url(forResource: "openapi", withExtension: "yaml"),
+        bodyLimit: configuration.service.bodyLimit,
+        authenticator: TokenAuthenticator(verifier: verifier))
     CartRoutes(carts: carts).addRoutes(to: router.group("v1/cart"))
     let orderRoutes = OrderRoutes(orders: orders, checkout: checkout, catalog: catalog)
     orderRoutes.addRoutes(to: router.group("v1/orders"))
@@ -76,19 +69,12 @@ public func buildOrderService(reader: ConfigReader, readiness: Readiness = Readi
 /// `order-service [serve|migrate]`, shared by the thin executable and `shop`.
 public enum OrderServiceEntry: ShopServiceEntry {
     public static let name = "order-service"
+    public static let defaultPort = 5003
+    public static var migrations: [Migration] { OrderMigrations.all }
 
-    public static func serve(reader: ConfigReader, logger: Logger, telemetry: [any Service]) async throws {
-        let readiness = Readiness(drainDelay: .seconds(reader.int(forKey: "shutdown.drain.seconds", default: 0)))
+    public static func buildApplication(reader: ConfigReader, readiness: Readiness) async throws
+        -> some ApplicationProtocol
+    {
         try await buildOrderService(reader: reader, readiness: readiness)
-            .runUntilTerminated(readiness: readiness, telemetry: telemetry, logger: logger)
-    }
-
-    public static func migrate(reader: ConfigReader, logger: Logger) async throws {
-        let configuration = ServiceConfiguration(reader: reader, name: name, defaultPort: 5003)
-        let database = try await ShopDatabase.open(url: configuration.databaseURL, logger: logger)
-        let applied = try await database.withRunningService {
-            try await MigrationRunner(database: database, migrations: OrderMigrations.all, logger: logger).migrate()
-        }
-        logger.info("migrations complete", metadata: ["applied": "\(applied)"])
     }
 }

@@ -32,17 +32,10 @@ public func buildProductService(reader: ConfigReader, readiness: Readiness = Rea
         source: RemoteKeySource(userServiceURL: configuration.tokens.userServiceURL),
         issuer: configuration.tokens.issuer, audience: configuration.tokens.audience, logger: logger)
 
-    let router = Router(context: ShopRequestContext.self)
-    router.add(middleware: RequestLogMiddleware())
-    router.add(middleware: TracingMiddleware())
-    router.add(middleware: ErrorMiddleware())
-    router.add(middleware: MetricsMiddleware())
-    router.add(middleware: TokenAuthenticator(verifier: verifier))
-    OperationalRoutes<ShopRequestContext>(
-        checks: ["database": { await database.isReachable() }], readiness: readiness
-    ).register(on: router)
-    try OpenAPIRoute<ShopRequestContext>(document: Bundle.module.url(forResource: "openapi", withExtension: "yaml")!)
-        .register(on: router)
+    let router = try Router.shopService(
+        readiness: readiness, checks: ["database": { await database.isReachable() }],
+        openAPI: Bundle.module.url(forResource: "openapi", withExtension: "yaml"), bodyLimit: nil,
+        authenticator: TokenAuthenticator(verifier: verifier))
 
     // Body limits per group: image uploads may be larger than everything else.
     let bodyLimit = BodyLimitMiddleware(limit: configuration.service.bodyLimit)
@@ -72,20 +65,13 @@ public func buildProductService(reader: ConfigReader, readiness: Readiness = Rea
 /// `product-service [serve|migrate|seed]`, shared by the thin executable and `shop`.
 public enum ProductServiceEntry: ShopServiceEntry {
     public static let name = "product-service"
+    public static let defaultPort = 5002
+    public static var migrations: [Migration] { ProductMigrations.all }
 
-    public static func serve(reader: ConfigReader, logger: Logger, telemetry: [any Service]) async throws {
-        let readiness = Readiness(drainDelay: .seconds(reader.int(forKey: "shutdown.drain.seconds", default: 0)))
+    public static func buildApplication(reader: ConfigReader, readiness: Readiness) async throws
+        -> some ApplicationProtocol
+    {
         try await buildProductService(reader: reader, readiness: readiness)
-            .runUntilTerminated(readiness: readiness, telemetry: telemetry, logger: logger)
-    }
-
-    public static func migrate(reader: ConfigReader, logger: Logger) async throws {
-        let configuration = ServiceConfiguration(reader: reader, name: name, defaultPort: 5002)
-        let database = try await ShopDatabase.open(url: configuration.databaseURL, logger: logger)
-        let applied = try await database.withRunningService {
-            try await MigrationRunner(database: database, migrations: ProductMigrations.all, logger: logger).migrate()
-        }
-        logger.info("migrations complete", metadata: ["applied": "\(applied)"])
     }
 
     /// Migrates, then loads the demo catalogue if the catalogue is empty.

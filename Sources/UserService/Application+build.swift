@@ -36,20 +36,13 @@ public func buildUserService(reader: ConfigReader, readiness: Readiness = Readin
     let verifier = TokenVerifier(
         source: keyRing, issuer: configuration.tokens.issuer, audience: configuration.tokens.audience, logger: logger)
 
-    let router = Router(context: ShopRequestContext.self)
-    router.add(middleware: RequestLogMiddleware())
-    router.add(middleware: TracingMiddleware())
-    router.add(middleware: ErrorMiddleware())
-    router.add(middleware: MetricsMiddleware())
-    router.add(middleware: BodyLimitMiddleware(limit: configuration.service.bodyLimit))
     // Unlike other services, user-service also honours logout at once: a token
     // whose session was revoked stops working here immediately.
-    router.add(middleware: TokenAuthenticator(verifier: verifier, accept: { try await accounts.isLive($0) }))
-    OperationalRoutes<ShopRequestContext>(
-        checks: ["database": { await database.isReachable() }], readiness: readiness
-    ).register(on: router)
-    try OpenAPIRoute<ShopRequestContext>(document: Bundle.module.url(forResource: "openapi", withExtension: "yaml")!)
-        .register(on: router)
+    let router = try Router.shopService(
+        readiness: readiness, checks: ["database": { await database.isReachable() }],
+        openAPI: Bundle.module.url(forResource: "openapi", withExtension: "yaml"),
+        bodyLimit: configuration.service.bodyLimit,
+        authenticator: TokenAuthenticator(verifier: verifier, accept: { try await accounts.isLive($0) }))
     KeySetRoutes(keyRing: keyRing).addRoutes(to: router)
     UserRoutes(accounts: accounts).addRoutes(to: router.group("v1/users"))
     SessionRoutes(accounts: accounts).addRoutes(to: router.group("v1/sessions"))
@@ -76,19 +69,12 @@ public func buildUserService(reader: ConfigReader, readiness: Readiness = Readin
 /// `user-service [serve|migrate]`, shared by the thin executable and `shop serve`.
 public enum UserServiceEntry: ShopServiceEntry {
     public static let name = "user-service"
+    public static let defaultPort = 5001
+    public static var migrations: [Migration] { UserMigrations.all }
 
-    public static func serve(reader: ConfigReader, logger: Logger, telemetry: [any Service]) async throws {
-        let readiness = Readiness(drainDelay: .seconds(reader.int(forKey: "shutdown.drain.seconds", default: 0)))
+    public static func buildApplication(reader: ConfigReader, readiness: Readiness) async throws
+        -> some ApplicationProtocol
+    {
         try await buildUserService(reader: reader, readiness: readiness)
-            .runUntilTerminated(readiness: readiness, telemetry: telemetry, logger: logger)
-    }
-
-    public static func migrate(reader: ConfigReader, logger: Logger) async throws {
-        let configuration = ServiceConfiguration(reader: reader, name: name, defaultPort: 5001)
-        let database = try await ShopDatabase.open(url: configuration.databaseURL, logger: logger)
-        let applied = try await database.withRunningService {
-            try await MigrationRunner(database: database, migrations: UserMigrations.all, logger: logger).migrate()
-        }
-        logger.info("migrations complete", metadata: ["applied": "\(applied)"])
     }
 }

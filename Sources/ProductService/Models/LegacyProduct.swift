@@ -8,7 +8,7 @@ struct LegacyProduct: Encodable, Sendable {
     let name: String
     let slug: String
     let price: Decimal
-    let image: String?
+    @NullEncoded var image: String?
 
     init(_ product: Product) {
         self.id = product.id
@@ -20,15 +20,6 @@ struct LegacyProduct: Encodable, Sendable {
 
     enum CodingKeys: String, CodingKey {
         case id, name, slug, price, image
-    }
-
-    func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(id, forKey: .id)
-        try container.encode(name, forKey: .name)
-        try container.encode(slug, forKey: .slug)
-        try container.encode(price, forKey: .price)
-        try container.encode(image, forKey: .image)
     }
 }
 

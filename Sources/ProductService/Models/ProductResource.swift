@@ -3,7 +3,7 @@ import Hummingbird
 import ShopPlatform
 
 /// A product as `/v1` shows it. Money is minor units plus currency.
-struct ProductResource: Codable, Sendable, Equatable {
+struct ProductResource: Encodable, Sendable, Equatable {
     let id: Int64
     let slug: String
     let name: String
@@ -13,7 +13,7 @@ struct ProductResource: Codable, Sendable, Equatable {
     let stock: Int
     let inStock: Bool
     let isActive: Bool
-    let imageURL: String?
+    @NullEncoded var imageURL: String?
     let createdAt: Date
     let updatedAt: Date
 
@@ -41,23 +41,6 @@ struct ProductResource: Codable, Sendable, Equatable {
         self.createdAt = product.createdAt
         self.updatedAt = product.updatedAt
     }
-
-    /// Spelled out so `image_url` is null rather than missing.
-    func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(id, forKey: .id)
-        try container.encode(slug, forKey: .slug)
-        try container.encode(name, forKey: .name)
-        try container.encode(description, forKey: .description)
-        try container.encode(priceMinor, forKey: .priceMinor)
-        try container.encode(currency, forKey: .currency)
-        try container.encode(stock, forKey: .stock)
-        try container.encode(inStock, forKey: .inStock)
-        try container.encode(isActive, forKey: .isActive)
-        try container.encode(imageURL, forKey: .imageURL)
-        try container.encode(createdAt, forKey: .createdAt)
-        try container.encode(updatedAt, forKey: .updatedAt)
-    }
 }
 
 extension ProductResource: ResponseEncodable {}
@@ -65,16 +48,10 @@ extension ProductResource: ResponseEncodable {}
 /// One page of products; pass `next_cursor` back as `cursor`.
 struct ProductPage: Encodable, Sendable {
     let items: [ProductResource]
-    let nextCursor: String?
+    @NullEncoded var nextCursor: String?
 
     enum CodingKeys: String, CodingKey {
         case items
         case nextCursor = "next_cursor"
-    }
-
-    func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(items, forKey: .items)
-        try container.encode(nextCursor, forKey: .nextCursor)
     }
 }

@@ -1,11 +1,18 @@
 import Configuration
 import Foundation
+import Hummingbird
 import Logging
 import ServiceLifecycle
 
-/// What a service executable can do: serve HTTP, or apply its migrations and exit.
+/// What a service executable is: a name, a standard port, a schema, and an
+/// application. `serve`, `migrate` and `seed` come with it, the same for all.
 public protocol ShopServiceEntry: Sendable {
+    associatedtype App: ApplicationProtocol
     static var name: String { get }
+    static var defaultPort: Int { get }
+    /// The schema `migrate` applies; empty for a service without a database.
+    static var migrations: [Migration] { get }
+    static func buildApplication(reader: ConfigReader, readiness: Readiness) async throws -> App
     /// `telemetry` are services (the trace exporter) to run alongside the application.
     static func serve(reader: ConfigReader, logger: Logger, telemetry: [any Service]) async throws
     static func migrate(reader: ConfigReader, logger: Logger) async throws
@@ -14,6 +21,25 @@ public protocol ShopServiceEntry: Sendable {
 }
 
 extension ShopServiceEntry {
+    public static func serve(reader: ConfigReader, logger: Logger, telemetry: [any Service]) async throws {
+        let readiness = Readiness(drainDelay: .seconds(reader.int(forKey: "shutdown.drain.seconds", default: 0)))
+        try await buildApplication(reader: reader, readiness: readiness)
+            .runUntilTerminated(readiness: readiness, telemetry: telemetry, logger: logger)
+    }
+
+    public static func migrate(reader: ConfigReader, logger: Logger) async throws {
+        guard !migrations.isEmpty else {
+            logger.info("\(name) has no database to migrate")
+            return
+        }
+        let configuration = ServiceConfiguration(reader: reader, name: name, defaultPort: defaultPort)
+        let database = try await ShopDatabase.open(url: configuration.databaseURL, logger: logger)
+        let applied = try await database.withRunningService {
+            try await MigrationRunner(database: database, migrations: migrations, logger: logger).migrate()
+        }
+        logger.info("migrations complete", metadata: ["applied": "\(applied)"])
+    }
+
     public static func seed(reader: ConfigReader, logger: Logger) async throws {
         logger.info("\(name) has no demo data to seed")
     }

@@ -1,4 +1,5 @@
 import Hummingbird
+import ShopPlatform
 
 /// The training shop's USER JSON. `api_key` is the caller's own token where the
 /// original returned it (login, `GET /api/user`) and null everywhere else; it is
@@ -11,7 +12,7 @@ struct LegacyUser: Encodable, Sendable {
     let lastName: String
     let isActive: Bool
     let isAdmin: Bool
-    let apiKey: String?
+    @NullEncoded var apiKey: String?
 
     init(_ user: User, apiKey: String? = nil) {
         self.id = user.id
@@ -31,19 +32,6 @@ struct LegacyUser: Encodable, Sendable {
         case isActive = "is_active"
         case isAdmin = "is_admin"
         case apiKey = "api_key"
-    }
-
-    /// Spelled out so `api_key` is present as null rather than omitted.
-    func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(id, forKey: .id)
-        try container.encode(username, forKey: .username)
-        try container.encode(email, forKey: .email)
-        try container.encode(firstName, forKey: .firstName)
-        try container.encode(lastName, forKey: .lastName)
-        try container.encode(isActive, forKey: .isActive)
-        try container.encode(isAdmin, forKey: .isAdmin)
-        try container.encode(apiKey, forKey: .apiKey)
     }
 }
 

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import ShopPlatform
 
 /// A user as `/v1` shows it: never a secret.
 struct UserResource: ResponseCodable, Equatable {
@@ -37,9 +38,9 @@ struct UserResource: ResponseCodable, Equatable {
 }
 
 /// One page of users; pass `next_cursor` back as `cursor` for the next page.
-struct UserPage: ResponseCodable {
+struct UserPage: ResponseEncodable {
     let items: [UserResource]
-    let nextCursor: String?
+    @NullEncoded var nextCursor: String?
 
     enum CodingKeys: String, CodingKey {
         case items

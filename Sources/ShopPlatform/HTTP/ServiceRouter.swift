@@ -1,0 +1,26 @@
+import Foundation
+import Hummingbird
+
+extension Router where Context == ShopRequestContext {
+    /// A router with what every backend service runs, outermost first: the
+    /// request log line, a trace span, errors rendered as problem+json (or the
+    /// legacy shape), metrics, an optional body limit, and token authentication;
+    /// plus `/health/live`, `/health/ready`, `/metrics` and `/openapi.yaml`.
+    ///
+    /// Pass `bodyLimit: nil` when route groups set their own limits.
+    public static func shopService(
+        readiness: Readiness, checks: [String: OperationalRoutes<ShopRequestContext>.Check], openAPI: URL?,
+        bodyLimit: Int?, authenticator: TokenAuthenticator
+    ) throws -> Router<ShopRequestContext> {
+        let router = Router(context: ShopRequestContext.self)
+        router.add(middleware: RequestLogMiddleware())
+        router.add(middleware: TracingMiddleware())
+        router.add(middleware: ErrorMiddleware())
+        router.add(middleware: MetricsMiddleware())
+        if let bodyLimit { router.add(middleware: BodyLimitMiddleware(limit: bodyLimit)) }
+        router.add(middleware: authenticator)
+        OperationalRoutes<ShopRequestContext>(checks: checks, readiness: readiness).register(on: router)
+        if let openAPI { try OpenAPIRoute<ShopRequestContext>(document: openAPI).register(on: router) }
+        return router
+    }
+}

@@ -35,6 +35,14 @@ struct Catalogue: Sendable {
         }
     }
 
+    /// One product's `/v1` document, pre-encoded (inactive ones are 404 to the public).
+    func productEntry(slug: String, includeInactive: Bool) async throws -> CatalogueCache.Entry {
+        try await cache.entry(for: "slug|\(slug)|\(includeInactive)") {
+            try JSONEncoder.shop.encode(
+                ProductResource(try await product(slug: slug, includeInactive: includeInactive)))
+        }
+    }
+
     /// An active product by slug (inactive ones are 404 to the public).
     func product(slug: String, includeInactive: Bool = false) async throws -> Product {
         guard let product = try await products.find(slug: slug), product.isActive || includeInactive else {

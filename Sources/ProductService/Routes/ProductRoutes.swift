@@ -46,10 +46,9 @@ struct ProductRoutes {
 
     @Sendable func show(_ request: Request, context: Context) async throws -> Response {
         let slug = try context.parameters.require("slug")
-        let product = try await catalogue.product(slug: slug, includeInactive: context.identity?.isAdmin == true)
-        let data = try JSONEncoder.shop.encode(ProductResource(product))
+        let entry = try await catalogue.productEntry(slug: slug, includeInactive: context.identity?.isAdmin == true)
         return ConditionalResponse.make(
-            body: .init(data: data), etag: CatalogueCache.etag(for: data), contentType: "application/json",
+            body: entry.body, etag: entry.etag, contentType: "application/json",
             cacheControl: Self.catalogueCacheControl, request: request)
     }
 
@@ -78,11 +77,5 @@ struct ProductRoutes {
             )
         }
         return Array(Set(ids)).sorted()
-    }
-}
-
-extension ByteBuffer {
-    fileprivate init(data: Data) {
-        self.init(bytes: data)
     }
 }

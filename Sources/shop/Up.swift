@@ -110,9 +110,12 @@ struct Up: AsyncParsableCommand {
 
     static func printSummary(host: String, admin: AdminCredentials, dataDirectory: String) {
         var lines = ["", "Microshop is running:", ""]
-        for service in ServiceCatalog.all {
+        let shown = ["127.0.0.1", "0.0.0.0"].contains(host) ? "localhost" : host
+        for service in ServiceCatalog.all.sorted(by: { $0.port < $1.port }) {
+            let role = service.name == "frontend" ? "  <- the shop" : ""
             lines.append(
-                "  \(service.name.padding(toLength: 18, withPad: " ", startingAt: 0))http://\(host):\(service.port)")
+                "  \(service.name.padding(toLength: 18, withPad: " ", startingAt: 0))http://\(shown):\(service.port)\(role)"
+            )
         }
         lines += [
             "",

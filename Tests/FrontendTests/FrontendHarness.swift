@@ -24,16 +24,18 @@ struct FrontendHarness: Sendable {
     let environment: [String: String]
 
     static func run(
-        settings: [String: String] = [:], seed: Bool = true,
+        settings: [String: String] = [:], userSettings: [String: String] = [:], seed: Bool = true,
         _ body: @Sendable (Browser, FrontendHarness) async throws -> Void
     ) async throws {
         let dataDir = TestDirectory.make().path
         let token = "frontend-test-service-token"
         let common = ["DATA_DIR": dataDir, "LOG_LEVEL": "warning", "SERVICE_TOKEN": token]
-        let userEnvironment = common.merging([
-            "DATABASE_URL": "sqlite://\(dataDir)/users.db", "BCRYPT_COST": "4",
-            "SHOP_ADMIN_USERNAME": adminUsername, "SHOP_ADMIN_PASSWORD": adminPassword,
-        ]) { $1 }
+        let userEnvironment = common.merging(
+            [
+                "DATABASE_URL": "sqlite://\(dataDir)/users.db", "BCRYPT_COST": "4",
+                "SHOP_ADMIN_USERNAME": adminUsername, "SHOP_ADMIN_PASSWORD": adminPassword,
+            ].merging(userSettings) { $1 }
+        ) { $1 }
         let users = try await buildUserService(reader: .shop(arguments: ["t"], environment: userEnvironment))
         try await users.test(.live) { userClient in
             let userURL = "http://127.0.0.1:\(userClient.port!)"

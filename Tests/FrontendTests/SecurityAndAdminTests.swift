@@ -207,3 +207,27 @@ struct AdminProductFormTests {
         }
     }
 }
+
+@Suite("Token refresh")
+struct TokenRefreshTests {
+    /// With access tokens that are always close to expiry, every page exchanges
+    /// the refresh token: the customer stays logged in and the cookie changes.
+    @Test func accessTokensAreRefreshedTransparently() async throws {
+        try await FrontendHarness.run(userSettings: ["TOKEN_TTL": "20"]) { browser, _ in
+            try await browser.register("ren")
+            let first = try #require(browser.sessionCookie)
+            let cart = try await browser.get("/cart")
+            #expect(cart.status == .ok)
+            #expect(cart.text.contains("Log out ren"))
+            let second = try #require(browser.sessionCookie)
+            #expect(second != first, "the session was re-sealed with new tokens")
+            #expect(try await browser.get("/orders").text.contains("Log out ren"))
+
+            // An old cookie carries a refresh token that was already used: user-service
+            // revokes that session, so it ends instead of being replayed.
+            browser.setCookie(first)
+            let replayed = try await browser.get("/cart")
+            #expect(replayed.headers[.location]?.hasPrefix("/login") == true)
+        }
+    }
+}

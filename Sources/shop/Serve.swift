@@ -1,4 +1,5 @@
 import ArgumentParser
+import Configuration
 import Foundation
 import ShopPlatform
 
@@ -40,14 +41,15 @@ struct Migrate: AsyncParsableCommand {
 struct Seed: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Load the demo catalogue if the catalogue is empty.")
 
-    @Option(help: "The shop's data folder (env SHOP_DATA_DIR).")
-    var dataDir: String = ".shop"
+    @Option(help: "The shop's data folder, as for `shop up` (env SHOP_DATA_DIR; default .shop).")
+    var dataDir: String?
 
     @Argument(parsing: .allUnrecognized, help: "Configuration flags, e.g. --database-url URL")
     var configuration: [String] = []
 
     func run() async throws {
-        let database = "sqlite://" + URL(fileURLWithPath: dataDir).appendingPathComponent("product-service.db").path
+        let folder = dataDir ?? ConfigReader.shop(arguments: ["shop"]).string(forKey: "shop.data.dir", default: ".shop")
+        let database = "sqlite://" + URL(fileURLWithPath: folder).appendingPathComponent("product-service.db").path
         try await ServiceMain.run(
             ServiceCatalog.named("product-service").entry,
             arguments: ["product-service", "seed", "--database-url", database] + configuration)

@@ -76,8 +76,7 @@ struct ShopCommandSystemTests {
         try await Self.waitFor("Press Ctrl-C to stop.", in: output)
         let health = try await HTTP.send(.GET, "http://127.0.0.1:5003/health/live")
         #expect(health.status == 200)
-        // Find order-service's process by its listening port and kill it.
-        let pid = try Self.pid(listeningOn: 5003)
+        let pid = try Self.child(of: process.processIdentifier, serving: "order-service")
         kill(pid, SIGKILL)
         try await Self.waitFor("order-service exited unexpectedly", in: output, timeout: .seconds(30))
         try await Self.waitFor("[shop] stopped", in: output, timeout: .seconds(30))
@@ -85,26 +84,54 @@ struct ShopCommandSystemTests {
         #expect(process.terminationStatus != 0)
     }
 
-    /// The pid whose open sockets include the listener on `port` (via /proc).
-    static func pid(listeningOn port: Int) throws -> Int32 {
-        let hexPort = String(format: ":%04X", port)
-        let table = try String(contentsOfFile: "/proc/net/tcp", encoding: .utf8)
-        guard
-            let line = table.split(separator: "\n").first(where: { $0.contains(hexPort + " ") && $0.contains(" 0A ") }),
-            let inode = line.split(separator: " ", omittingEmptySubsequences: true).dropFirst(9).first
-        else { throw SystemTestError("nothing listens on \(port)") }
+    /// The pid of `shop`'s child running `serve <service>` (via /proc).
+    static func child(of parent: Int32, serving service: String) throws -> Int32 {
         for entry in try FileManager.default.contentsOfDirectory(atPath: "/proc") {
             guard let pid = Int32(entry),
-                let fds = try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(entry)/fd")
+                let cmdline = FileManager.default.contents(atPath: "/proc/\(entry)/cmdline"),
+                let stat = try? String(contentsOfFile: "/proc/\(entry)/stat", encoding: .utf8)
             else { continue }
-            for fd in fds {
-                if let target = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(entry)/fd/\(fd)"),
-                    target == "socket:[\(inode)]"
-                {
-                    return pid
-                }
+            let arguments = cmdline.split(separator: 0).map { String(decoding: $0, as: UTF8.self) }
+            // stat: "pid (comm) state ppid ..."; comm may contain spaces, so read after the ')'.
+            let fields = stat[(stat.lastIndex(of: ")") ?? stat.startIndex)...].split(separator: " ")
+            if arguments.contains("serve"), arguments.contains(service), fields.count > 2, Int32(fields[2]) == parent {
+                return pid
             }
         }
-        throw SystemTestError("no process owns the listener on \(port)")
+        throw SystemTestError("no child of \(parent) serves \(service)")
+    }
+
+    @Test func seedLoadsTheDemoCatalogueOnce() async throws {
+        let dataDir = FileManager.default.temporaryDirectory.appendingPathComponent("shop-seed-\(UUID().uuidString)")
+            .path
+        func seed() throws -> (Int32, String) {
+            let process = Process()
+            process.executableURL = ServiceProcess.buildDirectory.appendingPathComponent("shop")
+            process.arguments = ["seed"]
+            var environment = ProcessInfo.processInfo.environment
+            environment["SHOP_DATA_DIR"] = dataDir
+            process.environment = environment
+            let pipe = Pipe()
+            process.standardOutput = pipe
+            process.standardError = pipe
+            try process.run()
+            let output = pipe.fileHandleForReading.readDataToEndOfFile()
+            process.waitUntilExit()
+            return (process.terminationStatus, String(decoding: output, as: UTF8.self))
+        }
+        let first = try seed()
+        #expect(first.0 == 0)
+        #expect(first.1.contains("loaded the demo catalogue"))
+        let second = try seed()
+        #expect(second.0 == 0)
+        #expect(second.1.contains("nothing seeded"))
+
+        let service = try ServiceProcess(
+            "product-service",
+            environment: ["DATABASE_URL": "sqlite://\(dataDir)/product-service.db", "DATA_DIR": dataDir])
+        defer { service.stop() }
+        try await service.waitUntilReady()
+        let products = try await HTTP.send(.GET, service.baseURL + "/api/products")
+        #expect((products.json["results"] as? [Any])?.count == 12)
     }
 }

@@ -169,6 +169,27 @@ struct BackendDownTests {
         }
     }
 
+    @Test func userServiceDownStillLetsPeopleBrowse() async throws {
+        try await FrontendHarness.run { _, harness in
+            var environment = harness.environment
+            environment["USER_SERVICE_URL"] = "http://127.0.0.1:9"
+            let degraded = try await buildFrontend(reader: .shop(arguments: ["t"], environment: environment))
+            try await degraded.test(.router) { client in
+                let browser = Browser(client: client)
+                #expect(try await browser.get("/").text.contains("Classic Mug"))
+                try await browser.get("/login")
+                let login = try await browser.post("/login", [("username", "someone"), ("password", "password-123")])
+                #expect(login.status == .serviceUnavailable)
+                #expect(login.text.contains("Logging in is unavailable right now"))
+                try await browser.get("/register")
+                let register = try await browser.post(
+                    "/register", [("username", "someone"), ("email", "s@example.com"), ("password", "password-123")])
+                #expect(register.status == .serviceUnavailable)
+                #expect(register.text.contains("Registration is unavailable right now"))
+            }
+        }
+    }
+
     @Test func ordersDownStillLetsPeopleBrowse() async throws {
         try await FrontendHarness.run { browser, harness in
             try await browser.register("kim")

@@ -13,13 +13,13 @@ struct AdminRoutes {
     let tokens: TokenKeeper
 
     func addRoutes(to router: Router<Context>) {
-        router.get("/admin", use: products)
-        router.get("/admin/products/new", use: newProduct)
-        router.post("/admin/products", use: create)
-        router.get("/admin/products/:slug", use: edit)
-        router.post("/admin/products/:slug", use: update)
-        router.post("/admin/products/:slug/image", use: uploadImage)
-        router.get("/admin/orders", use: orders)
+        router.get("/admin", use: adminOnly(products))
+        router.get("/admin/products/new", use: adminOnly(newProduct))
+        router.post("/admin/products", use: adminOnly(create))
+        router.get("/admin/products/:slug", use: adminOnly(edit))
+        router.post("/admin/products/:slug", use: adminOnly(update))
+        router.post("/admin/products/:slug/image", use: adminOnly(uploadImage))
+        router.get("/admin/orders", use: adminOnly(orders))
     }
 
     struct ProductForm: Decodable {
@@ -35,27 +35,23 @@ struct AdminRoutes {
         let image: Data
     }
 
-    /// The admin's token, or the response to send instead (login or 403).
-    private func admin(_ request: Request, context: Context) async -> Gate {
-        switch await tokens.require(request, context: context) {
-        case .failure(let redirect): return .failure(redirect)
-        case .success(let token):
+    /// Wraps an admin page: anonymous visitors are sent to log in, customers
+    /// get a 403 page, admins reach the handler with their token.
+    private func adminOnly(
+        _ handler: @escaping @Sendable (Request, Context, String) async throws -> Response
+    ) -> @Sendable (Request, Context) async throws -> Response {
+        { [tokens, pages] request, context in
+            guard let token = await tokens.token(for: context) else { return tokens.loginRedirect(for: request) }
             guard context.session.value.isAdmin else {
-                return .failure(
-                    pages.render(
-                        "error", ErrorPage(title: "Forbidden", message: "The admin area is for shop admins only."),
-                        context: context, status: .forbidden, title: "Forbidden"))
+                return pages.render(
+                    "error", ErrorPage(title: "Forbidden", message: "The admin area is for shop admins only."),
+                    context: context, status: .forbidden, title: "Forbidden")
             }
-            return .success(token)
+            return try await handler(request, context, token)
         }
     }
 
-    @Sendable func products(_ request: Request, context: Context) async throws -> Response {
-        let token: String
-        switch await admin(request, context: context) {
-        case .success(let value): token = value
-        case .failure(let response): return response
-        }
+    @Sendable func products(_ request: Request, context: Context, token: String) async throws -> Response {
         var all: [ProductDoc] = []
         var cursor: String?
         repeat {
@@ -69,8 +65,7 @@ struct AdminRoutes {
             "admin_products", AdminProductsModel(products: all.map(ProductCard.init)), context: context, title: "Admin")
     }
 
-    @Sendable func newProduct(_ request: Request, context: Context) async throws -> Response {
-        if case .failure(let response) = await admin(request, context: context) { return response }
+    @Sendable func newProduct(_ request: Request, context: Context, token _: String) async throws -> Response {
         return pages.render(
             "admin_product_form",
             AdminProductFormModel(
@@ -78,12 +73,7 @@ struct AdminRoutes {
             context: context, title: "New product")
     }
 
-    @Sendable func create(_ request: Request, context: Context) async throws -> Response {
-        let token: String
-        switch await admin(request, context: context) {
-        case .success(let value): token = value
-        case .failure(let response): return response
-        }
+    @Sendable func create(_ request: Request, context: Context, token: String) async throws -> Response {
         let form = try await request.decode(as: ProductForm.self, context: context)
         var model = FormModel(values: Self.values(form))
         guard let price = Money.parse(major: form.price ?? "", currency: "USD") else {
@@ -114,12 +104,7 @@ struct AdminRoutes {
         }
     }
 
-    @Sendable func edit(_ request: Request, context: Context) async throws -> Response {
-        let token: String
-        switch await admin(request, context: context) {
-        case .success(let value): token = value
-        case .failure(let response): return response
-        }
+    @Sendable func edit(_ request: Request, context: Context, token: String) async throws -> Response {
         let product = try await load(try context.parameters.require("slug"), token: token, context: context)
         let card = ProductCard(product)
         let model = AdminProductFormModel(
@@ -132,12 +117,7 @@ struct AdminRoutes {
         return pages.render("admin_product_form", model, context: context, title: "Edit \(product.name)")
     }
 
-    @Sendable func update(_ request: Request, context: Context) async throws -> Response {
-        let token: String
-        switch await admin(request, context: context) {
-        case .success(let value): token = value
-        case .failure(let response): return response
-        }
+    @Sendable func update(_ request: Request, context: Context, token: String) async throws -> Response {
         let slug = try context.parameters.require("slug")
         let form = try await request.decode(as: ProductForm.self, context: context)
         guard let price = Money.parse(major: form.price ?? "", currency: "USD") else {
@@ -161,12 +141,7 @@ struct AdminRoutes {
 
     /// A browser file upload (multipart) forwarded as raw bytes; product-service
     /// checks the type from the bytes and the size.
-    @Sendable func uploadImage(_ request: Request, context: Context) async throws -> Response {
-        let token: String
-        switch await admin(request, context: context) {
-        case .success(let value): token = value
-        case .failure(let response): return response
-        }
+    @Sendable func uploadImage(_ request: Request, context: Context, token: String) async throws -> Response {
         let slug = try context.parameters.require("slug")
         let back = "/admin/products/\(CatalogueRoutes.encode(slug))"
         var request = request
@@ -192,12 +167,7 @@ struct AdminRoutes {
         return .redirect(to: back, type: .normal)
     }
 
-    @Sendable func orders(_ request: Request, context: Context) async throws -> Response {
-        let token: String
-        switch await admin(request, context: context) {
-        case .success(let value): token = value
-        case .failure(let response): return response
-        }
+    @Sendable func orders(_ request: Request, context: Context, token: String) async throws -> Response {
         let status = String(request.uri.queryParameters["status"] ?? "")
         let valid = ["placed", "pending", "cancelled"].contains(status) ? status : ""
         let page: OrderPageDoc = try await backends.orders.get(

@@ -55,11 +55,7 @@ struct CartRoutes {
     private func cartPage(_ request: Request, context: Context, template: String, title: String) async throws
         -> Response
     {
-        let token: String
-        switch await tokens.require(request, context: context) {
-        case .success(let value): token = value
-        case .failure(let redirect): return redirect
-        }
+        guard let token = await tokens.token(for: context) else { return tokens.loginRedirect(for: request) }
         let doc: CartDoc
         do {
             doc = try await backends.orders.get("/v1/cart", token: token, requestID: context.id)
@@ -94,10 +90,7 @@ struct CartRoutes {
     @Sendable func add(_ request: Request, context: Context) async throws -> Response {
         let form = try await request.decode(as: AddForm.self, context: context)
         let back = form.slug.map { "/product/\(CatalogueRoutes.encode($0))" } ?? "/cart"
-        let token: String
-        switch await tokens.require(request, context: context) {
-        case .success(let value): token = value
-        case .failure:
+        guard let token = await tokens.token(for: context) else {
             context.session.update { $0.flash(.info, "Please log in to add items to your cart.") }
             return .redirect(to: "/login?next=\(CatalogueRoutes.encode(back))", type: .normal)
         }
@@ -116,7 +109,7 @@ struct CartRoutes {
     @Sendable func update(_ request: Request, context: Context) async throws -> Response {
         let form = try await request.decode(as: QuantityForm.self, context: context)
         let productID = try productID(context)
-        guard case .success(let token) = await tokens.require(request, context: context) else {
+        guard let token = await tokens.token(for: context) else {
             return .redirect(to: "/login", type: .normal)
         }
         return try await changeCart(context: context, success: "Cart updated.", redirect: "/cart", failure: "/cart") {
@@ -128,7 +121,7 @@ struct CartRoutes {
 
     @Sendable func remove(_ request: Request, context: Context) async throws -> Response {
         let productID = try productID(context)
-        guard case .success(let token) = await tokens.require(request, context: context) else {
+        guard let token = await tokens.token(for: context) else {
             return .redirect(to: "/login", type: .normal)
         }
         return try await changeCart(
@@ -167,7 +160,7 @@ struct CartRoutes {
     /// one order; short stock goes back to the cart naming the items.
     @Sendable func checkout(_ request: Request, context: Context) async throws -> Response {
         let form = try await request.decode(as: CheckoutForm.self, context: context)
-        guard case .success(let token) = await tokens.require(request, context: context) else {
+        guard let token = await tokens.token(for: context) else {
             return .redirect(to: "/login?next=%2Fcart", type: .normal)
         }
         do {
@@ -197,7 +190,7 @@ struct CartRoutes {
 
     @Sendable func thankYou(_ request: Request, context: Context) async throws -> Response {
         let number = try context.parameters.require("number")
-        guard case .success(let token) = await tokens.require(request, context: context) else {
+        guard let token = await tokens.token(for: context) else {
             return .redirect(to: "/login", type: .found)
         }
         do {

@@ -16,11 +16,7 @@ struct OrderRoutes {
     }
 
     @Sendable func list(_ request: Request, context: Context) async throws -> Response {
-        let token: String
-        switch await tokens.require(request, context: context) {
-        case .success(let value): token = value
-        case .failure(let redirect): return redirect
-        }
+        guard let token = await tokens.token(for: context) else { return tokens.loginRedirect(for: request) }
         let cursor = request.uri.queryParameters["cursor"].flatMap { Int64(String($0)) }
         do {
             let page: OrderPageDoc = try await backends.orders.get(
@@ -38,11 +34,7 @@ struct OrderRoutes {
 
     @Sendable func show(_ request: Request, context: Context) async throws -> Response {
         let number = try context.parameters.require("number")
-        let token: String
-        switch await tokens.require(request, context: context) {
-        case .success(let value): token = value
-        case .failure(let redirect): return redirect
-        }
+        guard let token = await tokens.token(for: context) else { return tokens.loginRedirect(for: request) }
         do {
             let order: OrderDoc = try await backends.orders.get(
                 "/v1/orders/\(CatalogueRoutes.encode(number))", token: token, requestID: context.id)
@@ -54,7 +46,7 @@ struct OrderRoutes {
 
     @Sendable func cancel(_ request: Request, context: Context) async throws -> Response {
         let number = try context.parameters.require("number")
-        guard case .success(let token) = await tokens.require(request, context: context) else {
+        guard let token = await tokens.token(for: context) else {
             return .redirect(to: "/login", type: .normal)
         }
         do {

@@ -29,19 +29,11 @@ struct TokenKeeper: Sendable {
         }
     }
 
-    /// The token, or a redirect to the login page that comes back here.
-    func require(_ request: Request, context: FrontendContext) async -> Gate {
-        if let token = await token(for: context) { return .success(token) }
+    /// The login page, coming back to this request's page afterwards.
+    func loginRedirect(for request: Request) -> Response {
         let next = request.uri.path.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "/"
-        return .failure(.redirect(to: "/login?next=\(next)", type: .found))
+        return .redirect(to: "/login?next=\(next)", type: .found)
     }
-}
-
-/// A customer's access token, or the response to send instead (a redirect to
-/// log in, or a 403 page).
-enum Gate: Sendable {
-    case success(String)
-    case failure(Response)
 }
 
 extension ShopSession {

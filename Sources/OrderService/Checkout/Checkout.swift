@@ -58,8 +58,7 @@ struct Checkout: Sendable {
                 // The order stopped being pending meanwhile (it cannot, while the
                 // reconciler's grace holds). If it did not end up placed, the stock
                 // just reserved must go back.
-                let result = try? await current(order.id)
-                if case .placed = result { return result! }
+                if let result = try? await current(order.id), case .placed = result { return result }
                 try? await catalog.release(orderID: order.id, requestID: requestID)
                 return try await current(order.id)
             }

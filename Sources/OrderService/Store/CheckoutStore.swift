@@ -28,7 +28,7 @@ struct CheckoutStore: Sendable {
     /// Moves the user's cart to `pending` and records the key, atomically; or
     /// finds the record of an earlier attempt with that key.
     func begin(userID: Int64, key: String) async throws -> Begin {
-        let lock = SQLQueryString(database.kind == .postgres ? " FOR UPDATE" : "")
+        let lock = database.rowLock
         do {
             return try await database.transaction { db in
                 if let record = try await Self.record(userID: userID, key: key, db: db) { return .replay(record) }
@@ -183,7 +183,7 @@ struct CheckoutStore: Sendable {
     /// Leases up to `limit` orders pending since before `cutoff` to this replica by
     /// bumping `pending_since`, so other replicas leave them alone for a while.
     func claimStalePending(cutoff: Date, limit: Int) async throws -> [Order] {
-        let skipLocked = SQLQueryString(database.kind == .postgres ? " FOR UPDATE SKIP LOCKED" : "")
+        let skipLocked = database.rowLockSkippingLocked
         return try await database.transaction { db in
             let ids = try await db.raw(
                 """

@@ -14,7 +14,6 @@ struct OrderStore: Sendable {
         "id, number, user_id, status, currency, total_minor, created_at, updated_at, placed_at, cancelled_at")
     /// Excludes checkout attempts that were abandoned before being placed.
     static let notAbandoned = SQLQueryString("(status <> 'cancelled' OR placed_at IS NOT NULL)")
-    var lockClause: SQLQueryString { SQLQueryString(database.kind == .postgres ? " FOR UPDATE" : "") }
 
     // MARK: Cart
 
@@ -43,7 +42,7 @@ struct OrderStore: Sendable {
     }
 
     private func attemptAdd(userID: Int64, productID: Int64, quantity: Int, maxQuantity: Int) async throws -> Order {
-        let lock = lockClause
+        let lock = database.rowLock
         return try await database.transaction { db in
             // While a checkout is pending the cart is that order; a new one would
             // collide with it if the checkout falls back to the cart.
@@ -88,7 +87,7 @@ struct OrderStore: Sendable {
 
     /// Sets a line's quantity; 0 removes it. Throws 404 when the line is not in the cart.
     func set(userID: Int64, productID: Int64, quantity: Int) async throws -> Order {
-        let lock = lockClause
+        let lock = database.rowLock
         return try await database.transaction { db in
             guard let cartID = try await Self.lockedCartID(userID: userID, lock: lock, db: db, create: false),
                 try await db.raw(

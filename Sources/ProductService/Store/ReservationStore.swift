@@ -35,81 +35,91 @@ struct ReservationStore: Sendable {
     }
 
     private func attemptReserve(orderID: Int64, lines: [(productID: Int64, quantity: Int)]) async throws -> Outcome {
-        let lockClause = SQLQueryString(database.kind == .postgres ? " FOR UPDATE" : "")
+        let lockClause = database.rowLock
         return try await database.transaction { db in
-            if let existing = try await Self.load(orderID: orderID, db: db), existing.status == .released {
-                // A released reservation is spent: the order went back to being a
-                // cart and is checking out again, possibly with other lines.
-                try await db.raw("DELETE FROM reservations WHERE order_id = \(bind: orderID)").run()
-            } else if let existing = try await Self.load(orderID: orderID, db: db) {
+            if let existing = try await Self.load(orderID: orderID, db: db) {
+                guard existing.status == .reserved else {
+                    // A released reservation is spent: the order went back to being a
+                    // cart and is checking out again, possibly with other lines.
+                    try await db.raw("DELETE FROM reservations WHERE order_id = \(bind: orderID)").run()
+                    return try await Self.reserveFresh(orderID: orderID, lines: lines, lockClause: lockClause, db: db)
+                }
                 let requested = Dictionary(uniqueKeysWithValues: lines.map { ($0.productID, $0.quantity) })
                 let reserved = Dictionary(uniqueKeysWithValues: existing.lines.map { ($0.productID, $0.quantity) })
                 guard requested == reserved else { throw Refusal.differentLines }
                 return .replayed(existing)
             }
-            let ids = lines.map(\.productID).sorted()
-            let products = try await db.raw(
-                """
-                SELECT id, name, price_minor, currency, stock, is_active FROM products
-                WHERE id IN (\(binds: ids)) ORDER BY id\(lockClause)
-                """
-            ).all()
-            var byID: [Int64: (name: String, price: Int64, currency: String, stock: Int, active: Bool)] = [:]
-            for row in products {
-                byID[try row.decode(column: "id", as: Int64.self)] = (
-                    try row.decode(column: "name", as: String.self),
-                    try row.decode(column: "price_minor", as: Int64.self),
-                    try row.decode(column: "currency", as: String.self),
-                    try row.decode(column: "stock", as: Int.self),
-                    try row.decode(column: "is_active", as: Bool.self)
-                )
-            }
-            let unavailable = ids.filter { byID[$0]?.active != true }
-            guard unavailable.isEmpty else { throw Refusal.unavailable(unavailable) }
-            let currencies = Set(byID.values.map(\.currency))
-            guard currencies.count == 1, let currency = currencies.first else { throw Refusal.mixedCurrencies }
-            let shortages = lines.compactMap { line -> Shortage? in
-                let available = byID[line.productID]!.stock
-                return available < line.quantity
-                    ? Shortage(productID: line.productID, requested: line.quantity, available: available) : nil
-            }
-            guard shortages.isEmpty else { throw Refusal.shortages(shortages.sorted { $0.productID < $1.productID }) }
-
-            let now = Date()
-            let reservedLines = lines.map { line in
-                let product = byID[line.productID]!
-                return Reservation.Line(
-                    productID: line.productID, name: product.name, quantity: line.quantity,
-                    unitPriceMinor: product.price)
-            }
-            let total = reservedLines.reduce(Int64(0)) { $0 + $1.unitPriceMinor * Int64($1.quantity) }
-            let reservationID = try await db.raw(
-                """
-                INSERT INTO reservations (order_id, status, currency, total_minor, created_at)
-                VALUES (\(bind: orderID), 'reserved', \(bind: currency), \(bind: total), \(bind: now))
-                RETURNING id
-                """
-            ).first().unwrap().decode(column: "id", as: Int64.self)
-            for line in reservedLines {
-                try await db.raw(
-                    """
-                    UPDATE products SET stock = stock - \(bind: line.quantity), updated_at = \(bind: now)
-                    WHERE id = \(bind: line.productID)
-                    """
-                ).run()
-                try await db.raw(
-                    """
-                    INSERT INTO reservation_lines (reservation_id, product_id, quantity, unit_price_minor, name)
-                    VALUES (\(bind: reservationID), \(bind: line.productID), \(bind: line.quantity),
-                        \(bind: line.unitPriceMinor), \(bind: line.name))
-                    """
-                ).run()
-            }
-            return .created(
-                Reservation(
-                    orderID: orderID, status: .reserved, currency: currency, totalMinor: total, lines: reservedLines,
-                    createdAt: now))
+            return try await Self.reserveFresh(orderID: orderID, lines: lines, lockClause: lockClause, db: db)
         }
+    }
+
+    /// Locks the products, checks every line, and takes the stock of all of them
+    /// or none.
+    private static func reserveFresh(
+        orderID: Int64, lines: [(productID: Int64, quantity: Int)], lockClause: SQLQueryString, db: any SQLDatabase
+    ) async throws -> Outcome {
+        let ids = lines.map(\.productID).sorted()
+        let products = try await db.raw(
+            """
+            SELECT id, name, price_minor, currency, stock, is_active FROM products
+            WHERE id IN (\(binds: ids)) ORDER BY id\(lockClause)
+            """
+        ).all()
+        var byID: [Int64: (name: String, price: Int64, currency: String, stock: Int, active: Bool)] = [:]
+        for row in products {
+            byID[try row.decode(column: "id", as: Int64.self)] = (
+                try row.decode(column: "name", as: String.self),
+                try row.decode(column: "price_minor", as: Int64.self),
+                try row.decode(column: "currency", as: String.self),
+                try row.decode(column: "stock", as: Int.self),
+                try row.decode(column: "is_active", as: Bool.self)
+            )
+        }
+        let unavailable = ids.filter { byID[$0]?.active != true }
+        guard unavailable.isEmpty else { throw Refusal.unavailable(unavailable) }
+        let currencies = Set(byID.values.map(\.currency))
+        guard currencies.count == 1, let currency = currencies.first else { throw Refusal.mixedCurrencies }
+        let shortages = lines.compactMap { line -> Shortage? in
+            let available = byID[line.productID]!.stock
+            return available < line.quantity
+                ? Shortage(productID: line.productID, requested: line.quantity, available: available) : nil
+        }
+        guard shortages.isEmpty else { throw Refusal.shortages(shortages.sorted { $0.productID < $1.productID }) }
+
+        let now = Date()
+        let reservedLines = lines.map { line in
+            let product = byID[line.productID]!
+            return Reservation.Line(
+                productID: line.productID, name: product.name, quantity: line.quantity,
+                unitPriceMinor: product.price)
+        }
+        let total = reservedLines.reduce(Int64(0)) { $0 + $1.unitPriceMinor * Int64($1.quantity) }
+        let reservationID = try await db.raw(
+            """
+            INSERT INTO reservations (order_id, status, currency, total_minor, created_at)
+            VALUES (\(bind: orderID), 'reserved', \(bind: currency), \(bind: total), \(bind: now))
+            RETURNING id
+            """
+        ).first().unwrap().decode(column: "id", as: Int64.self)
+        for line in reservedLines {
+            try await db.raw(
+                """
+                UPDATE products SET stock = stock - \(bind: line.quantity), updated_at = \(bind: now)
+                WHERE id = \(bind: line.productID)
+                """
+            ).run()
+            try await db.raw(
+                """
+                INSERT INTO reservation_lines (reservation_id, product_id, quantity, unit_price_minor, name)
+                VALUES (\(bind: reservationID), \(bind: line.productID), \(bind: line.quantity),
+                    \(bind: line.unitPriceMinor), \(bind: line.name))
+                """
+            ).run()
+        }
+        return .created(
+            Reservation(
+                orderID: orderID, status: .reserved, currency: currency, totalMinor: total, lines: reservedLines,
+                createdAt: now))
     }
 
     func find(orderID: Int64) async throws -> Reservation? {

@@ -63,8 +63,7 @@ public struct MigrationRunner: Sendable {
         let done = Set(try await recordedVersions(db))
         var applied: [Int] = []
         for migration in migrations where !done.contains(migration.version) {
-            try await db.raw(kind == .sqlite ? "BEGIN IMMEDIATE" : "BEGIN").run()
-            do {
+            try await ShopDatabase.transaction(on: db, kind: kind) { db in
                 for statement in migration.statements(for: kind) {
                     try await db.raw(SQLQueryString(statement)).run()
                 }
@@ -74,10 +73,6 @@ public struct MigrationRunner: Sendable {
                     VALUES (\(bind: migration.version), \(bind: migration.name), \(bind: Date()))
                     """
                 ).run()
-                try await db.raw("COMMIT").run()
-            } catch {
-                try? await db.raw("ROLLBACK").run()
-                throw error
             }
             logger.info(
                 "applied migration", metadata: ["version": "\(migration.version)", "name": "\(migration.name)"])

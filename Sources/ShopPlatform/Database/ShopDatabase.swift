@@ -68,18 +68,34 @@ public struct ShopDatabase: Sendable {
     public func transaction<T: Sendable>(
         _ body: @Sendable (any SQLDatabase) async throws -> T
     ) async throws -> T {
-        let begin = kind == .sqlite ? "BEGIN IMMEDIATE" : "BEGIN"
-        return try await withConnection { db in
-            try await db.raw(SQLQueryString(begin)).run()
-            do {
-                let result = try await body(db)
-                try await db.raw("COMMIT").run()
-                return result
-            } catch {
-                try? await db.raw("ROLLBACK").run()
-                throw error
-            }
+        let kind = self.kind
+        return try await withConnection { db in try await Self.transaction(on: db, kind: kind, body) }
+    }
+
+    /// A transaction on a connection the caller already holds (the migration
+    /// runner keeps one connection for its advisory lock).
+    static func transaction<T: Sendable>(
+        on db: any SQLDatabase, kind: Kind, _ body: @Sendable (any SQLDatabase) async throws -> T
+    ) async throws -> T {
+        try await db.raw(kind == .sqlite ? "BEGIN IMMEDIATE" : "BEGIN").run()
+        do {
+            let result = try await body(db)
+            try await db.raw("COMMIT").run()
+            return result
+        } catch {
+            try? await db.raw("ROLLBACK").run()
+            throw error
         }
+    }
+
+    /// Appended to a `SELECT` inside `transaction` to lock the rows it reads:
+    /// `FOR UPDATE` on PostgreSQL; nothing on SQLite, whose `BEGIN IMMEDIATE`
+    /// already makes the transaction the only writer.
+    public var rowLock: SQLQueryString { SQLQueryString(kind == .postgres ? " FOR UPDATE" : "") }
+
+    /// Like `rowLock`, but rows another transaction holds are skipped, not waited for.
+    public var rowLockSkippingLocked: SQLQueryString {
+        SQLQueryString(kind == .postgres ? " FOR UPDATE SKIP LOCKED" : "")
     }
 
     /// True when a trivial query answers within `timeout`: what `/health/ready` reports.

@@ -109,15 +109,11 @@ struct Accounts: Sendable {
 
     /// Checks credentials. Unknown user and wrong password fail identically.
     func authenticate(username: String?, password: String?) async throws -> User {
-        guard let username, let password, !username.isEmpty, !password.isEmpty else {
-            throw ProblemError.validation(
-                [
-                    username?.isEmpty ?? true
-                        ? ProblemError.FieldError(field: "username", message: "is required") : nil,
-                    password?.isEmpty ?? true
-                        ? ProblemError.FieldError(field: "password", message: "is required") : nil,
-                ].compactMap { $0 })
-        }
+        var validator = Validator()
+        let username = validator.require(username.flatMap { $0.isEmpty ? nil : $0 }, "username")
+        let password = validator.require(password.flatMap { $0.isEmpty ? nil : $0 }, "password")
+        try validator.throwIfInvalid()
+        guard let username, let password else { throw ProblemError.validation(validator.errors) }
         if let retryAfter = try await throttle.retryAfter(username: username) {
             throw ProblemError(
                 .tooManyRequests, "Too many failed logins; try again in \(retryAfter) seconds",

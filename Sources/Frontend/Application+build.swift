@@ -41,6 +41,7 @@ public func buildFrontend(reader: ConfigReader, readiness: Readiness = Readiness
     router.add(middleware: MetricsMiddleware())
     router.add(middleware: ContentSecurityMiddleware())
     router.add(middleware: ErrorPageMiddleware(pages: pages))
+    router.add(middleware: InputTextMiddleware())
     OperationalRoutes<FrontendContext>(checks: [:], readiness: readiness).register(on: router)
     if let staticFiles = Bundle.module.resourcePath.map({ $0 + "/static" }) {
         router.add(

@@ -61,7 +61,9 @@ public func buildOrderService(reader: ConfigReader, readiness: Readiness = Readi
             store: checkoutStore, catalog: catalog, interval: configuration.reconcilerInterval,
             grace: configuration.reconcilerGrace, logger: logger))
     app.beforeServerStarts {
-        try await MigrationRunner(database: database, migrations: OrderMigrations.all, logger: logger).migrate()
+        try await MigrationRunner(
+            service: OrderServiceEntry.name, database: database, migrations: OrderMigrations.all, logger: logger
+        ).migrate()
     }
     return app
 }

@@ -56,7 +56,9 @@ public func buildProductService(reader: ConfigReader, readiness: Readiness = Rea
         logger: logger)
     app.addServices(database.service)
     app.beforeServerStarts {
-        try await MigrationRunner(database: database, migrations: ProductMigrations.all, logger: logger).migrate()
+        try await MigrationRunner(
+            service: ProductServiceEntry.name, database: database, migrations: ProductMigrations.all, logger: logger
+        ).migrate()
         if configuration.seedDemo { try await DemoCatalogue.seedIfEmpty(catalogue: catalogue, logger: logger) }
     }
     return app
@@ -79,7 +81,9 @@ public enum ProductServiceEntry: ShopServiceEntry {
         let configuration = ProductServiceConfiguration(reader: reader)
         let database = try await ShopDatabase.open(url: configuration.service.databaseURL, logger: logger)
         let added = try await database.withRunningService {
-            try await MigrationRunner(database: database, migrations: ProductMigrations.all, logger: logger).migrate()
+            try await MigrationRunner(
+                service: ProductServiceEntry.name, database: database, migrations: ProductMigrations.all, logger: logger
+            ).migrate()
             let catalogue = Catalogue(
                 products: SQLProductStore(database: database), cache: CatalogueCache(ttl: .zero),
                 defaultCurrency: configuration.currency, legacyDefaultStock: configuration.legacyDefaultStock,

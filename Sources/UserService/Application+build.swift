@@ -27,7 +27,7 @@ public func buildUserService(reader: ConfigReader, readiness: Readiness = Readin
         users: SQLUserStore(database: database),
         sessions: RefreshSessionStore(database: database),
         throttle: LoginThrottle(
-            database: database, maxFailures: configuration.maxLoginFailures, lockout: configuration.loginLockout),
+            database: database, maxAttempts: configuration.maxLoginFailures, window: configuration.loginLockout),
         issuer: TokenIssuer(
             signer: await keyRing.makeSigner(), keyID: keyRing.currentID, settings: configuration.tokens,
             accessLifetime: configuration.accessTokenLifetime),
@@ -57,7 +57,9 @@ public func buildUserService(reader: ConfigReader, readiness: Readiness = Readin
         logger: logger)
     app.addServices(database.service)
     app.beforeServerStarts {
-        try await MigrationRunner(database: database, migrations: UserMigrations.all, logger: logger).migrate()
+        try await MigrationRunner(
+            service: UserServiceEntry.name, database: database, migrations: UserMigrations.all, logger: logger
+        ).migrate()
         if let username = configuration.adminUsername, let password = configuration.adminPassword {
             try await accounts.ensureAdmin(
                 username: username, password: password, email: configuration.adminEmail, logger: logger)

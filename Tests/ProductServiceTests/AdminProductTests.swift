@@ -76,9 +76,10 @@ struct AdminProductTests {
             let adjusted = try await client.call(
                 .patch, "/v1/products/socks", json: ["stock_adjust": 3], token: harness.admin)
             #expect(adjusted.json["stock"] as? Int == 8)
+            // Setting stock outright is conditional on the version last seen.
             let set = try await client.call(
                 .patch, "/v1/products/socks", json: ["stock": 2, "name": "Wool Socks", "price_minor": 1500],
-                token: harness.admin)
+                token: harness.admin, headers: [.ifMatch: try #require(adjusted.headers[.eTag])])
             #expect(set.status == .ok)
             #expect(set.json["stock"] as? Int == 2)
             #expect(set.json["name"] as? String == "Wool Socks")
@@ -91,8 +92,9 @@ struct AdminProductTests {
                 .patch, "/v1/products/socks", json: ["stock": 1, "stock_adjust": 1], token: harness.admin)
             #expect(both.status == .unprocessableContent)
             #expect(
-                try await client.call(.patch, "/v1/products/nope", json: ["stock": 1], token: harness.admin).status
-                    == .notFound)
+                try await client.call(
+                    .patch, "/v1/products/nope", json: ["stock": 1], token: harness.admin, headers: [.ifMatch: "*"]
+                ).status == .notFound)
         }
     }
 }

@@ -1,9 +1,10 @@
 import Foundation
 import Logging
 import SQLKit
-import ShopPlatform
 import ShopTestSupport
 import Testing
+
+@testable import ShopPlatform
 
 @Suite("Migration runner")
 struct MigrationRunnerTests {
@@ -23,7 +24,8 @@ struct MigrationRunnerTests {
     @Test(arguments: TestBackend.available)
     func appliesOnceAndRerunIsANoOp(backend: TestBackend) async throws {
         try await Self.withDatabase(backend) { database in
-            let runner = MigrationRunner(database: database, migrations: Self.migrations, logger: Logger(label: "test"))
+            let runner = MigrationRunner(
+                service: "test-service", database: database, migrations: Self.migrations, logger: Logger(label: "test"))
             #expect(try await runner.migrate() == [1, 2])
             #expect(try await runner.migrate() == [])
             #expect(try await runner.appliedVersions() == [1, 2])
@@ -34,7 +36,7 @@ struct MigrationRunnerTests {
 
             // A later release adds a migration: only that one runs.
             let extended = MigrationRunner(
-                database: database,
+                service: "test-service", database: database,
                 migrations: Self.migrations + [
                     Migration(version: 3, name: "more", both: ["ALTER TABLE items ADD COLUMN note TEXT"])
                 ],
@@ -47,7 +49,7 @@ struct MigrationRunnerTests {
     func failedMigrationLeavesNoTrace(backend: TestBackend) async throws {
         try await Self.withDatabase(backend) { (database: ShopDatabase) async throws -> Void in
             let broken = MigrationRunner(
-                database: database,
+                service: "test-service", database: database,
                 migrations: Self.migrations + [
                     Migration(version: 3, name: "broken", both: ["CREATE TABLE half (id INTEGER)", "THIS IS NOT SQL"])
                 ],
@@ -56,12 +58,51 @@ struct MigrationRunnerTests {
             #expect(try await broken.appliedVersions() == [1, 2])
             // The half-applied statement was rolled back with its migration.
             let fixed = MigrationRunner(
-                database: database,
+                service: "test-service", database: database,
                 migrations: Self.migrations + [
                     Migration(version: 3, name: "fixed", both: ["CREATE TABLE half (id INTEGER)"])
                 ],
                 logger: Logger(label: "test"))
             #expect(try await fixed.migrate() == [3])
+        }
+    }
+
+    /// Two services on one database, with overlapping version numbers, each
+    /// apply all of their own migrations; a database migrated before records were
+    /// scoped is adopted, not migrated twice.
+    @Test(arguments: TestBackend.available)
+    func servicesSharingADatabaseKeepSeparateRecords(backend: TestBackend) async throws {
+        try await Self.withDatabase(backend) { database in
+            let logger = Logger(label: "test")
+            let first = MigrationRunner(
+                service: "first-service", database: database,
+                migrations: [Migration(version: 1, name: "first", both: ["CREATE TABLE first_items (id INTEGER)"])],
+                logger: logger)
+            let second = MigrationRunner(
+                service: "second-service", database: database,
+                migrations: [Migration(version: 1, name: "second", both: ["CREATE TABLE second_items (id INTEGER)"])],
+                logger: logger)
+            #expect(first.advisoryLockKey != second.advisoryLockKey)
+            #expect(try await first.migrate() == [1])
+            #expect(try await second.migrate() == [1])
+            try await database.withConnection { db in
+                try await db.raw("SELECT COUNT(*) AS n FROM second_items").run()
+                // An older release recorded this service's version 1 unscoped.
+                try await db.raw(
+                    "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TIMESTAMP NOT NULL)"
+                ).run()
+                try await db.raw("CREATE TABLE third_items (id INTEGER)").run()
+                try await db.raw(
+                    "INSERT INTO schema_migrations (version, name, applied_at) VALUES (1, 'third', \(bind: Date()))"
+                ).run()
+            }
+            let third = MigrationRunner(
+                service: "third-service", database: database,
+                migrations: [
+                    Migration(version: 1, name: "third", both: ["CREATE TABLE third_items (id INTEGER)"]),
+                    Migration(version: 2, name: "third more", both: ["ALTER TABLE third_items ADD COLUMN note TEXT"]),
+                ], logger: logger)
+            #expect(try await third.migrate() == [2])
         }
     }
 
@@ -77,7 +118,8 @@ struct MigrationRunnerTests {
                     let database = try await ShopDatabase.open(url: url, poolSize: 2, logger: Logger(label: "replica"))
                     return try await database.withRunningService {
                         try await MigrationRunner(
-                            database: database, migrations: slow, logger: Logger(label: "replica")
+                            service: "test-service", database: database, migrations: slow,
+                            logger: Logger(label: "replica")
                         ).migrate()
                     }
                 }

@@ -127,9 +127,22 @@ struct AccountRoutes {
         }
     }
 
-    /// Only same-site paths, so the login page cannot bounce people elsewhere.
+    /// Only same-site paths, so the login page cannot bounce people elsewhere: one
+    /// leading `/`, then printable ASCII only. Browsers drop tabs and line breaks
+    /// and read `\` as `/`, so `/\t/evil` or `/\evil` would become `//evil`.
+    /// Escapes are judged decoded too (`/%09/evil` is `/\t/evil` to a lenient parser).
     static func safeNext(_ next: String?) -> String? {
-        guard let next, next.hasPrefix("/"), !next.hasPrefix("//"), !next.contains("\\") else { return nil }
-        return next
+        guard let next, next.hasPrefix("/"),
+            next.utf8.allSatisfy({ (0x21...0x7E).contains($0) }),
+            let decoded = next.removingPercentEncoding, isSamePath(decoded)
+        else { return nil }
+        return isSamePath(next) ? next : nil
+    }
+
+    private static func isSamePath(_ path: String) -> Bool {
+        let bytes = Array(path.utf8)
+        guard bytes.first == UInt8(ascii: "/") else { return false }
+        if bytes.count > 1, bytes[1] == UInt8(ascii: "/") { return false }
+        return !bytes.contains { $0 < 0x20 || $0 == 0x7F || $0 == UInt8(ascii: "\\") }
     }
 }

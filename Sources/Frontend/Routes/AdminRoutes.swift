@@ -29,6 +29,16 @@ struct AdminRoutes {
         let price: String?
         let stock: String?
         let active: String?
+        /// Edit form only: units to add (or, negative, remove), and the ETag and
+        /// currency of the product as the form was loaded.
+        let stockAdjust: String?
+        let version: String?
+        let currency: String?
+
+        enum CodingKeys: String, CodingKey {
+            case name, slug, description, price, stock, active, version, currency
+            case stockAdjust = "stock_adjust"
+        }
     }
 
     struct ImageForm: Decodable {
@@ -105,38 +115,59 @@ struct AdminRoutes {
     }
 
     @Sendable func edit(_ request: Request, context: Context, token: String) async throws -> Response {
-        let product = try await load(try context.parameters.require("slug"), token: token, context: context)
-        let card = ProductCard(product)
-        let model = AdminProductFormModel(
-            product: card, isNew: false,
-            form: FormModel(values: [
-                "name": product.name, "slug": product.slug, "description": product.description,
-                "stock": String(product.stock), "active": product.isActive ? "on" : "",
-            ]),
-            priceValue: "\(Money(minorUnits: product.priceMinor, currency: product.currency).majorUnits)")
-        return pages.render("admin_product_form", model, context: context, title: "Edit \(product.name)")
+        let (product, etag) = try await load(try context.parameters.require("slug"), token: token, context: context)
+        return pages.render(
+            "admin_product_form",
+            Self.editModel(product, etag: etag, form: FormModel(values: Self.values(of: product))),
+            context: context, title: "Edit \(product.name)")
     }
 
+    /// Saves the edit form. Stock changes only by the adjustment the admin typed,
+    /// so sales made while the form was open are kept; the other fields are
+    /// written only if the product still has the ETag the form was loaded with.
     @Sendable func update(_ request: Request, context: Context, token: String) async throws -> Response {
         let slug = try context.parameters.require("slug")
         let form = try await request.decode(as: ProductForm.self, context: context)
-        guard let price = Money.parse(major: form.price ?? "", currency: "USD") else {
-            context.session.update { $0.flash(.error, "Enter a price such as 12.50") }
-            return .redirect(to: "/admin/products/\(CatalogueRoutes.encode(slug))", type: .normal)
+        var model = FormModel(values: Self.values(form))
+        let price = Money.parse(major: form.price ?? "", currency: form.currency ?? "USD")
+        if price == nil { model.errors["price"] = "Enter a price such as 12.50" }
+        let adjustText = (form.stockAdjust ?? "").trimmingCharacters(in: .whitespaces)
+        let adjust = adjustText.isEmpty ? 0 : Int(adjustText)
+        if adjust == nil { model.errors["stock_adjust"] = "Enter a whole number of units, such as 5 or -2" }
+        var changed = false
+        if let price, let adjust, model.errors.isEmpty {
+            do {
+                try await backends.products.send(
+                    .PATCH, "/v1/products/\(CatalogueRoutes.encode(slug))",
+                    json: ProductPatchPayload(
+                        name: form.name ?? "", description: form.description ?? "", priceMinor: price.minorUnits,
+                        stockAdjust: adjust == 0 ? nil : adjust, isActive: form.active == "on"),
+                    token: token,
+                    headers: (form.version?.isEmpty == false ? form.version : nil).map { [("If-Match", $0)] } ?? [],
+                    requestID: context.id)
+                context.session.update { $0.flash(.success, "Saved.") }
+                return .redirect(to: "/admin/products/\(CatalogueRoutes.encode(slug))", type: .normal)
+            } catch let refusal as Backend.Refusal where refusal.status == 412 {
+                changed = true
+            } catch let refusal as Backend.Refusal {
+                for error in refusal.problem.errors ?? [] { model.errors[error.field] = error.message }
+                model.general = refusal.problem.errors == nil ? refusal.problem.detail ?? "Not saved." : nil
+            }
         }
-        do {
-            try await backends.products.send(
-                .PATCH, "/v1/products/\(CatalogueRoutes.encode(slug))",
-                json: ProductPatchPayload(
-                    name: form.name ?? "", description: form.description ?? "", priceMinor: price.minorUnits,
-                    stock: Int(form.stock ?? "") ?? -1, isActive: form.active == "on"),
-                token: token, requestID: context.id)
-            context.session.update { $0.flash(.success, "Saved.") }
-        } catch let refusal as Backend.Refusal {
-            let message = refusal.problem.errors?.map { "\($0.field): \($0.message)" }.joined(separator: "; ")
-            context.session.update { $0.flash(.error, message ?? refusal.problem.detail ?? "Not saved.") }
+        // Re-show the admin's input against the product as it is now.
+        let (current, etag) = try await load(slug, token: token, context: context)
+        model.values["slug"] = current.slug
+        model.values["stock_adjust"] = adjustText
+        if changed {
+            let card = ProductCard(current)
+            model.general =
+                "Not saved: this product changed while you were editing it (a sale or another admin). "
+                + "It is now \"\(card.name)\" at \(card.price) with \(card.stock) in stock"
+                + (card.isActive ? "" : ", inactive") + ". Check your changes and save again."
         }
-        return .redirect(to: "/admin/products/\(CatalogueRoutes.encode(slug))", type: .normal)
+        return pages.render(
+            "admin_product_form", Self.editModel(current, etag: etag, form: model, priceValue: form.price ?? ""),
+            context: context, status: changed ? .conflict : .unprocessableContent, title: "Edit \(current.name)")
     }
 
     /// A browser file upload (multipart) forwarded as raw bytes; product-service
@@ -181,13 +212,35 @@ struct AdminRoutes {
             context: context, title: "All orders")
     }
 
-    private func load(_ slug: String, token: String, context: Context) async throws -> ProductDoc {
+    /// The product with the ETag a conditional write must name.
+    private func load(_ slug: String, token: String, context: Context) async throws -> (ProductDoc, String?) {
         do {
-            return try await backends.products.get(
-                "/v1/products/\(CatalogueRoutes.encode(slug))", token: token, requestID: context.id)
+            let reply = try await backends.products.send(
+                .GET, "/v1/products/\(CatalogueRoutes.encode(slug))", token: token, idempotent: true,
+                requestID: context.id)
+            return (try reply.decode(ProductDoc.self), reply.headers.first(name: "ETag"))
         } catch is Backend.Refusal {
             throw HTTPError(.notFound)
         }
+    }
+
+    static func editModel(
+        _ product: ProductDoc, etag: String?, form: FormModel, priceValue: String? = nil
+    ) -> AdminProductFormModel {
+        var form = form
+        form.values["version"] = etag ?? ""
+        form.values["currency"] = product.currency
+        return AdminProductFormModel(
+            product: ProductCard(product), isNew: false, form: form,
+            priceValue: priceValue ?? "\(Money(minorUnits: product.priceMinor, currency: product.currency).majorUnits)",
+            currency: product.currency)
+    }
+
+    static func values(of product: ProductDoc) -> [String: String] {
+        [
+            "name": product.name, "slug": product.slug, "description": product.description,
+            "active": product.isActive ? "on" : "", "stock_adjust": "0",
+        ]
     }
 
     static func values(_ form: ProductForm) -> [String: String] {
@@ -213,16 +266,18 @@ struct ProductPayload: Encodable {
     }
 }
 
+/// Never an absolute stock: see `AdminRoutes.update`.
 struct ProductPatchPayload: Encodable {
     let name: String
     let description: String
     let priceMinor: Int64
-    let stock: Int
+    let stockAdjust: Int?
     let isActive: Bool
 
     enum CodingKeys: String, CodingKey {
-        case name, description, stock
+        case name, description
         case priceMinor = "price_minor"
+        case stockAdjust = "stock_adjust"
         case isActive = "is_active"
     }
 }

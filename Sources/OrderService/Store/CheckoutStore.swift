@@ -33,7 +33,13 @@ struct CheckoutStore: Sendable {
             return try await database.transaction { db in
                 if let record = try await Self.record(userID: userID, key: key, db: db) { return .replay(record) }
                 guard let cartID = try await OrderStore.lockedCartID(userID: userID, lock: lock, db: db, create: false)
-                else { return .noCart }
+                else {
+                    // A request with the same key may have held the cart's lock and
+                    // committed while we waited (PostgreSQL re-reads the row, finds it
+                    // pending, and skips it): its record is visible now.
+                    if let record = try await Self.record(userID: userID, key: key, db: db) { return .replay(record) }
+                    return .noCart
+                }
                 guard var cart = try await OrderStore.load(id: cartID, db: db), !cart.lines.isEmpty else {
                     return .emptyCart
                 }

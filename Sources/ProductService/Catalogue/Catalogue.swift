@@ -114,7 +114,11 @@ struct Catalogue: Sendable {
         return product
     }
 
-    func update(slug: String, with patch: ProductPatch) async throws -> Product {
+    /// Applies an admin's patch. Setting `stock` outright needs `ifMatch` (the
+    /// ETag the admin read): without it a stale form would put sold units back on
+    /// sale. `stock_adjust` is atomic and needs none. With `ifMatch`, a product
+    /// that changed since (a sale, another admin) is a 412 naming its values now.
+    func update(slug: String, with patch: ProductPatch, ifMatch: String? = nil) async throws -> Product {
         var validator = Validator()
         if let name = patch.name { ProductRules.checkName(name, &validator) }
         if let description = patch.description { ProductRules.checkDescription(description, &validator) }
@@ -122,12 +126,20 @@ struct Catalogue: Sendable {
         if let currency = patch.currency { ProductRules.checkCurrency(currency, &validator) }
         if let stock = patch.stock { ProductRules.checkStock(stock, &validator) }
         if let adjust = patch.stockAdjust {
+            // A range check, not `abs`: `abs(Int.min)` traps.
             validator.check(
-                abs(adjust) <= ProductRules.maxStock, "stock_adjust", "must be within ±\(ProductRules.maxStock)")
+                (-ProductRules.maxStock...ProductRules.maxStock).contains(adjust), "stock_adjust",
+                "must be within ±\(ProductRules.maxStock)")
         }
         validator.check(
             patch.stock == nil || patch.stockAdjust == nil, "stock_adjust", "give either stock or stock_adjust")
         try validator.throwIfInvalid()
+        if patch.stock != nil, ifMatch == nil {
+            throw ProblemError(
+                .preconditionRequired,
+                "Setting stock needs If-Match with the product's ETag; use stock_adjust to add or remove units",
+                kind: "precondition-required")
+        }
         let existing = try await product(slug: slug, includeInactive: true)
         let price: Money? =
             patch.priceMinor != nil || patch.currency != nil
@@ -139,14 +151,36 @@ struct Catalogue: Sendable {
             slug: slug,
             with: ProductChange(
                 name: patch.name, description: patch.description, price: price, stock: patch.stock,
-                stockAdjustment: patch.stockAdjust ?? 0, isActive: patch.isActive))
+                stockAdjustment: patch.stockAdjust ?? 0, isActive: patch.isActive),
+            precondition: ifMatch.map(Self.requireUnchanged))
         cache.invalidate()
         return updated
     }
 
+    /// The ETag `GET /v1/products/{slug}` serves for `product`.
+    static func etag(of product: Product) throws -> String {
+        CatalogueCache.etag(for: try JSONEncoder.shop.encode(ProductResource(product)))
+    }
+
+    /// A precondition that refuses the write unless the product still has the
+    /// ETag the client read.
+    static func requireUnchanged(ifMatch: String) -> @Sendable (Product) throws -> Void {
+        { current in
+            let etag = try etag(of: current)
+            guard ConditionalResponse.matchesStrongly(ifMatch, etag: etag) else {
+                throw ProblemError(
+                    .preconditionFailed,
+                    "The product changed since you read it (a sale or another admin): it now has stock \(current.stock), "
+                        + "price \(current.price.minorUnits) \(current.price.currency), name \"\(current.name)\", "
+                        + (current.isActive ? "active" : "inactive") + ". Nothing was saved; read it again and retry.",
+                    kind: "product-changed", headers: ["ETag": etag])
+            }
+        }
+    }
+
     /// Deactivates: the product leaves the catalogue, but past orders still resolve it.
     func deactivate(slug: String) async throws {
-        _ = try await products.update(slug: slug, with: ProductChange(isActive: false))
+        _ = try await products.update(slug: slug, with: ProductChange(isActive: false), precondition: nil)
         cache.invalidate()
     }
 

@@ -29,6 +29,16 @@ enum ConditionalResponse {
     }
 }
 
+extension ConditionalResponse {
+    /// RFC 9110 strong comparison for `If-Match`: a weak tag never matches.
+    static func matchesStrongly(_ header: String, etag: String) -> Bool {
+        header.split(separator: ",").contains { candidate in
+            let tag = candidate.drop(while: { $0 == " " }).trimmingSuffix(" ")
+            return tag == "*" || (!tag.hasPrefix("W/") && tag == Substring(etag))
+        }
+    }
+}
+
 extension Substring {
     fileprivate func trimmingSuffix(_ character: Character) -> Substring {
         var result = self

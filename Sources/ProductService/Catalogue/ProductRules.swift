@@ -18,16 +18,20 @@ enum ProductRules {
         validator.check(valid, "slug", "must be 1 to \(maxSlugLength) lower-case letters, digits and single hyphens")
     }
 
+    /// Bounded in bytes as well as characters: one visible character may carry
+    /// thousands of combining marks.
     static func checkName(_ name: String, _ validator: inout Validator) {
         validator.check(
-            !name.trimmingCharacters(in: .whitespaces).isEmpty && name.count <= maxNameLength, "name",
+            !name.trimmingCharacters(in: .whitespaces).isEmpty && name.count <= maxNameLength
+                && name.utf8.count <= 4 * maxNameLength, "name",
             "must be 1 to \(maxNameLength) characters")
+        validator.check(!name.contains(where: \.isNewline) && !name.contains("\t"), "name", "must be one line")
     }
 
     static func checkDescription(_ description: String, _ validator: inout Validator) {
         validator.check(
-            description.count <= maxDescriptionLength, "description",
-            "must be at most \(maxDescriptionLength) characters")
+            description.count <= maxDescriptionLength && description.utf8.count <= 4 * maxDescriptionLength,
+            "description", "must be at most \(maxDescriptionLength) characters")
     }
 
     static func checkPrice(_ minor: Int64, _ validator: inout Validator, field: String = "price_minor") {

@@ -58,9 +58,13 @@ struct ProductRoutes {
             status: .created, headers: [.location: "/v1/products/\(product.slug)"], response: ProductResource(product))
     }
 
-    @Sendable func update(_ request: Request, context: Context) async throws -> ProductResource {
+    /// `If-Match` makes the write conditional on the ETag the client read; the
+    /// answer carries the new ETag for the next conditional write.
+    @Sendable func update(_ request: Request, context: Context) async throws -> EditedResponse<ProductResource> {
         let patch = try await request.decode(as: ProductPatch.self, context: context)
-        return ProductResource(try await catalogue.update(slug: try context.parameters.require("slug"), with: patch))
+        let product = try await catalogue.update(
+            slug: try context.parameters.require("slug"), with: patch, ifMatch: request.headers[.ifMatch])
+        return .init(headers: [.eTag: try Catalogue.etag(of: product)], response: ProductResource(product))
     }
 
     @Sendable func deactivate(_ request: Request, context: Context) async throws -> HTTPResponse.Status {

@@ -12,8 +12,12 @@ protocol ProductStore: Sendable {
     /// `search` matches name or description.
     func list(search: String?, after: Int64?, limit: Int, includeInactive: Bool) async throws -> [Product]
     /// Applies the present fields of `change`; a stock adjustment is atomic and
-    /// throws 409 rather than take stock below zero.
-    func update(slug: String, with change: ProductChange) async throws -> Product
+    /// throws 409 rather than take stock below zero or past the cap. When given,
+    /// `precondition` sees the row as it is, locked against concurrent writes, and
+    /// throws to refuse the change (optimistic concurrency, `If-Match`).
+    func update(
+        slug: String, with change: ProductChange, precondition: (@Sendable (Product) throws -> Void)?
+    ) async throws -> Product
     func setImage(slug: String, image: ProductImage) async throws -> Product
     func image(slug: String) async throws -> ProductImage?
     func count() async throws -> Int

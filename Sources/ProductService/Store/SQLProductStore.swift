@@ -67,10 +67,21 @@ struct SQLProductStore: ProductStore {
         }.map(Self.decode)
     }
 
-    func update(slug: String, with change: ProductChange) async throws -> Product {
+    func update(
+        slug: String, with change: ProductChange, precondition: (@Sendable (Product) throws -> Void)?
+    ) async throws -> Product {
         do {
-            let row = try await database.withConnection { db in
-                try await db.raw(
+            return try await database.transaction { db in
+                if let precondition {
+                    // Locked until commit: no sale can slip in between the check and the write.
+                    guard
+                        let current = try await db.raw(
+                            "SELECT \(Self.columns) FROM products WHERE slug = \(bind: slug)\(database.rowLock)"
+                        ).first().map(Self.decode)
+                    else { throw ProblemError.notFound("Cannot find product '\(slug)'") }
+                    try precondition(current)
+                }
+                let row = try await db.raw(
                     """
                     UPDATE products SET
                         name = COALESCE(\(bind: change.name), name),
@@ -81,12 +92,18 @@ struct SQLProductStore: ProductStore {
                         is_active = COALESCE(\(bind: change.isActive), is_active),
                         updated_at = \(bind: Date())
                     WHERE slug = \(bind: slug)
+                        AND COALESCE(\(bind: change.stock), stock) + \(bind: change.stockAdjustment)
+                            <= \(bind: ProductRules.maxStock)
                     RETURNING \(Self.columns)
                     """
                 ).first()
+                if let row { return try Self.decode(row) }
+                // Either no such product, or the adjustment would pass the cap.
+                guard try await db.raw("SELECT id FROM products WHERE slug = \(bind: slug)").first() != nil else {
+                    throw ProblemError.notFound("Cannot find product '\(slug)'")
+                }
+                throw ProblemError.conflict("Stock cannot exceed \(ProductRules.maxStock)")
             }
-            guard let row else { throw ProblemError.notFound("Cannot find product '\(slug)'") }
-            return try Self.decode(row)
         } catch  where ConstraintViolation.isCheck(error) {
             throw ProblemError.conflict("Stock cannot go below zero")
         }

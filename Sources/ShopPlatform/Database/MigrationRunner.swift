@@ -4,44 +4,69 @@ import SQLKit
 
 /// Applies pending migrations, once, even when several replicas start together.
 ///
-/// On PostgreSQL the run holds a session advisory lock (keyed by the migration
-/// table name) on one connection, so a second replica waits, then finds nothing
-/// to do. On SQLite the single gated connection already serialises runs.
+/// Everything is scoped by service: each service records its versions in its
+/// own table (`schema_migrations_user_service`, ...) and, on PostgreSQL, holds
+/// its own session advisory lock while it runs, so two services pointed at one
+/// database neither skip each other's migrations nor wait on each other. A
+/// second replica of the same service waits (at most `lockWait`), then finds
+/// nothing to do. Each migration runs in a transaction with lock and statement
+/// timeouts, so a migration stuck behind a long query fails instead of hanging
+/// the rollout. On SQLite the single gated connection already serialises runs.
 public struct MigrationRunner: Sendable {
+    public let service: String
     public let database: ShopDatabase
     public let migrations: [Migration]
     public let logger: Logger
 
-    /// Arbitrary constant: "microshop" in ASCII, as the advisory lock key.
-    static let advisoryLockKey: Int64 = 0x6D_6963_726F_7368
+    static let lockWait = "60s"
+    static let statementLockTimeout = "10s"
+    static let statementTimeout = "5min"
 
-    public init(database: ShopDatabase, migrations: [Migration], logger: Logger) {
+    public init(service: String, database: ShopDatabase, migrations: [Migration], logger: Logger) {
         precondition(
             Set(migrations.map(\.version)).count == migrations.count, "migration versions must be unique")
+        precondition(
+            !service.isEmpty && service.unicodeScalars.allSatisfy { ("a"..."z").contains($0) || $0 == "-" },
+            "a service name is lower-case letters and hyphens")
+        self.service = service
         self.database = database
         self.migrations = migrations.sorted { $0.version < $1.version }
         self.logger = logger
+    }
+
+    /// The service's own record of applied versions.
+    public var table: String { "schema_migrations_" + service.replacingOccurrences(of: "-", with: "_") }
+
+    /// The service's advisory lock key: FNV-1a of its name, stable across releases.
+    var advisoryLockKey: Int64 {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in "microshop-migrations:\(service)".utf8 {
+            hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3
+        }
+        return Int64(bitPattern: hash)
     }
 
     /// Applies what is missing and returns the versions it applied.
     @discardableResult
     public func migrate() async throws -> [Int] {
         let kind = database.kind
-        let migrations = self.migrations
-        let logger = self.logger
+        let key = advisoryLockKey
         return try await database.withConnection { db in
             if kind == .postgres {
-                try await db.raw("SELECT pg_advisory_lock(\(bind: Self.advisoryLockKey))").run()
+                try await db.raw("SET lock_timeout = '\(unsafeRaw: Self.lockWait)'").run()
+                try await db.raw("SELECT pg_advisory_lock(\(bind: key))").run()
             }
             do {
-                let applied = try await Self.applyPending(migrations, kind: kind, db: db, logger: logger)
+                let applied = try await applyPending(kind: kind, db: db)
                 if kind == .postgres {
-                    try await db.raw("SELECT pg_advisory_unlock(\(bind: Self.advisoryLockKey))").run()
+                    try await db.raw("SELECT pg_advisory_unlock(\(bind: key))").run()
+                    try await db.raw("RESET lock_timeout").run()
                 }
                 return applied
             } catch {
                 if kind == .postgres {
-                    try? await db.raw("SELECT pg_advisory_unlock(\(bind: Self.advisoryLockKey))").run()
+                    try? await db.raw("SELECT pg_advisory_unlock(\(bind: key))").run()
+                    try? await db.raw("RESET lock_timeout").run()
                 }
                 throw error
             }
@@ -51,50 +76,87 @@ public struct MigrationRunner: Sendable {
     /// The versions recorded as applied.
     public func appliedVersions() async throws -> [Int] {
         try await database.withConnection { db in
-            try await Self.ensureTable(db)
-            return try await Self.recordedVersions(db)
+            try await ensureTable(db)
+            return try await recordedVersions(db)
         }
     }
 
-    private static func applyPending(
-        _ migrations: [Migration], kind: ShopDatabase.Kind, db: any SQLDatabase, logger: Logger
-    ) async throws -> [Int] {
+    private func applyPending(kind: ShopDatabase.Kind, db: any SQLDatabase) async throws -> [Int] {
         try await ensureTable(db)
         let done = Set(try await recordedVersions(db))
         var applied: [Int] = []
         for migration in migrations where !done.contains(migration.version) {
             try await ShopDatabase.transaction(on: db, kind: kind) { db in
+                if kind == .postgres {
+                    try await db.raw("SET LOCAL lock_timeout = '\(unsafeRaw: Self.statementLockTimeout)'").run()
+                    try await db.raw("SET LOCAL statement_timeout = '\(unsafeRaw: Self.statementTimeout)'").run()
+                }
                 for statement in migration.statements(for: kind) {
                     try await db.raw(SQLQueryString(statement)).run()
                 }
                 try await db.raw(
                     """
-                    INSERT INTO schema_migrations (version, name, applied_at)
+                    INSERT INTO \(unsafeRaw: table) (version, name, applied_at)
                     VALUES (\(bind: migration.version), \(bind: migration.name), \(bind: Date()))
                     """
                 ).run()
             }
             logger.info(
-                "applied migration", metadata: ["version": "\(migration.version)", "name": "\(migration.name)"])
+                "applied migration",
+                metadata: ["service": "\(service)", "version": "\(migration.version)", "name": "\(migration.name)"])
             applied.append(migration.version)
         }
         return applied
     }
 
-    private static func ensureTable(_ db: any SQLDatabase) async throws {
+    private func ensureTable(_ db: any SQLDatabase) async throws {
+        let existed = try await tableExists(table, db)
         try await db.raw(
             """
-            CREATE TABLE IF NOT EXISTS schema_migrations (
+            CREATE TABLE IF NOT EXISTS \(unsafeRaw: table) (
                 version INTEGER PRIMARY KEY,
                 name TEXT NOT NULL,
                 applied_at TIMESTAMP NOT NULL
             )
             """
         ).run()
+        if !existed { try await adoptUnscopedRecords(db) }
     }
 
-    private static func recordedVersions(_ db: any SQLDatabase) async throws -> [Int] {
-        try await db.raw("SELECT version FROM schema_migrations ORDER BY version").all()
+    /// Databases migrated before records were scoped by service kept them in one
+    /// `schema_migrations` table. This service's rows there (same version and
+    /// name) are taken over once, so nothing is applied twice.
+    private func adoptUnscopedRecords(_ db: any SQLDatabase) async throws {
+        guard try await tableExists("schema_migrations", db) else { return }
+        let rows = try await db.raw("SELECT version, name FROM schema_migrations").all()
+        let names = Dictionary(uniqueKeysWithValues: migrations.map { ($0.version, $0.name) })
+        for row in rows {
+            let version = try row.decode(column: "version", as: Int.self)
+            let name = try row.decode(column: "name", as: String.self)
+            guard names[version] == name else { continue }
+            try await db.raw(
+                """
+                INSERT INTO \(unsafeRaw: table) (version, name, applied_at)
+                VALUES (\(bind: version), \(bind: name), \(bind: Date()))
+                """
+            ).run()
+        }
+    }
+
+    private func tableExists(_ name: String, _ db: any SQLDatabase) async throws -> Bool {
+        switch database.kind {
+        case .postgres:
+            return try await db.raw("SELECT to_regclass(\(bind: name))::text AS found").first()?
+                .decode(column: "found", as: String?.self) != nil
+        case .sqlite:
+            return try await db.raw(
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND name = \(bind: name)"
+            ).first() != nil
+        }
+    }
+
+    private func recordedVersions(_ db: any SQLDatabase) async throws -> [Int] {
+        try await db.raw("SELECT version FROM \(unsafeRaw: table) ORDER BY version").all()
             .map { try $0.decode(column: "version", as: Int.self) }
     }
 }

@@ -4,8 +4,9 @@ import Hummingbird
 extension Router where Context == ShopRequestContext {
     /// A router with what every backend service runs, outermost first: the
     /// request log line, a trace span, errors rendered as problem+json (or the
-    /// legacy shape), metrics, an optional body limit, and token authentication;
-    /// plus `/health/live`, `/health/ready`, `/metrics` and `/openapi.yaml`.
+    /// legacy shape), metrics, control characters refused in URLs, an optional
+    /// body limit, and token authentication; plus `/health/live`, `/health/ready`,
+    /// `/metrics` and `/openapi.yaml`.
     ///
     /// Pass `bodyLimit: nil` when route groups set their own limits.
     public static func shopService(
@@ -17,6 +18,7 @@ extension Router where Context == ShopRequestContext {
         router.add(middleware: TracingMiddleware())
         router.add(middleware: ErrorMiddleware())
         router.add(middleware: MetricsMiddleware())
+        router.add(middleware: InputTextMiddleware())
         if let bodyLimit { router.add(middleware: BodyLimitMiddleware(limit: bodyLimit)) }
         router.add(middleware: authenticator)
         OperationalRoutes<ShopRequestContext>(checks: checks, readiness: readiness).register(on: router)

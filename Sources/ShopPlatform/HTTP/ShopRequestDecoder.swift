@@ -5,7 +5,8 @@ import Hummingbird
 ///
 /// The training shop's frontend posts forms while `/v1` clients post JSON; routes
 /// call `request.decode(as:context:)` and never care which arrived. A body with no
-/// Content-Type is read as JSON when it looks like JSON, else as a form.
+/// Content-Type is read as JSON when it looks like JSON, else as a form. Either
+/// is held to `InputText`'s rule before it is decoded.
 public struct ShopRequestDecoder: RequestDecoder {
     public init() {}
 
@@ -32,6 +33,7 @@ public struct ShopRequestDecoder: RequestDecoder {
             guard let string = String(data: bytes, encoding: .utf8) else {
                 throw ProblemError.badRequest("Form body is not valid UTF-8")
             }
+            try InputText.checkForm(string)
             do {
                 return try URLEncodedFormDecoder().decode(T.self, from: string)
             } catch let error as DecodingError {
@@ -41,6 +43,7 @@ public struct ShopRequestDecoder: RequestDecoder {
             }
         }
         guard !bytes.isEmpty else { throw ProblemError.badRequest("Request body is empty") }
+        try InputText.checkJSON(bytes)
         return try JSONDecoder.shop.decode(T.self, from: bytes)
     }
 }

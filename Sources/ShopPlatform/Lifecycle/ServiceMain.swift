@@ -35,7 +35,8 @@ extension ShopServiceEntry {
         let configuration = ServiceConfiguration(reader: reader, name: name, defaultPort: defaultPort)
         let database = try await ShopDatabase.open(url: configuration.databaseURL, logger: logger)
         let applied = try await database.withRunningService {
-            try await MigrationRunner(database: database, migrations: migrations, logger: logger).migrate()
+            try await MigrationRunner(service: name, database: database, migrations: migrations, logger: logger)
+                .migrate()
         }
         logger.info("migrations complete", metadata: ["applied": "\(applied)"])
     }

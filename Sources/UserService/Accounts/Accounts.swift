@@ -108,13 +108,23 @@ struct Accounts: Sendable {
     // MARK: Sessions
 
     /// Checks credentials. Unknown user and wrong password fail identically.
+    ///
+    /// The attempt is claimed from the throttle before bcrypt runs, so parallel
+    /// guesses cannot outrun the limit; a name no account can have and a password
+    /// longer than bcrypt reads are refused before either.
     func authenticate(username: String?, password: String?) async throws -> User {
         var validator = Validator()
         let username = validator.require(username.flatMap { $0.isEmpty ? nil : $0 }, "username")
         let password = validator.require(password.flatMap { $0.isEmpty ? nil : $0 }, "password")
+        if let username {
+            validator.check(AccountRules.isPlausibleUsername(username), "username", "is too long")
+        }
         try validator.throwIfInvalid()
         guard let username, let password else { throw ProblemError.validation(validator.errors) }
-        if let retryAfter = try await throttle.retryAfter(username: username) {
+        guard AccountRules.isWithinPasswordBytes(password) else {
+            throw ProblemError.unauthorized("Invalid username or password")
+        }
+        if let retryAfter = try await throttle.claimAttempt(username: username) {
             throw ProblemError(
                 .tooManyRequests, "Too many failed logins; try again in \(retryAfter) seconds",
                 headers: ["Retry-After": String(retryAfter)])
@@ -122,10 +132,9 @@ struct Accounts: Sendable {
         let user = try await users.find(username: username)
         let matches = try await verify(password, hash: user?.passwordHash ?? decoyHash)
         guard let user, matches, user.isActive else {
-            try await throttle.recordFailure(username: username)
             throw ProblemError.unauthorized("Invalid username or password")
         }
-        try await throttle.recordSuccess(username: username)
+        try await throttle.clear(username: username)
         return user
     }
 

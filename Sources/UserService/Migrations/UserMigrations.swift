@@ -93,5 +93,15 @@ enum UserMigrations {
                 )
                 """
             ]),
+        Migration(
+            version: 4, name: "login throttle counts attempts per window",
+            postgres: [
+                "ALTER TABLE login_throttle ADD COLUMN window_started TIMESTAMPTZ",
+                "CREATE INDEX login_throttle_window ON login_throttle (window_started)",
+            ],
+            sqlite: [
+                "ALTER TABLE login_throttle ADD COLUMN window_started REAL",
+                "CREATE INDEX login_throttle_window ON login_throttle (window_started)",
+            ]),
     ]
 }

@@ -2,50 +2,59 @@ import Foundation
 import SQLKit
 import ShopPlatform
 
-/// Counts failed logins per username in the database, so every replica sees the
-/// same count. After `maxFailures` in a row the username is locked for `lockout`.
+/// Limits login attempts per username to `maxAttempts` in a window of `window`,
+/// in the database so every replica sees the same count.
+///
+/// An attempt is claimed before the password is checked, in one atomic upsert, so
+/// the limit holds however many guesses arrive at once: the (N+1)th concurrent
+/// guess is refused without any bcrypt work. A successful login clears the count.
+/// Rows of windows that have ended are swept, so the table holds only usernames
+/// tried within the last window.
 struct LoginThrottle: Sendable {
     let database: ShopDatabase
-    let maxFailures: Int
-    let lockout: Duration
+    let maxAttempts: Int
+    let window: Duration
 
-    /// Seconds until the username may try again, or nil when it may try now.
-    func retryAfter(username: String, now: Date = Date()) async throws -> Int? {
+    /// Claims one attempt for `username`. Returns nil when it may go ahead, or the
+    /// seconds until its window ends when the limit is already used up.
+    func claimAttempt(username: String, now: Date = Date()) async throws -> Int? {
+        let key = username.lowercased()
+        let windowSeconds = TimeInterval(window.components.seconds)
+        let cutoff = now.addingTimeInterval(-windowSeconds)
         let row = try await database.withConnection { db in
             try await db.raw(
-                "SELECT locked_until FROM login_throttle WHERE username_key = \(bind: username.lowercased())"
+                """
+                INSERT INTO login_throttle (username_key, failures, window_started)
+                VALUES (\(bind: key), 1, \(bind: now))
+                ON CONFLICT (username_key) DO UPDATE SET
+                    failures = CASE WHEN login_throttle.window_started IS NULL
+                        OR login_throttle.window_started <= \(bind: cutoff)
+                        THEN 1 ELSE login_throttle.failures + 1 END,
+                    window_started = CASE WHEN login_throttle.window_started IS NULL
+                        OR login_throttle.window_started <= \(bind: cutoff)
+                        THEN \(bind: now) ELSE login_throttle.window_started END
+                RETURNING failures, window_started
+                """
             ).first()
         }
-        guard let lockedUntil = try row?.decode(column: "locked_until", as: Date?.self), lockedUntil > now else {
-            return nil
-        }
-        return max(1, Int(lockedUntil.timeIntervalSince(now).rounded(.up)))
+        guard let row else { throw ProblemError(.internalServerError, "login throttle returned no row") }
+        let attempts = try row.decode(column: "failures", as: Int.self)
+        let started = try row.decode(column: "window_started", as: Date.self)
+        if attempts == 1 { try await sweep(before: cutoff) }
+        guard attempts > maxAttempts else { return nil }
+        return max(1, Int(started.addingTimeInterval(windowSeconds).timeIntervalSince(now).rounded(.up)))
     }
 
-    func recordFailure(username: String, now: Date = Date()) async throws {
-        let key = username.lowercased()
-        let lockedUntil = now.addingTimeInterval(TimeInterval(lockout.components.seconds))
-        let maxFailures = self.maxFailures
-        try await database.transaction { db in
-            try await db.raw(
-                """
-                INSERT INTO login_throttle (username_key, failures, locked_until) VALUES (\(bind: key), 1, NULL)
-                ON CONFLICT (username_key) DO UPDATE SET failures = login_throttle.failures + 1
-                """
-            ).run()
-            // Lock and start counting again once the limit is reached.
-            try await db.raw(
-                """
-                UPDATE login_throttle SET locked_until = \(bind: lockedUntil), failures = 0
-                WHERE username_key = \(bind: key) AND failures >= \(bind: maxFailures)
-                """
-            ).run()
-        }
-    }
-
-    func recordSuccess(username: String) async throws {
+    /// A successful login: the count starts again.
+    func clear(username: String) async throws {
         try await database.withConnection { db in
             try await db.raw("DELETE FROM login_throttle WHERE username_key = \(bind: username.lowercased())").run()
+        }
+    }
+
+    private func sweep(before cutoff: Date) async throws {
+        try await database.withConnection { db in
+            try await db.raw("DELETE FROM login_throttle WHERE window_started <= \(bind: cutoff)").run()
         }
     }
 }

@@ -1,0 +1,98 @@
+import Foundation
+
+/// What text the services accept, decided once for every field: no control
+/// characters except tab, line feed and carriage return.
+///
+/// PostgreSQL refuses NUL in text (a 500 if it got that far) and SQLite stores it
+/// but reads the value back cut at the NUL, so two different emails could look
+/// alike and `"\0anything"` would match `"\0secret"` in bcrypt's C string. Other
+/// C0/C1 controls and DEL have no place in names, addresses or searches either.
+/// Fields that must be one line (names, usernames) refuse the three allowed ones
+/// in their own rules.
+///
+/// The checks run on the raw request (URL, JSON or form body) before decoding,
+/// so no route can forget them.
+public enum InputText {
+    public static let refusal = ProblemError.badRequest(
+        "Text may not contain control characters other than tab and line breaks")
+
+    /// C0 controls other than tab, LF and CR; DEL; and the C1 controls.
+    @inlinable
+    public static func isForbidden(_ scalar: UInt32) -> Bool {
+        switch scalar {
+        case 0x09, 0x0A, 0x0D: false
+        case 0x00...0x1F, 0x7F...0x9F: true
+        default: false
+        }
+    }
+
+    /// Whether a decoded value contains a forbidden scalar.
+    public static func containsForbidden(_ text: some StringProtocol) -> Bool {
+        text.unicodeScalars.contains { isForbidden($0.value) }
+    }
+
+    /// Scans a JSON document's raw bytes and its `\uXXXX` escapes. Malformed
+    /// escapes are left for the JSON decoder to refuse.
+    public static func checkJSON(_ bytes: some Sequence<UInt8>) throws {
+        var iterator = bytes.makeIterator()
+        var previous: UInt8 = 0
+        while let byte = iterator.next() {
+            if byte == UInt8(ascii: "\\") {
+                guard let escaped = iterator.next() else { return }
+                if escaped == UInt8(ascii: "u") {
+                    var value: UInt32 = 0
+                    for _ in 0..<4 {
+                        guard let digit = iterator.next().flatMap(hexValue) else { return }
+                        value = value << 4 | digit
+                    }
+                    if isForbidden(value) { throw refusal }
+                }
+                previous = 0
+                continue
+            }
+            if isForbiddenByte(byte, after: previous) { throw refusal }
+            previous = byte
+        }
+    }
+
+    /// Scans an `application/x-www-form-urlencoded` body once percent-decoded.
+    public static func checkForm(_ body: String) throws {
+        guard let decoded = body.replacingOccurrences(of: "+", with: " ").removingPercentEncoding else {
+            throw ProblemError.badRequest("Form body is malformed")
+        }
+        if containsForbidden(decoded) { throw refusal }
+    }
+
+    /// Scans a request target (path and query), percent-decoding only when it
+    /// has escapes: the catalogue's hot path costs one pass over a short string.
+    public static func checkTarget(_ target: String) throws {
+        var escaped = false
+        for byte in target.utf8 {
+            if byte == UInt8(ascii: "%") { escaped = true }
+            if byte < 0x20 || byte == 0x7F { throw refusal }
+        }
+        guard escaped else { return }
+        guard let decoded = target.removingPercentEncoding else {
+            throw ProblemError.badRequest("The URL's escapes are not valid UTF-8")
+        }
+        if containsForbidden(decoded) { throw refusal }
+    }
+
+    /// A raw byte: a C0 control or DEL, or the second byte of a C1 control
+    /// (UTF-8 `C2 80`–`C2 9F`; `C2` is only ever a lead byte).
+    @inlinable
+    static func isForbiddenByte(_ byte: UInt8, after previous: UInt8) -> Bool {
+        if byte < 0x20 { return byte != 0x09 && byte != 0x0A && byte != 0x0D }
+        if byte == 0x7F { return true }
+        return previous == 0xC2 && (0x80...0x9F).contains(byte)
+    }
+
+    private static func hexValue(_ byte: UInt8) -> UInt32? {
+        switch byte {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): UInt32(byte - UInt8(ascii: "0"))
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): UInt32(byte - UInt8(ascii: "a") + 10)
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): UInt32(byte - UInt8(ascii: "A") + 10)
+        default: nil
+        }
+    }
+}

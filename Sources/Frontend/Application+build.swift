@@ -35,7 +35,7 @@ public func buildFrontend(reader: ConfigReader, readiness: Readiness = Readiness
         key: try SessionCookie.key(
             configured: configuration.sessionKey, dataDirectory: configuration.service.dataDirectory, logger: logger))
 
-    let router = Router(context: FrontendContext.self)
+    let router = Router(context: FrontendContext.self, options: .autoGenerateHeadEndpoints)
     router.add(middleware: RequestLogMiddleware())
     router.add(middleware: TracingMiddleware())
     router.add(middleware: MetricsMiddleware())

@@ -178,10 +178,16 @@ struct CartPageTests {
             // Meanwhile an admin (another browser) cuts the stock.
             let admin = Browser(client: browser.client)
             try await admin.logIn(FrontendHarness.adminUsername, FrontendHarness.adminPassword)
-            try await admin.get("/admin/products/desk-lamp")
-            try await admin.post(
+            let form = try await admin.get("/admin/products/desk-lamp").text
+            let stock = try #require(AdminStaleFormTests.stock(in: form))
+            let saved = try await admin.post(
                 "/admin/products/desk-lamp",
-                [("name", "Desk Lamp"), ("description", "Lamp"), ("price", "54.00"), ("stock", "2"), ("active", "on")])
+                [
+                    ("name", "Desk Lamp"), ("description", "Lamp"), ("price", "54.00"), ("active", "on"),
+                    ("stock_adjust", String(2 - stock)), ("version", try AdminStaleFormTests.version(in: form)),
+                    ("currency", "USD"),
+                ])
+            #expect(saved.status == .seeOther)
 
             let refused = try await browser.post("/checkout", [("idempotency_key", key)])
             #expect(refused.headers[.location] == "/cart")

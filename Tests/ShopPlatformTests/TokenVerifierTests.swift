@@ -64,6 +64,25 @@ struct TokenVerifierTests {
         }
     }
 
+    /// Twenty requests with one unknown `kid` at once share a single fetch.
+    @Test func concurrentUnknownKidsShareOneFetch() async throws {
+        let key = ES256PrivateKey()
+        let server = try KeyServer(signingKey: key)
+        try await server.application().test(.live) { client in
+            let port = try #require(client.port)
+            let verifier = TokenVerifier(
+                source: RemoteKeySource(userServiceURL: "http://127.0.0.1:\(port)"), issuer: "microshop-user-service",
+                audience: "microshop", minimumRefreshInterval: .seconds(60), logger: Logger(label: "test"))
+            let token = try await Self.token(signedBy: key)
+            let verified = try await withThrowingTaskGroup(of: Bool.self) { group in
+                for _ in 0..<20 { group.addTask { (try? await verifier.verify(token)) != nil } }
+                return try await group.reduce(into: 0) { $0 += $1 ? 1 : 0 }
+            }
+            #expect(verified == 20, "every request waits for the one fetch and then verifies")
+            #expect(server.fetches.withLock { $0 } == 1)
+        }
+    }
+
     @Test func unreachableKeyServerMeansRejectionNotAHang() async throws {
         let verifier = TokenVerifier(
             source: RemoteKeySource(userServiceURL: "http://127.0.0.1:9"), issuer: "microshop-user-service",

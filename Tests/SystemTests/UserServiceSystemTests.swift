@@ -42,8 +42,13 @@ struct UserServiceSystemTests {
     /// request completes, and the process exits 0.
     @Test func sigtermDrainsInFlightRequestsAndExitsZero() async throws {
         // A real bcrypt cost makes each login take a noticeable time on these cores.
+        // Six logins at once for one username would pass the default five-attempt
+        // throttle window (attempts are claimed before bcrypt), so it is raised here.
         let service = try ServiceProcess(
-            "user-service", environment: Self.environment(["BCRYPT_COST": "12", "SHUTDOWN_DRAIN_SECONDS": "1"]))
+            "user-service",
+            environment: Self.environment([
+                "BCRYPT_COST": "12", "SHUTDOWN_DRAIN_SECONDS": "1", "LOGIN_MAX_FAILURES": "10",
+            ]))
         defer { service.stop() }
         try await service.waitUntilReady()
         let base = service.baseURL

@@ -190,3 +190,24 @@ struct ControlCharacterTests {
         }
     }
 }
+
+/// HTTP semantics an API client or proxy relies on.
+@Suite("HTTP semantics")
+struct HTTPSemanticsTests {
+    @Test(arguments: TestBackend.available)
+    func headAnswersEveryGetAnd401NamesTheScheme(backend: TestBackend) async throws {
+        try await UserServiceHarness.run(backend) { client, _ in
+            for path in ["/health/ready", "/health/live", "/.well-known/jwks.json", "/openapi.yaml"] {
+                let head = try await client.execute(uri: path, method: .head)
+                #expect(head.status == .ok, "HEAD \(path)")
+                #expect(head.body.readableBytes == 0)
+            }
+            let anonymous = try await client.get("/v1/users/me")
+            #expect(anonymous.status == .unauthorized)
+            #expect(anonymous.headers[.wwwAuthenticate]?.hasPrefix("Bearer") == true)
+            let legacy = try await client.get("/api/user")
+            #expect(legacy.status == .unauthorized)
+            #expect(legacy.headers[.wwwAuthenticate]?.hasPrefix("Bearer") == true)
+        }
+    }
+}

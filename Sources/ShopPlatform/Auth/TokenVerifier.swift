@@ -27,6 +27,9 @@ public actor TokenVerifier {
     private var keys = JWTKeyCollection()
     private var knownKeyIDs: Set<String> = []
     private var lastRefresh: ContinuousClock.Instant?
+    /// The refresh under way: concurrent requests with an unknown `kid` wait for
+    /// this one fetch instead of each starting their own.
+    private var pendingRefresh: Task<Void, Never>?
 
     public init(
         source: any VerificationKeySource, issuer: String, audience: String,
@@ -44,7 +47,7 @@ public actor TokenVerifier {
         guard header.alg == "ES256" else { throw Failure.unsupportedAlgorithm }
         guard let kid = header.kid, !kid.isEmpty else { throw Failure.unknownKey }
         if !knownKeyIDs.contains(kid) {
-            try await refreshIfAllowed()
+            await refreshIfAllowed()
             guard knownKeyIDs.contains(kid) else { throw Failure.unknownKey }
         }
         let claims: AccessTokenClaims
@@ -74,8 +77,16 @@ public actor TokenVerifier {
         logger.debug("verification keys loaded", metadata: ["kids": "\(ids.sorted())"])
     }
 
-    private func refreshIfAllowed() async throws {
+    private func refreshIfAllowed() async {
+        if let pendingRefresh { return await pendingRefresh.value }
         if let lastRefresh, ContinuousClock.now - lastRefresh < minimumRefreshInterval { return }
+        let refresh = Task { await self.refreshLoggingFailure() }
+        pendingRefresh = refresh
+        await refresh.value
+        pendingRefresh = nil
+    }
+
+    private func refreshLoggingFailure() async {
         do {
             try await refresh()
         } catch {

@@ -40,12 +40,17 @@ public struct ShopDatabase: Sendable {
         }
     }
 
+    static let sqliteBusyTimeoutMilliseconds = 5000
+
     private static func openSQLite(storage: SQLiteConnection.Storage, logger: Logger) async throws -> ShopDatabase {
         let connection = try await SQLiteConnection.open(storage: storage, logger: logger)
         let sql = connection.sql(queryLogLevel: .trace)
         try await sql.raw("PRAGMA journal_mode = WAL").run()
         try await sql.raw("PRAGMA foreign_keys = ON").run()
         try await sql.raw("PRAGMA synchronous = NORMAL").run()
+        // Another process may hold the write lock (`shop seed` beside `shop up`,
+        // `migrate`): wait for it instead of failing at once with SQLITE_BUSY.
+        try await sql.raw("PRAGMA busy_timeout = \(unsafeRaw: String(Self.sqliteBusyTimeoutMilliseconds))").run()
         return ShopDatabase(
             kind: .sqlite, service: SQLiteCloser(connection: connection),
             backend: .sqlite(connection, AsyncGate()))

@@ -57,6 +57,10 @@ extension ProblemError {
         for (name, value) in headers {
             if let name = HTTPField.Name(name) { fields[name] = value }
         }
+        // RFC 9110: a 401 names the scheme that would work.
+        if status == .unauthorized, fields[.wwwAuthenticate] == nil {
+            fields[.wwwAuthenticate] = #"Bearer realm="microshop""#
+        }
         let body: Data
         if legacy {
             fields[.contentType] = "application/json; charset=utf-8"

@@ -8,12 +8,13 @@ extension Router where Context == ShopRequestContext {
     /// body limit, and token authentication; plus `/health/live`, `/health/ready`,
     /// `/metrics` and `/openapi.yaml`.
     ///
-    /// Pass `bodyLimit: nil` when route groups set their own limits.
+    /// Every GET route answers HEAD too. Pass `bodyLimit: nil` when route groups
+    /// set their own limits.
     public static func shopService(
         readiness: Readiness, checks: [String: OperationalRoutes<ShopRequestContext>.Check], openAPI: URL?,
         bodyLimit: Int?, authenticator: TokenAuthenticator
     ) throws -> Router<ShopRequestContext> {
-        let router = Router(context: ShopRequestContext.self)
+        let router = Router(context: ShopRequestContext.self, options: .autoGenerateHeadEndpoints)
         router.add(middleware: RequestLogMiddleware())
         router.add(middleware: TracingMiddleware())
         router.add(middleware: ErrorMiddleware())

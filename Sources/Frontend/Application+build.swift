@@ -16,6 +16,9 @@ public func buildFrontend(reader: ConfigReader, readiness: Readiness = Readiness
         logger.logLevel = configuration.service.logLevel
         return logger
     }()
+    var production = ProductionMode(isOn: configuration.service.isProduction)
+    production.require(configuration.sessionKey, "session.key")
+    try production.check(service: "frontend")
     ShopMetrics.bootstrap()
 
     let httpClient = ServiceClient.makeHTTPClient(readTimeout: configuration.backendTimeout)

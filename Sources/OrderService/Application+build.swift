@@ -16,6 +16,9 @@ public func buildOrderService(reader: ConfigReader, readiness: Readiness = Readi
         logger.logLevel = configuration.service.logLevel
         return logger
     }()
+    var production = ProductionMode(isOn: configuration.service.isProduction)
+    production.requireSecret(configuration.serviceCredential, "service.token")
+    try production.check(service: "order-service")
     ShopMetrics.bootstrap()
 
     let database = try await ShopDatabase.open(

@@ -17,6 +17,9 @@ public func buildProductService(reader: ConfigReader, readiness: Readiness = Rea
         logger.logLevel = configuration.service.logLevel
         return logger
     }()
+    var production = ProductionMode(isOn: configuration.service.isProduction)
+    production.requireSecret(configuration.serviceCredential, "service.token")
+    try production.check(service: "product-service")
     ShopMetrics.bootstrap()
     if configuration.serviceCredential == nil {
         logger.warning("SERVICE_TOKEN is not set: the reservations API refuses every caller")

@@ -18,6 +18,10 @@ public func buildUserService(reader: ConfigReader, readiness: Readiness = Readin
         logger.logLevel = configuration.service.logLevel
         return logger
     }()
+    var production = ProductionMode(isOn: configuration.service.isProduction)
+    production.require(configuration.signingKeyPEM ?? configuration.signingKeyFile, "signing.key or signing.key.file")
+    production.refuseWeakPassword(configuration.adminPassword, "shop.admin.password")
+    try production.check(service: "user-service")
     ShopMetrics.bootstrap()
 
     let database = try await ShopDatabase.open(

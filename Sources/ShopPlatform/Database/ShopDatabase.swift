@@ -40,7 +40,8 @@ public struct ShopDatabase: Sendable {
         }
     }
 
-    static let sqliteBusyTimeoutMilliseconds = 5000
+    /// How long a transaction waits for another process's SQLite write lock.
+    static let sqliteBusyWait: Duration = .seconds(5)
 
     private static func openSQLite(storage: SQLiteConnection.Storage, logger: Logger) async throws -> ShopDatabase {
         let connection = try await SQLiteConnection.open(storage: storage, logger: logger)
@@ -48,9 +49,7 @@ public struct ShopDatabase: Sendable {
         try await sql.raw("PRAGMA journal_mode = WAL").run()
         try await sql.raw("PRAGMA foreign_keys = ON").run()
         try await sql.raw("PRAGMA synchronous = NORMAL").run()
-        // Another process may hold the write lock (`shop seed` beside `shop up`,
-        // `migrate`): wait for it instead of failing at once with SQLITE_BUSY.
-        try await sql.raw("PRAGMA busy_timeout = \(unsafeRaw: String(Self.sqliteBusyTimeoutMilliseconds))").run()
+
         return ShopDatabase(
             kind: .sqlite, service: SQLiteCloser(connection: connection),
             backend: .sqlite(connection, AsyncGate()))
@@ -82,7 +81,11 @@ public struct ShopDatabase: Sendable {
     static func transaction<T: Sendable>(
         on db: any SQLDatabase, kind: Kind, _ body: @Sendable (any SQLDatabase) async throws -> T
     ) async throws -> T {
-        try await db.raw(kind == .sqlite ? "BEGIN IMMEDIATE" : "BEGIN").run()
+        if kind == .sqlite {
+            try await beginImmediate(on: db)
+        } else {
+            try await db.raw("BEGIN").run()
+        }
         do {
             let result = try await body(db)
             try await db.raw("COMMIT").run()
@@ -90,6 +93,23 @@ public struct ShopDatabase: Sendable {
         } catch {
             try? await db.raw("ROLLBACK").run()
             throw error
+        }
+    }
+
+    /// `BEGIN IMMEDIATE`, waiting while another process (`shop seed` beside
+    /// `shop up`, `migrate`) holds the write lock. The wait is a `Task.sleep`
+    /// between tries, not SQLite's `busy_timeout`, which would block one of the
+    /// shared thread pool's few threads that every SQLite call runs on.
+    static func beginImmediate(on db: any SQLDatabase) async throws {
+        let deadline = ContinuousClock.now + sqliteBusyWait
+        var pause = Duration.milliseconds(5)
+        while true {
+            do {
+                return try await db.raw("BEGIN IMMEDIATE").run()
+            } catch let error as SQLiteError where error.reason == .busy && ContinuousClock.now < deadline {
+                try await Task.sleep(for: pause)
+                pause = min(pause * 2, .milliseconds(100))
+            }
         }
     }
 

@@ -18,14 +18,19 @@ struct TokenVerifierTests {
         return try await JWTKeyCollection().add(ecdsa: key).sign(claims, kid: JWKIdentifier(string: KeyServer.kid(key)))
     }
 
+    /// A verifier against the key server on `port`, as other services build one.
+    static func verifier(port: Int, minimumRefreshInterval: Duration) -> TokenVerifier {
+        TokenVerifier(
+            source: RemoteKeySource(userServiceURL: "http://127.0.0.1:\(port)"), issuer: "microshop-user-service",
+            audience: "microshop", minimumRefreshInterval: minimumRefreshInterval, logger: Logger(label: "test"))
+    }
+
     @Test func fetchesCachesAndRefetchesOnUnknownKid() async throws {
         let first = ES256PrivateKey()
         let server = try KeyServer(signingKey: first)
         try await server.application().test(.live) { client in
             let port = try #require(client.port)
-            let verifier = TokenVerifier(
-                source: RemoteKeySource(userServiceURL: "http://127.0.0.1:\(port)"), issuer: "microshop-user-service",
-                audience: "microshop", minimumRefreshInterval: .zero, logger: Logger(label: "test"))
+            let verifier = Self.verifier(port: port, minimumRefreshInterval: .zero)
 
             let claims = try await verifier.verify(try await Self.token(signedBy: first))
             #expect(
@@ -52,9 +57,7 @@ struct TokenVerifierTests {
         let server = try KeyServer(signingKey: key)
         try await server.application().test(.live) { client in
             let port = try #require(client.port)
-            let verifier = TokenVerifier(
-                source: RemoteKeySource(userServiceURL: "http://127.0.0.1:\(port)"), issuer: "microshop-user-service",
-                audience: "microshop", minimumRefreshInterval: .seconds(60), logger: Logger(label: "test"))
+            let verifier = Self.verifier(port: port, minimumRefreshInterval: .seconds(60))
             for _ in 0..<10 {
                 await #expect(throws: TokenVerifier.Failure.unknownKey) {
                     try await verifier.verify(try await Self.token(signedBy: ES256PrivateKey()))
@@ -70,9 +73,7 @@ struct TokenVerifierTests {
         let server = try KeyServer(signingKey: key)
         try await server.application().test(.live) { client in
             let port = try #require(client.port)
-            let verifier = TokenVerifier(
-                source: RemoteKeySource(userServiceURL: "http://127.0.0.1:\(port)"), issuer: "microshop-user-service",
-                audience: "microshop", minimumRefreshInterval: .seconds(60), logger: Logger(label: "test"))
+            let verifier = Self.verifier(port: port, minimumRefreshInterval: .seconds(60))
             let token = try await Self.token(signedBy: key)
             let verified = try await withThrowingTaskGroup(of: Bool.self) { group in
                 for _ in 0..<20 { group.addTask { (try? await verifier.verify(token)) != nil } }

@@ -132,17 +132,15 @@ struct AccountRoutes {
     /// and read `\` as `/`, so `/\t/evil` or `/\evil` would become `//evil`.
     /// Escapes are judged decoded too (`/%09/evil` is `/\t/evil` to a lenient parser).
     static func safeNext(_ next: String?) -> String? {
-        guard let next, next.hasPrefix("/"),
-            next.utf8.allSatisfy({ (0x21...0x7E).contains($0) }),
-            let decoded = next.removingPercentEncoding, isSamePath(decoded)
+        guard let next, next.utf8.allSatisfy({ (0x21...0x7E).contains($0) }),
+            let decoded = next.removingPercentEncoding, isSamePath(next), isSamePath(decoded)
         else { return nil }
-        return isSamePath(next) ? next : nil
+        return next
     }
 
     private static func isSamePath(_ path: String) -> Bool {
-        let bytes = Array(path.utf8)
-        guard bytes.first == UInt8(ascii: "/") else { return false }
-        if bytes.count > 1, bytes[1] == UInt8(ascii: "/") { return false }
-        return !bytes.contains { $0 < 0x20 || $0 == 0x7F || $0 == UInt8(ascii: "\\") }
+        let bytes = path.utf8
+        return bytes.first == UInt8(ascii: "/") && bytes.dropFirst().first != UInt8(ascii: "/")
+            && !bytes.contains { $0 < 0x20 || $0 == 0x7F || $0 == UInt8(ascii: "\\") }
     }
 }

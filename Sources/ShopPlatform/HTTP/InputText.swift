@@ -12,13 +12,12 @@ import Foundation
 ///
 /// The checks run on the raw request (URL, JSON or form body) before decoding,
 /// so no route can forget them.
-public enum InputText {
-    public static let refusal = ProblemError.badRequest(
+enum InputText {
+    static let refusal = ProblemError.badRequest(
         "Text may not contain control characters other than tab and line breaks")
 
     /// C0 controls other than tab, LF and CR; DEL; and the C1 controls.
-    @inlinable
-    public static func isForbidden(_ scalar: UInt32) -> Bool {
+    static func isForbidden(_ scalar: UInt32) -> Bool {
         switch scalar {
         case 0x09, 0x0A, 0x0D: false
         case 0x00...0x1F, 0x7F...0x9F: true
@@ -27,13 +26,13 @@ public enum InputText {
     }
 
     /// Whether a decoded value contains a forbidden scalar.
-    public static func containsForbidden(_ text: some StringProtocol) -> Bool {
+    static func containsForbidden(_ text: some StringProtocol) -> Bool {
         text.unicodeScalars.contains { isForbidden($0.value) }
     }
 
     /// Scans a JSON document's raw bytes and its `\uXXXX` escapes. Malformed
     /// escapes are left for the JSON decoder to refuse.
-    public static func checkJSON(_ bytes: some Sequence<UInt8>) throws {
+    static func checkJSON(_ bytes: some Sequence<UInt8>) throws {
         var iterator = bytes.makeIterator()
         var previous: UInt8 = 0
         while let byte = iterator.next() {
@@ -56,7 +55,7 @@ public enum InputText {
     }
 
     /// Scans an `application/x-www-form-urlencoded` body once percent-decoded.
-    public static func checkForm(_ body: String) throws {
+    static func checkForm(_ body: String) throws {
         guard let decoded = body.replacingOccurrences(of: "+", with: " ").removingPercentEncoding else {
             throw ProblemError.badRequest("Form body is malformed")
         }
@@ -65,7 +64,7 @@ public enum InputText {
 
     /// Scans a request target (path and query), percent-decoding only when it
     /// has escapes: the catalogue's hot path costs one pass over a short string.
-    public static func checkTarget(_ target: String) throws {
+    static func checkTarget(_ target: String) throws {
         var escaped = false
         for byte in target.utf8 {
             if byte == UInt8(ascii: "%") { escaped = true }
@@ -80,7 +79,6 @@ public enum InputText {
 
     /// A raw byte: a C0 control or DEL, or the second byte of a C1 control
     /// (UTF-8 `C2 80`–`C2 9F`; `C2` is only ever a lead byte).
-    @inlinable
     static func isForbiddenByte(_ byte: UInt8, after previous: UInt8) -> Bool {
         if byte < 0x20 { return byte != 0x09 && byte != 0x0A && byte != 0x0D }
         if byte == 0x7F { return true }

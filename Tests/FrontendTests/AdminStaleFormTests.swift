@@ -20,6 +20,67 @@ struct AdminStaleFormTests {
         return raw.replacingOccurrences(of: "&quot;", with: "\"")
     }
 
+    /// What the edit page posts when saved untouched apart from `changes`.
+    static func submission(of html: String, _ changes: [String: String]) throws -> [(String, String)] {
+        func hidden(_ name: String) throws -> String {
+            try #require(CartPageTests.field(name, in: html)).replacingOccurrences(of: "&quot;", with: "\"")
+                .replacingOccurrences(of: "&#39;", with: "'").replacingOccurrences(of: "&amp;", with: "&")
+        }
+        var fields: [String: String] = [
+            "name": try hidden("seen_name"), "description": try hidden("seen_description"),
+            "price": try hidden("seen_price"), "active": try hidden("seen_active"), "stock_adjust": "0",
+        ]
+        for name in ["version", "currency", "seen_name", "seen_description", "seen_price", "seen_active"] {
+            fields[name] = try hidden(name)
+        }
+        fields.merge(changes) { $1 }
+        return fields.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
+    }
+
+    /// The page says what the admin saw, so a sale meanwhile (stock only) is no
+    /// conflict: the edit is saved and the sale kept. Another admin's change to a
+    /// field the form writes is a conflict, named.
+    @Test func aSaleIsNoConflictButAnotherAdminsEditIs() async throws {
+        try await FrontendHarness.run { admin, _ in
+            try await admin.logIn(FrontendHarness.adminUsername, FrontendHarness.adminPassword)
+            let opened = try await admin.get("/admin/products/classic-mug").text
+            let before = try #require(Self.stock(in: opened))
+
+            let customer = Browser(client: admin.client)
+            try await customer.register("shopper")
+            try await customer.get("/product/classic-mug")
+            try await customer.post("/cart/add", [("product_id", "1"), ("quantity", "2"), ("slug", "classic-mug")])
+            let key = try #require(
+                CartPageTests.field("idempotency_key", in: try await customer.get("/checkout").text))
+            #expect(try await customer.post("/checkout", [("idempotency_key", key)]).status == .seeOther)
+
+            let repriced = try await admin.post(
+                "/admin/products/classic-mug", try Self.submission(of: opened, ["price": "13.00"]))
+            #expect(repriced.status == .seeOther, "\(repriced.text)")
+            let after = try await admin.get("/admin/products/classic-mug").text
+            #expect(Self.stock(in: after) == before - 2)
+            #expect(after.contains(#"value="13.00""#) || after.contains(#"value="13""#))
+
+            // Two admins open the form; one renames, then the other changes the price.
+            let other = Browser(client: admin.client)
+            try await other.logIn(FrontendHarness.adminUsername, FrontendHarness.adminPassword)
+            let theirs = try await other.get("/admin/products/classic-mug").text
+            let mine = try await admin.get("/admin/products/classic-mug").text
+            #expect(
+                try await other.post(
+                    "/admin/products/classic-mug", try Self.submission(of: theirs, ["name": "Mug Deluxe"])
+                )
+                .status == .seeOther)
+            let clash = try await admin.post(
+                "/admin/products/classic-mug", try Self.submission(of: mine, ["price": "14.00"]))
+            #expect(clash.status == .conflict)
+            #expect(clash.text.contains("someone else changed its name"), "\(clash.text)")
+            let final = try await admin.get("/admin/products/classic-mug").text
+            #expect(final.contains("Mug Deluxe"))
+            #expect(!final.contains(#"value="14.00""#) && !final.contains(#"value="14""#))
+        }
+    }
+
     @Test func aFormOpenedBeforeASaleKeepsTheSale() async throws {
         try await FrontendHarness.run { admin, _ in
             try await admin.logIn(FrontendHarness.adminUsername, FrontendHarness.adminPassword)

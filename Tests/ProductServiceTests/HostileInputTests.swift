@@ -80,6 +80,34 @@ struct HostileInputTests {
         }
     }
 
+    /// A release can leave stock above the cap (it was set to the cap while units
+    /// were reserved): the product stays editable and can be taken off sale.
+    @Test(arguments: TestBackend.available)
+    func aProductAboveTheCapStaysEditable(backend: TestBackend) async throws {
+        try await ProductServiceHarness.run(backend) { client, harness in
+            let id = try #require(try await client.createProduct("barrel", stock: 10, harness: harness)["id"] as? Int)
+            #expect(try await client.reserve(7, [(id, 5)]).status == .created)
+            let full = try await client.call(
+                .patch, "/v1/products/barrel", json: ["stock": 1_000_000], token: harness.admin,
+                headers: [.ifMatch: "*"])
+            #expect(full.status == .ok)
+            let release = try await client.call(
+                .delete, "/v1/reservations/7", token: ProductServiceHarness.serviceToken)
+            #expect(release.status == .ok)
+            #expect(try await client.stock(of: "barrel", harness: harness) == 1_000_005)
+            let renamed = try await client.call(
+                .patch, "/v1/products/barrel", json: ["name": "Big Barrel"], token: harness.admin)
+            #expect(renamed.status == .ok, "\(renamed.text)")
+            #expect(
+                try await client.call(.patch, "/v1/products/barrel", json: ["stock_adjust": 1], token: harness.admin)
+                    .status == .conflict)
+            #expect(
+                try await client.call(.patch, "/v1/products/barrel", json: ["stock_adjust": -10], token: harness.admin)
+                    .status == .ok)
+            #expect(try await client.call(.delete, "/v1/products/barrel", token: harness.admin).status == .noContent)
+        }
+    }
+
     @Test(arguments: TestBackend.available)
     func controlCharactersAreRefusedInSearchesAndFields(backend: TestBackend) async throws {
         try await ProductServiceHarness.run(backend) { client, harness in

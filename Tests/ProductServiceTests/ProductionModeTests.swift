@@ -8,9 +8,10 @@ import Testing
 @Suite("Production mode")
 struct ProductionModeTests {
     @Test func aMissingOrShortServiceCredentialRefusesToStart() async throws {
-        for token in [nil, "short"] {
+        // A misspelt mode fails closed: anything but "development" is production.
+        for (token, mode) in [(nil, "production"), ("short", "production"), (nil, "Production"), (nil, "prod")] {
             var environment = [
-                "SHOP_MODE": "production", "DATABASE_URL": "sqlite::memory:", "DATA_DIR": TestDirectory.make().path,
+                "SHOP_MODE": mode, "DATABASE_URL": "sqlite::memory:", "DATA_DIR": TestDirectory.make().path,
             ]
             environment["SERVICE_TOKEN"] = token
             await #expect(throws: ProductionMode.Refusal.self) {

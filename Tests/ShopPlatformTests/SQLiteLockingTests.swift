@@ -30,12 +30,19 @@ struct SQLiteLockingTests {
                             try await db.raw("INSERT INTO items (id) VALUES (2)").run()
                         }
                     }
+                    // A single statement outside a transaction waits too.
+                    group.addTask {
+                        try await Task.sleep(for: .milliseconds(150))
+                        try await second.withConnection { db in
+                            try await db.raw("INSERT INTO items (id) VALUES (3)").run()
+                        }
+                    }
                     try await group.waitForAll()
                 }
                 let count = try await second.withConnection { db in
                     try await db.raw("SELECT COUNT(*) AS n FROM items").first()?.decode(column: "n", as: Int.self)
                 }
-                #expect(count == 2)
+                #expect(count == 3)
             }
         }
     }

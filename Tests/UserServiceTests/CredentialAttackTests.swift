@@ -1,7 +1,11 @@
 import Foundation
 import HTTPTypes
+import HummingbirdBcrypt
 import HummingbirdTesting
+import Logging
 import NIOCore
+import SQLKit
+import ShopPlatform
 import ShopTestSupport
 import Testing
 
@@ -103,6 +107,56 @@ struct CredentialAttackTests {
             }
             // 24 euro signs are 72 bytes: allowed.
             try await client.register("euro", password: String(repeating: "€", count: 24))
+        }
+    }
+
+    /// Accounts from before the 72-byte rule may have longer passwords, hashed on
+    /// their first 72 bytes: they keep logging in with the whole password, and a
+    /// password change brings them under the new rule.
+    @Test(arguments: TestBackend.available)
+    func accountsFromBeforeTheByteRuleStillLogIn(backend: TestBackend) async throws {
+        try await UserServiceHarness.run(backend) { client, harness in
+            try await client.register("oldtimer")
+            let long = String(repeating: "correct horse ", count: 7)
+            let url = try #require(harness.environment["DATABASE_URL"])
+            let database = try await ShopDatabase.open(url: url, poolSize: 1, logger: Logger(label: "test"))
+            try await database.withRunningService {
+                try await database.withConnection { db in
+                    try await db.raw(
+                        """
+                        UPDATE users SET password_hash = \(bind: Bcrypt.hash(long, cost: 4)),
+                            password_fits_bcrypt = \(bind: false)
+                        WHERE username_key = 'oldtimer'
+                        """
+                    ).run()
+                }
+            }
+            let token = try await client.accessToken("oldtimer", password: long)
+            let changed = try await client.send(
+                .patch, "/v1/users/me", json: ["password": "new-password-1", "current_password": long], token: token)
+            #expect(changed.status == .ok, "\(changed.text)")
+            _ = try await client.login("oldtimer", password: "new-password-1")
+            let extended = try await client.send(
+                .post, "/v1/sessions", json: ["username": "oldtimer", "password": "new-password-1" + long])
+            #expect(extended.status == .unauthorized)
+        }
+    }
+
+    /// The current password of a password change is a guess like any login.
+    @Test(arguments: TestBackend.available)
+    func currentPasswordGuessesAreThrottled(backend: TestBackend) async throws {
+        try await UserServiceHarness.run(backend, settings: ["LOGIN_MAX_FAILURES": "2"]) { client, _ in
+            try await client.register("guarded")
+            let token = try await client.accessToken("guarded")
+            var statuses: [HTTPResponse.Status] = []
+            for guess in 0..<3 {
+                statuses.append(
+                    try await client.send(
+                        .patch, "/v1/users/me",
+                        json: ["password": "new-password-1", "current_password": "guess-\(guess)-wrong"], token: token
+                    ).status)
+            }
+            #expect(statuses == [.unprocessableContent, .unprocessableContent, .tooManyRequests])
         }
     }
 

@@ -22,25 +22,6 @@ struct AdminRoutes {
         router.get("/admin/orders", use: adminOnly(orders))
     }
 
-    struct ProductForm: Decodable {
-        let name: String?
-        let slug: String?
-        let description: String?
-        let price: String?
-        let stock: String?
-        let active: String?
-        /// Edit form only: units to add (or, negative, remove), and the ETag and
-        /// currency of the product as the form was loaded.
-        let stockAdjust: String?
-        let version: String?
-        let currency: String?
-
-        enum CodingKeys: String, CodingKey {
-            case name, slug, description, price, stock, active, version, currency
-            case stockAdjust = "stock_adjust"
-        }
-    }
-
     struct ImageForm: Decodable {
         let image: Data
     }
@@ -123,8 +104,11 @@ struct AdminRoutes {
     }
 
     /// Saves the edit form. Stock changes only by the adjustment the admin typed,
-    /// so sales made while the form was open are kept; the other fields are
-    /// written only if the product still has the ETag the form was loaded with.
+    /// so sales made while the form was open are kept. The other fields are
+    /// written against the ETag the form was loaded with; if it is outdated, the
+    /// write is retried once against the product as it is now when nobody else
+    /// changed a field the form writes (only stock moved: a sale), and refused,
+    /// naming those fields, when somebody did.
     @Sendable func update(_ request: Request, context: Context, token: String) async throws -> Response {
         let slug = try context.parameters.require("slug")
         let form = try await request.decode(as: ProductForm.self, context: context)
@@ -134,21 +118,24 @@ struct AdminRoutes {
         let adjustText = (form.stockAdjust ?? "").trimmingCharacters(in: .whitespaces)
         let adjust = adjustText.isEmpty ? 0 : Int(adjustText)
         if adjust == nil { model.errors["stock_adjust"] = "Enter a whole number of units, such as 5 or -2" }
-        var changed = false
+        var conflict: [String]? = nil
         if let price, let adjust, model.errors.isEmpty {
+            let payload = ProductPatchPayload(
+                name: form.name ?? "", description: form.description ?? "", priceMinor: price.minorUnits,
+                stockAdjust: adjust == 0 ? nil : adjust, isActive: form.active == "on")
             do {
-                try await backends.products.send(
-                    .PATCH, "/v1/products/\(CatalogueRoutes.encode(slug))",
-                    json: ProductPatchPayload(
-                        name: form.name ?? "", description: form.description ?? "", priceMinor: price.minorUnits,
-                        stockAdjust: adjust == 0 ? nil : adjust, isActive: form.active == "on"),
-                    token: token,
-                    headers: (form.version?.isEmpty == false ? form.version : nil).map { [("If-Match", $0)] } ?? [],
-                    requestID: context.id)
+                do {
+                    try await save(payload, slug: slug, ifMatch: form.version, token: token, context: context)
+                } catch let refusal as Backend.Refusal where refusal.status == 412 {
+                    let (current, etag) = try await load(slug, token: token, context: context)
+                    conflict = form.fieldsChanged(since: current)
+                    guard conflict?.isEmpty == true else { throw refusal }
+                    try await save(payload, slug: slug, ifMatch: etag, token: token, context: context)
+                }
                 context.session.update { $0.flash(.success, "Saved.") }
                 return .redirect(to: "/admin/products/\(CatalogueRoutes.encode(slug))", type: .normal)
             } catch let refusal as Backend.Refusal where refusal.status == 412 {
-                changed = true
+                conflict = conflict ?? []
             } catch let refusal as Backend.Refusal {
                 for error in refusal.problem.errors ?? [] { model.errors[error.field] = error.message }
                 model.general = refusal.problem.errors == nil ? refusal.problem.detail ?? "Not saved." : nil
@@ -158,16 +145,29 @@ struct AdminRoutes {
         let (current, etag) = try await load(slug, token: token, context: context)
         model.values["slug"] = current.slug
         model.values["stock_adjust"] = adjustText
-        if changed {
+        if let conflict {
             let card = ProductCard(current)
+            let who =
+                conflict.isEmpty
+                ? "this product changed while you were editing it (a sale or another admin)"
+                : "someone else changed its \(conflict.joined(separator: " and ")) while you were editing it"
             model.general =
-                "Not saved: this product changed while you were editing it (a sale or another admin). "
-                + "It is now \"\(card.name)\" at \(card.price) with \(card.stock) in stock"
+                "Not saved: \(who). It is now \"\(card.name)\" at \(card.price) with \(card.stock) in stock"
                 + (card.isActive ? "" : ", inactive") + ". Check your changes and save again."
         }
         return pages.render(
             "admin_product_form", Self.editModel(current, etag: etag, form: model, priceValue: form.price ?? ""),
-            context: context, status: changed ? .conflict : .unprocessableContent, title: "Edit \(current.name)")
+            context: context, status: conflict == nil ? .unprocessableContent : .conflict,
+            title: "Edit \(current.name)")
+    }
+
+    private func save(
+        _ payload: ProductPatchPayload, slug: String, ifMatch: String?, token: String, context: Context
+    ) async throws {
+        let headers = ifMatch.flatMap { $0.isEmpty ? nil : [("If-Match", $0)] } ?? []
+        try await backends.products.send(
+            .PATCH, "/v1/products/\(CatalogueRoutes.encode(slug))", json: payload, token: token, headers: headers,
+            requestID: context.id)
     }
 
     /// A browser file upload (multipart) forwarded as raw bytes; product-service
@@ -222,62 +222,5 @@ struct AdminRoutes {
         } catch is Backend.Refusal {
             throw HTTPError(.notFound)
         }
-    }
-
-    static func editModel(
-        _ product: ProductDoc, etag: String?, form: FormModel, priceValue: String? = nil
-    ) -> AdminProductFormModel {
-        var form = form
-        form.values["version"] = etag ?? ""
-        form.values["currency"] = product.currency
-        return AdminProductFormModel(
-            product: ProductCard(product), isNew: false, form: form,
-            priceValue: priceValue ?? "\(Money(minorUnits: product.priceMinor, currency: product.currency).majorUnits)",
-            currency: product.currency)
-    }
-
-    static func values(of product: ProductDoc) -> [String: String] {
-        [
-            "name": product.name, "slug": product.slug, "description": product.description,
-            "active": product.isActive ? "on" : "", "stock_adjust": "0",
-        ]
-    }
-
-    static func values(_ form: ProductForm) -> [String: String] {
-        [
-            "name": form.name ?? "", "slug": form.slug ?? "", "description": form.description ?? "",
-            "stock": form.stock ?? "", "active": form.active ?? "",
-        ]
-    }
-}
-
-struct ProductPayload: Encodable {
-    let slug: String
-    let name: String
-    let description: String
-    let priceMinor: Int64
-    let stock: Int
-    let isActive: Bool
-
-    enum CodingKeys: String, CodingKey {
-        case slug, name, description, stock
-        case priceMinor = "price_minor"
-        case isActive = "is_active"
-    }
-}
-
-/// Never an absolute stock: see `AdminRoutes.update`.
-struct ProductPatchPayload: Encodable {
-    let name: String
-    let description: String
-    let priceMinor: Int64
-    let stockAdjust: Int?
-    let isActive: Bool
-
-    enum CodingKeys: String, CodingKey {
-        case name, description
-        case priceMinor = "price_minor"
-        case stockAdjust = "stock_adjust"
-        case isActive = "is_active"
     }
 }

@@ -1,4 +1,5 @@
 import Hummingbird
+import ShopPlatform
 import Synchronization
 
 /// The frontend's request context: the browser's session, shared by reference
@@ -15,7 +16,8 @@ struct FrontendContext: RequestContext {
     /// Forms are small; image uploads (admin) are the largest bodies.
     var maxUploadSize: Int { 3 << 20 }
 
-    var requestDecoder: URLEncodedFormDecoder { URLEncodedFormDecoder() }
+    /// The services' decoder, so forms are held to the same text rules (`InputText`).
+    var requestDecoder: ShopRequestDecoder { ShopRequestDecoder() }
 }
 
 /// A mutable session for the duration of one request.

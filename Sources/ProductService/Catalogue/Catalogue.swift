@@ -36,11 +36,16 @@ struct Catalogue: Sendable {
     }
 
     /// One product's `/v1` document, pre-encoded (inactive ones are 404 to the public).
+    /// Admins (`includeInactive`) read the row as it is now, never a cached copy
+    /// another replica may have outdated: the ETag they get is what a conditional
+    /// write (`If-Match`) is checked against.
     func productEntry(slug: String, includeInactive: Bool) async throws -> CatalogueCache.Entry {
-        try await cache.entry(for: "slug|\(slug)|\(includeInactive)") {
+        let encode = {
             try JSONEncoder.shop.encode(
                 ProductResource(try await product(slug: slug, includeInactive: includeInactive)))
         }
+        guard !includeInactive else { return CatalogueCache.Entry(encoding: try await encode()) }
+        return try await cache.entry(for: "slug|\(slug)", make: encode)
     }
 
     /// An active product by slug (inactive ones are 404 to the public).

@@ -14,6 +14,12 @@ final class CatalogueCache: Sendable {
         let body: ByteBuffer
         let etag: String
         let storedAt: ContinuousClock.Instant
+
+        init(encoding data: Data, at now: ContinuousClock.Instant = .now) {
+            self.body = ByteBuffer(data: data)
+            self.etag = CatalogueCache.etag(for: data)
+            self.storedAt = now
+        }
     }
 
     private let entries = Mutex<[String: Entry]>([:])
@@ -30,7 +36,7 @@ final class CatalogueCache: Sendable {
         let now = ContinuousClock.now
         if let hit = entries.withLock({ $0[key] }), now - hit.storedAt < ttl { return hit }
         let data = try await make()
-        let entry = Entry(body: ByteBuffer(data: data), etag: Self.etag(for: data), storedAt: now)
+        let entry = Entry(encoding: data, at: now)
         entries.withLock { entries in
             if entries.count >= maxEntries { entries.removeAll(keepingCapacity: true) }
             entries[key] = entry

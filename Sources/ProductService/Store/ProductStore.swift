@@ -31,6 +31,10 @@ struct ProductChange: Sendable {
     var stock: Int?
     var stockAdjustment: Int = 0
     var isActive: Bool?
+
+    /// Only a change that raises stock is held to the cap: releases may leave a
+    /// product above it, and it must stay editable (and deactivatable) there.
+    var raisesStock: Bool { stock != nil || stockAdjustment > 0 }
 }
 
 /// Image bytes as uploaded, with the type sniffed from them.

@@ -92,13 +92,14 @@ struct SQLProductStore: ProductStore {
                         is_active = COALESCE(\(bind: change.isActive), is_active),
                         updated_at = \(bind: Date())
                     WHERE slug = \(bind: slug)
-                        AND COALESCE(\(bind: change.stock), stock) + \(bind: change.stockAdjustment)
-                            <= \(bind: ProductRules.maxStock)
+                        AND (NOT \(bind: change.raisesStock)
+                            OR COALESCE(\(bind: change.stock), stock) + \(bind: change.stockAdjustment)
+                                <= \(bind: ProductRules.maxStock))
                     RETURNING \(Self.columns)
                     """
                 ).first()
                 if let row { return try Self.decode(row) }
-                // Either no such product, or the adjustment would pass the cap.
+                // Either no such product, or raising its stock would pass the cap.
                 guard try await db.raw("SELECT id FROM products WHERE slug = \(bind: slug)").first() != nil else {
                     throw ProblemError.notFound("Cannot find product '\(slug)'")
                 }

@@ -1,4 +1,5 @@
-/// `shop.mode` (`SHOP_MODE`): `development` (the default) or `production`.
+/// `shop.mode` (`SHOP_MODE`): `development` (the default) or `production`; any
+/// other value is taken as production.
 ///
 /// A local run may generate its signing and session keys into the data folder,
 /// but replicas that each generate their own disagree (tokens and cookies from one
@@ -48,7 +49,8 @@ public struct ProductionMode: Sendable {
         public let service: String
         public let problems: [String]
         public var description: String {
-            "\(service) refuses to start in production mode (shop.mode=production): " + problems.joined(separator: "; ")
+            "\(service) refuses to start in production mode (shop.mode is not development): "
+                + problems.joined(separator: "; ")
         }
     }
 }

@@ -18,6 +18,7 @@ public struct ServiceConfiguration: Sendable {
     public var bodyLimit: Int
     public var databasePoolSize: Int
     /// Production mode: missing or default secrets stop the service from starting.
+    /// Anything but `development` (the default) counts, so a misspelt `prod` fails closed.
     public var isProduction: Bool
 
     /// Reads the common keys; `defaultPort` is the service's standard port.
@@ -32,7 +33,7 @@ public struct ServiceConfiguration: Sendable {
         self.logLevel = reader.string(forKey: "log.level").flatMap(Logger.Level.init(rawValue:)) ?? .info
         self.bodyLimit = reader.int(forKey: "body.limit", default: 1 << 20)
         self.databasePoolSize = reader.int(forKey: "database.pool.size", default: 10)
-        self.isProduction = reader.string(forKey: "shop.mode", default: "development") == "production"
+        self.isProduction = reader.string(forKey: "shop.mode", default: "development").lowercased() != "development"
     }
 }
 

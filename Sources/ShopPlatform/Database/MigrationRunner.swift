@@ -52,11 +52,11 @@ public struct MigrationRunner: Sendable {
         let kind = database.kind
         let key = advisoryLockKey
         return try await database.withConnection { db in
-            if kind == .postgres {
-                try await db.raw("SET lock_timeout = '\(unsafeRaw: Self.lockWait)'").run()
-                try await db.raw("SELECT pg_advisory_lock(\(bind: key))").run()
-            }
             do {
+                if kind == .postgres {
+                    try await db.raw("SET lock_timeout = '\(unsafeRaw: Self.lockWait)'").run()
+                    try await db.raw("SELECT pg_advisory_lock(\(bind: key))").run()
+                }
                 let applied = try await applyPending(kind: kind, db: db)
                 if kind == .postgres {
                     try await db.raw("SELECT pg_advisory_unlock(\(bind: key))").run()
@@ -86,7 +86,10 @@ public struct MigrationRunner: Sendable {
         let done = Set(try await recordedVersions(db))
         var applied: [Int] = []
         for migration in migrations where !done.contains(migration.version) {
-            try await ShopDatabase.transaction(on: db, kind: kind) { db in
+            let ran = try await ShopDatabase.transaction(on: db, kind: kind) { db in
+                // SQLite has no advisory lock: another process (`shop seed` beside
+                // `shop up`) may have applied it since; the write lock is ours now.
+                guard try await !recordedVersions(db).contains(migration.version) else { return false }
                 if kind == .postgres {
                     try await db.raw("SET LOCAL lock_timeout = '\(unsafeRaw: Self.statementLockTimeout)'").run()
                     try await db.raw("SET LOCAL statement_timeout = '\(unsafeRaw: Self.statementTimeout)'").run()
@@ -100,7 +103,9 @@ public struct MigrationRunner: Sendable {
                     VALUES (\(bind: migration.version), \(bind: migration.name), \(bind: Date()))
                     """
                 ).run()
+                return true
             }
+            guard ran else { continue }
             logger.info(
                 "applied migration",
                 metadata: ["service": "\(service)", "version": "\(migration.version)", "name": "\(migration.name)"])
@@ -109,23 +114,28 @@ public struct MigrationRunner: Sendable {
         return applied
     }
 
+    /// Creates the service's table and, in the same transaction, adopts its
+    /// unscoped records: a crash in between cannot leave an empty table that
+    /// would make every migration run again.
     private func ensureTable(_ db: any SQLDatabase) async throws {
-        let existed = try await tableExists(table, db)
-        try await db.raw(
-            """
-            CREATE TABLE IF NOT EXISTS \(unsafeRaw: table) (
-                version INTEGER PRIMARY KEY,
-                name TEXT NOT NULL,
-                applied_at TIMESTAMP NOT NULL
-            )
-            """
-        ).run()
-        if !existed { try await adoptUnscopedRecords(db) }
+        guard try await !tableExists(table, db) else { return }
+        try await ShopDatabase.transaction(on: db, kind: database.kind) { db in
+            try await db.raw(
+                """
+                CREATE TABLE IF NOT EXISTS \(unsafeRaw: table) (
+                    version INTEGER PRIMARY KEY,
+                    name TEXT NOT NULL,
+                    applied_at TIMESTAMP NOT NULL
+                )
+                """
+            ).run()
+            try await adoptUnscopedRecords(db)
+        }
     }
 
     /// Databases migrated before records were scoped by service kept them in one
     /// `schema_migrations` table. This service's rows there (same version and
-    /// name) are taken over once, so nothing is applied twice.
+    /// name) are taken over, so nothing is applied twice.
     private func adoptUnscopedRecords(_ db: any SQLDatabase) async throws {
         guard try await tableExists("schema_migrations", db) else { return }
         let rows = try await db.raw("SELECT version, name FROM schema_migrations").all()
@@ -138,6 +148,7 @@ public struct MigrationRunner: Sendable {
                 """
                 INSERT INTO \(unsafeRaw: table) (version, name, applied_at)
                 VALUES (\(bind: version), \(bind: name), \(bind: Date()))
+                ON CONFLICT (version) DO NOTHING
                 """
             ).run()
         }

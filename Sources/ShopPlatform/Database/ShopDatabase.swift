@@ -49,7 +49,6 @@ public struct ShopDatabase: Sendable {
         try await sql.raw("PRAGMA journal_mode = WAL").run()
         try await sql.raw("PRAGMA foreign_keys = ON").run()
         try await sql.raw("PRAGMA synchronous = NORMAL").run()
-
         return ShopDatabase(
             kind: .sqlite, service: SQLiteCloser(connection: connection),
             backend: .sqlite(connection, AsyncGate()))
@@ -63,7 +62,10 @@ public struct ShopDatabase: Sendable {
         case .postgres(let client):
             return try await client.withConnection { try await body($0.sql(queryLogLevel: .trace)) }
         case .sqlite(let connection, let gate):
-            return try await gate.withGate { try await body(connection.sql(queryLogLevel: .trace)) }
+            return try await gate.withGate {
+                try await body(
+                    BusyRetryingSQLDatabase(database: connection.sql(queryLogLevel: .trace), wait: Self.sqliteBusyWait))
+            }
         }
     }
 
@@ -81,11 +83,7 @@ public struct ShopDatabase: Sendable {
     static func transaction<T: Sendable>(
         on db: any SQLDatabase, kind: Kind, _ body: @Sendable (any SQLDatabase) async throws -> T
     ) async throws -> T {
-        if kind == .sqlite {
-            try await beginImmediate(on: db)
-        } else {
-            try await db.raw("BEGIN").run()
-        }
+        try await db.raw(kind == .sqlite ? "BEGIN IMMEDIATE" : "BEGIN").run()
         do {
             let result = try await body(db)
             try await db.raw("COMMIT").run()
@@ -93,23 +91,6 @@ public struct ShopDatabase: Sendable {
         } catch {
             try? await db.raw("ROLLBACK").run()
             throw error
-        }
-    }
-
-    /// `BEGIN IMMEDIATE`, waiting while another process (`shop seed` beside
-    /// `shop up`, `migrate`) holds the write lock. The wait is a `Task.sleep`
-    /// between tries, not SQLite's `busy_timeout`, which would block one of the
-    /// shared thread pool's few threads that every SQLite call runs on.
-    static func beginImmediate(on db: any SQLDatabase) async throws {
-        let deadline = ContinuousClock.now + sqliteBusyWait
-        var pause = Duration.milliseconds(5)
-        while true {
-            do {
-                return try await db.raw("BEGIN IMMEDIATE").run()
-            } catch let error as SQLiteError where error.reason == .busy && ContinuousClock.now < deadline {
-                try await Task.sleep(for: pause)
-                pause = min(pause * 2, .milliseconds(100))
-            }
         }
     }
 

@@ -71,10 +71,16 @@ struct Accounts: Sendable {
         }
         try validator.throwIfInvalid()
         if let password = input.password, let current = input.currentPassword {
+            // The current password is a password guess like a login: the same limit applies.
+            if let retryAfter = try await throttle.claimAttempt(username: user.username) {
+                throw Self.throttled(retryAfter: retryAfter)
+            }
             guard try await verify(current, hash: user.passwordHash) else {
                 throw ProblemError.validation([.init(field: "current_password", message: "is not correct")])
             }
             updated.passwordHash = try await hash(password)
+            updated.passwordFitsBcrypt = true
+            try await throttle.clear(username: user.username)
         }
         return try await users.update(updated)
     }
@@ -110,8 +116,11 @@ struct Accounts: Sendable {
     /// Checks credentials. Unknown user and wrong password fail identically.
     ///
     /// The attempt is claimed from the throttle before bcrypt runs, so parallel
-    /// guesses cannot outrun the limit; a name no account can have and a password
-    /// longer than bcrypt reads are refused before either.
+    /// guesses cannot outrun the limit; a name or password no account can have is
+    /// refused before either. bcrypt reads 72 bytes: a longer password cannot be
+    /// that of an account whose hash covers its whole password (every account
+    /// since passwords were limited to 72 bytes), so it is compared only against
+    /// older accounts, which keep logging in as they always did.
     func authenticate(username: String?, password: String?) async throws -> User {
         var validator = Validator()
         let username = validator.require(username.flatMap { $0.isEmpty ? nil : $0 }, "username")
@@ -121,17 +130,17 @@ struct Accounts: Sendable {
         }
         try validator.throwIfInvalid()
         guard let username, let password else { throw ProblemError.validation(validator.errors) }
-        guard AccountRules.isWithinPasswordBytes(password) else {
+        guard password.utf8.count <= AccountRules.maxLegacyPasswordBytes else {
             throw ProblemError.unauthorized("Invalid username or password")
         }
         if let retryAfter = try await throttle.claimAttempt(username: username) {
-            throw ProblemError(
-                .tooManyRequests, "Too many failed logins; try again in \(retryAfter) seconds",
-                headers: ["Retry-After": String(retryAfter)])
+            throw Self.throttled(retryAfter: retryAfter)
         }
         let user = try await users.find(username: username)
-        let matches = try await verify(password, hash: user?.passwordHash ?? decoyHash)
-        guard let user, matches, user.isActive else {
+        let comparable = AccountRules.isWithinPasswordBytes(password) || user?.passwordFitsBcrypt == false
+        // A password that cannot match still costs one bcrypt, so timing says nothing.
+        let matches = try await verify(password, hash: comparable ? user?.passwordHash ?? decoyHash : decoyHash)
+        guard let user, matches, comparable, user.isActive else {
             throw ProblemError.unauthorized("Invalid username or password")
         }
         try await throttle.clear(username: username)
@@ -194,6 +203,12 @@ struct Accounts: Sendable {
     }
 
     // MARK: Helpers
+
+    private static func throttled(retryAfter: Int) -> ProblemError {
+        ProblemError(
+            .tooManyRequests, "Too many failed logins; try again in \(retryAfter) seconds",
+            headers: ["Retry-After": String(retryAfter)])
+    }
 
     private func sessionResource(
         user: User, familyID: String, refreshToken: String, refreshExpiresAt: Date, accessLifetime: Duration?

@@ -103,5 +103,9 @@ enum UserMigrations {
                 "ALTER TABLE login_throttle ADD COLUMN window_started REAL",
                 "CREATE INDEX login_throttle_window ON login_throttle (window_started)",
             ]),
+        Migration(
+            version: 5, name: "mark passwords known to fit bcrypt",
+            postgres: ["ALTER TABLE users ADD COLUMN password_fits_bcrypt BOOLEAN NOT NULL DEFAULT FALSE"],
+            sqlite: ["ALTER TABLE users ADD COLUMN password_fits_bcrypt BOOLEAN NOT NULL DEFAULT 0"]),
     ]
 }

@@ -8,6 +8,10 @@ struct User: Sendable, Equatable {
     var firstName: String
     var lastName: String
     var passwordHash: String
+    /// Whether the password behind `passwordHash` was at most 72 bytes, so the
+    /// hash covers all of it (every hash made since that rule). Older accounts
+    /// may have longer passwords, of which bcrypt kept the first 72 bytes.
+    var passwordFitsBcrypt: Bool
     var isAdmin: Bool
     var isActive: Bool
     let createdAt: Date

@@ -7,7 +7,10 @@ struct SQLUserStore: UserStore {
     let database: ShopDatabase
 
     private static let columns = SQLQueryString(
-        "id, username, email, first_name, last_name, password_hash, is_admin, is_active, created_at, updated_at")
+        """
+        id, username, email, first_name, last_name, password_hash, password_fits_bcrypt, is_admin, is_active,
+        created_at, updated_at
+        """)
 
     func create(_ user: NewUser) async throws -> User {
         let now = Date()
@@ -16,10 +19,11 @@ struct SQLUserStore: UserStore {
                 try await db.raw(
                     """
                     INSERT INTO users (username, username_key, email, email_key, first_name, last_name,
-                        password_hash, is_admin, is_active, created_at, updated_at)
+                        password_hash, password_fits_bcrypt, is_admin, is_active, created_at, updated_at)
                     VALUES (\(bind: user.username), \(bind: user.username.lowercased()), \(bind: user.email),
                         \(bind: user.email.lowercased()), \(bind: user.firstName), \(bind: user.lastName),
-                        \(bind: user.passwordHash), \(bind: user.isAdmin), \(bind: true), \(bind: now), \(bind: now))
+                        \(bind: user.passwordHash), \(bind: true), \(bind: user.isAdmin), \(bind: true), \(bind: now),
+                        \(bind: now))
                     RETURNING \(Self.columns)
                     """
                 ).first()
@@ -59,7 +63,8 @@ struct SQLUserStore: UserStore {
                     """
                     UPDATE users SET email = \(bind: user.email), email_key = \(bind: user.email.lowercased()),
                         first_name = \(bind: user.firstName), last_name = \(bind: user.lastName),
-                        password_hash = \(bind: user.passwordHash), is_admin = \(bind: user.isAdmin),
+                        password_hash = \(bind: user.passwordHash),
+                        password_fits_bcrypt = \(bind: user.passwordFitsBcrypt), is_admin = \(bind: user.isAdmin),
                         is_active = \(bind: user.isActive), updated_at = \(bind: Date())
                     WHERE id = \(bind: user.id)
                     RETURNING \(Self.columns)
@@ -94,6 +99,7 @@ struct SQLUserStore: UserStore {
             firstName: try row.decode(column: "first_name", as: String.self),
             lastName: try row.decode(column: "last_name", as: String.self),
             passwordHash: try row.decode(column: "password_hash", as: String.self),
+            passwordFitsBcrypt: try row.decode(column: "password_fits_bcrypt", as: Bool.self),
             isAdmin: try row.decode(column: "is_admin", as: Bool.self),
             isActive: try row.decode(column: "is_active", as: Bool.self),
             createdAt: try row.decode(column: "created_at", as: Date.self),

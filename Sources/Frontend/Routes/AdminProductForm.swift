@@ -1,0 +1,115 @@
+import ShopPlatform
+
+/// The admin's product form: what it posts, what it shows, and what it sends on.
+extension AdminRoutes {
+    struct ProductForm: Decodable {
+        let name: String?
+        let slug: String?
+        let description: String?
+        let price: String?
+        let stock: String?
+        let active: String?
+        /// Edit form only: units to add (or, negative, remove); the ETag and
+        /// currency of the product as the form was loaded; and the values the
+        /// admin saw then, to tell a sale (stock only) from another admin's edit.
+        let stockAdjust: String?
+        let version: String?
+        let currency: String?
+        let seenName: String?
+        let seenDescription: String?
+        let seenPrice: String?
+        let seenActive: String?
+
+        enum CodingKeys: String, CodingKey {
+            case name, slug, description, price, stock, active, version, currency
+            case stockAdjust = "stock_adjust"
+            case seenName = "seen_name"
+            case seenDescription = "seen_description"
+            case seenPrice = "seen_price"
+            case seenActive = "seen_active"
+        }
+
+        /// The fields this form writes that someone else changed since it was
+        /// loaded; nil when the form does not say what it saw.
+        func fieldsChanged(since current: ProductDoc) -> [String]? {
+            guard let seenName, let seenDescription, let seenPrice, let seenActive else { return nil }
+            let now = AdminRoutes.values(of: current)
+            let fields: [(name: String, seen: String, now: String)] = [
+                ("name", seenName, now["name"] ?? ""), ("description", seenDescription, now["description"] ?? ""),
+                ("price", seenPrice, AdminRoutes.priceText(current)), ("active", seenActive, now["active"] ?? ""),
+            ]
+            return fields.filter { Self.normalized($0.seen) != Self.normalized($0.now) }.map(\.name)
+        }
+
+        /// Browsers send line breaks in form fields as CRLF.
+        private static func normalized(_ text: String) -> String {
+            text.replacingOccurrences(of: "\r\n", with: "\n")
+        }
+    }
+
+    static func editModel(
+        _ product: ProductDoc, etag: String?, form: FormModel, priceValue: String? = nil
+    ) -> AdminProductFormModel {
+        var form = form
+        let seen = values(of: product)
+        form.values["version"] = etag ?? ""
+        form.values["currency"] = product.currency
+        form.values["seen_name"] = seen["name"]
+        form.values["seen_description"] = seen["description"]
+        form.values["seen_price"] = priceText(product)
+        form.values["seen_active"] = seen["active"]
+        return AdminProductFormModel(
+            product: ProductCard(product), isNew: false, form: form, priceValue: priceValue ?? priceText(product),
+            currency: product.currency)
+    }
+
+    /// The price as the form shows it, in major units.
+    static func priceText(_ product: ProductDoc) -> String {
+        "\(Money(minorUnits: product.priceMinor, currency: product.currency).majorUnits)"
+    }
+
+    static func values(of product: ProductDoc) -> [String: String] {
+        [
+            "name": product.name, "slug": product.slug, "description": product.description,
+            "active": product.isActive ? "on" : "", "stock_adjust": "0",
+        ]
+    }
+
+    static func values(_ form: ProductForm) -> [String: String] {
+        [
+            "name": form.name ?? "", "slug": form.slug ?? "", "description": form.description ?? "",
+            "stock": form.stock ?? "", "active": form.active ?? "",
+        ]
+    }
+}
+
+struct ProductPayload: Encodable {
+    let slug: String
+    let name: String
+    let description: String
+    let priceMinor: Int64
+    let stock: Int
+    let isActive: Bool
+
+    enum CodingKeys: String, CodingKey {
+        case slug, name, description, stock
+        case priceMinor = "price_minor"
+        case isActive = "is_active"
+    }
+}
+
+/// Never an absolute stock: see `AdminRoutes.update`.
+struct ProductPatchPayload: Encodable {
+    let name: String
+    let description: String
+    let priceMinor: Int64
+    let stockAdjust: Int?
+    let isActive: Bool
+
+    enum CodingKeys: String, CodingKey {
+        case name, description
+        case priceMinor = "price_minor"
+        case stockAdjust = "stock_adjust"
+        case isActive = "is_active"
+    }
+}

@@ -25,11 +25,6 @@ enum InputText {
         }
     }
 
-    /// Whether a decoded value contains a forbidden scalar.
-    static func containsForbidden(_ text: some StringProtocol) -> Bool {
-        text.unicodeScalars.contains { isForbidden($0.value) }
-    }
-
     /// Scans a JSON document's raw bytes and its `\uXXXX` escapes. Malformed
     /// escapes are left for the JSON decoder to refuse.
     static func checkJSON(_ bytes: some Sequence<UInt8>) throws {
@@ -54,16 +49,14 @@ enum InputText {
         }
     }
 
-    /// Scans an `application/x-www-form-urlencoded` body once percent-decoded.
+    /// Scans an `application/x-www-form-urlencoded` body as it will be decoded.
     static func checkForm(_ body: String) throws {
-        guard let decoded = body.replacingOccurrences(of: "+", with: " ").removingPercentEncoding else {
-            throw ProblemError.badRequest("Form body is malformed")
-        }
-        if containsForbidden(decoded) { throw refusal }
+        try checkDecoded(body, plusIsSpace: true, malformed: ProblemError.badRequest("Form body is malformed"))
     }
 
-    /// Scans a request target (path and query), percent-decoding only when it
-    /// has escapes: the catalogue's hot path costs one pass over a short string.
+    /// Scans a request target (path and query). Most targets have no escapes:
+    /// one pass over their bytes; the rest are decoded on the fly, without
+    /// allocating, since the catalogue's hot path runs this on every request.
     static func checkTarget(_ target: String) throws {
         var escaped = false
         for byte in target.utf8 {
@@ -71,10 +64,50 @@ enum InputText {
             if byte < 0x20 || byte == 0x7F { throw refusal }
         }
         guard escaped else { return }
-        guard let decoded = target.removingPercentEncoding else {
-            throw ProblemError.badRequest("The URL's escapes are not valid UTF-8")
+        try checkDecoded(
+            target, plusIsSpace: false, malformed: ProblemError.badRequest("The URL's escapes are not valid UTF-8"))
+    }
+
+    /// Percent-decodes `text` as UTF-8 scalar by scalar and refuses a forbidden
+    /// one; a broken escape or invalid UTF-8 is `malformed`.
+    private static func checkDecoded(_ text: String, plusIsSpace: Bool, malformed: ProblemError) throws {
+        var bytes = PercentDecodedBytes(base: text.utf8.makeIterator(), plusIsSpace: plusIsSpace)
+        var decoder = UTF8()
+        while true {
+            switch decoder.decode(&bytes) {
+            case .scalarValue(let scalar):
+                if isForbidden(scalar.value) { throw refusal }
+            case .emptyInput:
+                if bytes.isMalformed { throw malformed }
+                return
+            case .error:
+                throw malformed
+            }
         }
-        if containsForbidden(decoded) { throw refusal }
+    }
+
+    /// The bytes of a percent-encoded string, decoded as they are read.
+    private struct PercentDecodedBytes: IteratorProtocol {
+        var base: String.UTF8View.Iterator
+        let plusIsSpace: Bool
+        private(set) var isMalformed = false
+
+        init(base: String.UTF8View.Iterator, plusIsSpace: Bool) {
+            self.base = base
+            self.plusIsSpace = plusIsSpace
+        }
+
+        mutating func next() -> UInt8? {
+            guard let byte = base.next() else { return nil }
+            if byte == UInt8(ascii: "+"), plusIsSpace { return UInt8(ascii: " ") }
+            guard byte == UInt8(ascii: "%") else { return byte }
+            guard let high = base.next().flatMap(InputText.hexValue), let low = base.next().flatMap(InputText.hexValue)
+            else {
+                isMalformed = true
+                return nil
+            }
+            return UInt8(high << 4 | low)
+        }
     }
 
     /// A raw byte: a C0 control or DEL, or the second byte of a C1 control
@@ -85,7 +118,7 @@ enum InputText {
         return previous == 0xC2 && (0x80...0x9F).contains(byte)
     }
 
-    private static func hexValue(_ byte: UInt8) -> UInt32? {
+    fileprivate static func hexValue(_ byte: UInt8) -> UInt32? {
         switch byte {
         case UInt8(ascii: "0")...UInt8(ascii: "9"): UInt32(byte - UInt8(ascii: "0"))
         case UInt8(ascii: "a")...UInt8(ascii: "f"): UInt32(byte - UInt8(ascii: "a") + 10)

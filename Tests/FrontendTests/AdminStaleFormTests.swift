@@ -20,18 +20,24 @@ struct AdminStaleFormTests {
         return raw.replacingOccurrences(of: "&quot;", with: "\"")
     }
 
-    /// What the edit page posts when saved untouched apart from `changes`.
+    /// What a browser posts for the edit page as shown, apart from `changes`.
     static func submission(of html: String, _ changes: [String: String]) throws -> [(String, String)] {
-        func hidden(_ name: String) throws -> String {
-            try #require(CartPageTests.field(name, in: html)).replacingOccurrences(of: "&quot;", with: "\"")
-                .replacingOccurrences(of: "&#39;", with: "'").replacingOccurrences(of: "&amp;", with: "&")
+        func unescaped(_ text: Substring) -> String {
+            text.replacingOccurrences(of: "&quot;", with: "\"").replacingOccurrences(of: "&#39;", with: "'")
+                .replacingOccurrences(of: "&amp;", with: "&")
         }
+        func input(_ name: String) throws -> String {
+            let pattern = try Regex(#"name="\#(name)"[^>]*value="([^"]*)""#)
+            return unescaped(try #require(html.firstMatch(of: pattern)?.output[1].substring))
+        }
+        let textarea = try #require(html.firstMatch(of: #/name="description"[^>]*>([^<]*)</textarea>/#)?.output.1)
         var fields: [String: String] = [
-            "name": try hidden("seen_name"), "description": try hidden("seen_description"),
-            "price": try hidden("seen_price"), "active": try hidden("seen_active"), "stock_adjust": "0",
+            "name": try input("name"), "description": unescaped(textarea), "price": try input("price"),
+            "stock_adjust": try input("stock_adjust"),
         ]
+        if html.contains(#"name="active" checked"#) { fields["active"] = "on" }
         for name in ["version", "currency", "seen_name", "seen_description", "seen_price", "seen_active"] {
-            fields[name] = try hidden(name)
+            fields[name] = try input(name)
         }
         fields.merge(changes) { $1 }
         return fields.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
@@ -78,6 +84,51 @@ struct AdminStaleFormTests {
             let final = try await admin.get("/admin/products/classic-mug").text
             #expect(final.contains("Mug Deluxe"))
             #expect(!final.contains(#"value="14.00""#) && !final.contains(#"value="14""#))
+
+            // The conflict page carries the other admin's name and this admin's
+            // price: saving it as shown keeps both.
+            #expect(clash.text.contains(#"value="Mug Deluxe""#))
+            let resaved = try await admin.post("/admin/products/classic-mug", try Self.submission(of: clash.text, [:]))
+            #expect(resaved.status == .seeOther)
+            let merged = try await admin.get("/admin/products/classic-mug").text
+            #expect(merged.contains(#"value="Mug Deluxe""#) && merged.contains(#"value="14""#))
+        }
+    }
+
+    /// A double click sends the same adjustment twice: it is applied once.
+    @Test func aRepeatedSubmissionAdjustsStockOnce() async throws {
+        try await FrontendHarness.run { admin, _ in
+            try await admin.logIn(FrontendHarness.adminUsername, FrontendHarness.adminPassword)
+            let opened = try await admin.get("/admin/products/classic-mug").text
+            let before = try #require(Self.stock(in: opened))
+            let delivery = try Self.submission(of: opened, ["stock_adjust": "5"])
+            #expect(try await admin.post("/admin/products/classic-mug", delivery).status == .seeOther)
+            #expect(try await admin.post("/admin/products/classic-mug", delivery).status == .conflict)
+            #expect(Self.stock(in: try await admin.get("/admin/products/classic-mug").text) == before + 5)
+        }
+    }
+
+    /// A form refused for a bad value keeps the baseline it was loaded with: a
+    /// rename made meanwhile by another admin is still caught on the next save.
+    @Test func aRefusedFormKeepsItsBaseline() async throws {
+        try await FrontendHarness.run { admin, _ in
+            try await admin.logIn(FrontendHarness.adminUsername, FrontendHarness.adminPassword)
+            let mine = try await admin.get("/admin/products/classic-mug").text
+            let other = Browser(client: admin.client)
+            try await other.logIn(FrontendHarness.adminUsername, FrontendHarness.adminPassword)
+            let theirs = try await other.get("/admin/products/classic-mug").text
+            #expect(
+                try await other.post(
+                    "/admin/products/classic-mug", try Self.submission(of: theirs, ["name": "Renamed"])
+                )
+                .status == .seeOther)
+            let refused = try await admin.post(
+                "/admin/products/classic-mug", try Self.submission(of: mine, ["price": "lots"]))
+            #expect(refused.status == .unprocessableContent)
+            let fixed = try await admin.post(
+                "/admin/products/classic-mug", try Self.submission(of: refused.text, ["price": "15.00"]))
+            #expect(fixed.status == .conflict)
+            #expect(fixed.text.contains("someone else changed its name"))
         }
     }
 

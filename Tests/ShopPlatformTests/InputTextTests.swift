@@ -7,7 +7,7 @@ import Testing
 /// and which look-alikes are ordinary text.
 @Suite("Input text rule")
 struct InputTextTests {
-    @Test(arguments: ["/a%00", "/a?q=%1b", "/a?q=%C2%85", "/a?q=%7F", "/a?q=ok%0D%0Aok%00"])
+    @Test(arguments: ["/a%00", "/a?q=%1b", "/a?q=%C2%85", "/a?q=%7F", "/a?q=ok%0D%0Aok%00", "/a?q=\u{85}", "/a\tb"])
     func targetsWithControlsAreRefused(target: String) {
         #expect(throws: ProblemError.self) { try InputText.checkTarget(target) }
     }

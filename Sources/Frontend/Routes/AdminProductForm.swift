@@ -30,7 +30,8 @@ extension AdminRoutes {
         }
 
         /// The fields this form writes that someone else changed since it was
-        /// loaded; nil when the form does not say what it saw.
+        /// loaded; nil when the form does not say what it saw. A change of
+        /// currency is a change of price.
         func fieldsChanged(since current: ProductDoc) -> [String]? {
             guard let seenName, let seenDescription, let seenPrice, let seenActive else { return nil }
             let now = AdminRoutes.values(of: current)
@@ -38,26 +39,56 @@ extension AdminRoutes {
                 ("name", seenName, now["name"] ?? ""), ("description", seenDescription, now["description"] ?? ""),
                 ("price", seenPrice, AdminRoutes.priceText(current)), ("active", seenActive, now["active"] ?? ""),
             ]
-            return fields.filter { Self.normalized($0.seen) != Self.normalized($0.now) }.map(\.name)
+            return fields.filter { !Self.same($0.seen, $0.now) || ($0.name == "price" && currency != current.currency) }
+                .map(\.name)
         }
 
-        /// Browsers send line breaks in form fields as CRLF.
-        private static func normalized(_ text: String) -> String {
-            text.replacingOccurrences(of: "\r\n", with: "\n")
+        /// The form's values moved onto the product as it is now: a field the
+        /// admin left as loaded takes its current value, so saving again writes
+        /// only what the admin changed (and, where both changed, the admin's).
+        func rebased(onto current: ProductDoc) -> (values: [String: String], price: String) {
+            var values = AdminRoutes.values(self)
+            let now = AdminRoutes.values(of: current)
+            for (field, seen) in [("name", seenName), ("description", seenDescription), ("active", seenActive)] {
+                if let seen, Self.same(values[field] ?? "", seen) { values[field] = now[field] }
+            }
+            let keepsPrice = seenPrice.map { Self.same(price ?? "", $0) && currency == current.currency } ?? false
+            return (values, keepsPrice ? AdminRoutes.priceText(current) : price ?? "")
+        }
+
+        /// The baseline the form was loaded with, to send back with a refused form.
+        var baseline: [String: String] {
+            let fields = [
+                ("version", version), ("currency", currency), ("seen_name", seenName),
+                ("seen_description", seenDescription), ("seen_price", seenPrice), ("seen_active", seenActive),
+            ]
+            return Dictionary(uniqueKeysWithValues: fields.compactMap { name, value in value.map { (name, $0) } })
+        }
+
+        /// Equal once line breaks are normalised: browsers send them as CRLF, and
+        /// an HTML parser reads a lone CR as LF.
+        private static func same(_ a: String, _ b: String) -> Bool {
+            func normalized(_ text: String) -> String {
+                text.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n")
+            }
+            return normalized(a) == normalized(b)
         }
     }
 
+    /// The edit page for `product`. Its baseline (the ETag, currency and values
+    /// a save is checked against) is the product as it is now, unless `form`
+    /// already carries one (a refused save keeps the one it was loaded with).
     static func editModel(
         _ product: ProductDoc, etag: String?, form: FormModel, priceValue: String? = nil
     ) -> AdminProductFormModel {
         var form = form
         let seen = values(of: product)
-        form.values["version"] = etag ?? ""
-        form.values["currency"] = product.currency
-        form.values["seen_name"] = seen["name"]
-        form.values["seen_description"] = seen["description"]
-        form.values["seen_price"] = priceText(product)
-        form.values["seen_active"] = seen["active"]
+        let baseline = [
+            "version": etag ?? "", "currency": product.currency, "seen_name": seen["name"] ?? "",
+            "seen_description": seen["description"] ?? "", "seen_price": priceText(product),
+            "seen_active": seen["active"] ?? "",
+        ]
+        form.values.merge(baseline) { kept, _ in kept }
         return AdminProductFormModel(
             product: ProductCard(product), isNew: false, form: form, priceValue: priceValue ?? priceText(product),
             currency: product.currency)

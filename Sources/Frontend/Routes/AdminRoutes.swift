@@ -105,10 +105,7 @@ struct AdminRoutes {
 
     /// Saves the edit form. Stock changes only by the adjustment the admin typed,
     /// so sales made while the form was open are kept. The other fields are
-    /// written against the ETag the form was loaded with; if it is outdated, the
-    /// write is retried once against the product as it is now when nobody else
-    /// changed a field the form writes (only stock moved: a sale), and refused,
-    /// naming those fields, when somebody did.
+    /// written against the ETag the form was loaded with; see `attempt`.
     @Sendable func update(_ request: Request, context: Context, token: String) async throws -> Response {
         let slug = try context.parameters.require("slug")
         let form = try await request.decode(as: ProductForm.self, context: context)
@@ -124,28 +121,23 @@ struct AdminRoutes {
                 name: form.name ?? "", description: form.description ?? "", priceMinor: price.minorUnits,
                 stockAdjust: adjust == 0 ? nil : adjust, isActive: form.active == "on")
             do {
-                do {
-                    try await save(payload, slug: slug, ifMatch: form.version, token: token, context: context)
-                } catch let refusal as Backend.Refusal where refusal.status == 412 {
-                    let (current, etag) = try await load(slug, token: token, context: context)
-                    conflict = form.fieldsChanged(since: current)
-                    guard conflict?.isEmpty == true else { throw refusal }
-                    try await save(payload, slug: slug, ifMatch: etag, token: token, context: context)
+                switch try await attempt(payload, form: form, slug: slug, token: token, context: context) {
+                case .saved:
+                    context.session.update { $0.flash(.success, "Saved.") }
+                    return .redirect(to: "/admin/products/\(CatalogueRoutes.encode(slug))", type: .normal)
+                case .conflict(let fields):
+                    conflict = fields
                 }
-                context.session.update { $0.flash(.success, "Saved.") }
-                return .redirect(to: "/admin/products/\(CatalogueRoutes.encode(slug))", type: .normal)
-            } catch let refusal as Backend.Refusal where refusal.status == 412 {
-                conflict = conflict ?? []
             } catch let refusal as Backend.Refusal {
                 for error in refusal.problem.errors ?? [] { model.errors[error.field] = error.message }
                 model.general = refusal.problem.errors == nil ? refusal.problem.detail ?? "Not saved." : nil
             }
         }
-        // Re-show the admin's input against the product as it is now.
         let (current, etag) = try await load(slug, token: token, context: context)
-        model.values["slug"] = current.slug
-        model.values["stock_adjust"] = adjustText
+        var priceValue = form.price ?? ""
         if let conflict {
+            // Saving again writes what the admin changed onto the product as it is now.
+            (model.values, priceValue) = form.rebased(onto: current)
             let card = ProductCard(current)
             let who =
                 conflict.isEmpty
@@ -154,11 +146,47 @@ struct AdminRoutes {
             model.general =
                 "Not saved: \(who). It is now \"\(card.name)\" at \(card.price) with \(card.stock) in stock"
                 + (card.isActive ? "" : ", inactive") + ". Check your changes and save again."
+        } else {
+            // A refused value keeps the baseline the form was loaded with, so the
+            // next save is still checked against what the admin saw.
+            model.values.merge(form.baseline) { $1 }
         }
+        model.values["slug"] = current.slug
+        model.values["stock_adjust"] = adjustText
         return pages.render(
-            "admin_product_form", Self.editModel(current, etag: etag, form: model, priceValue: form.price ?? ""),
+            "admin_product_form", Self.editModel(current, etag: etag, form: model, priceValue: priceValue),
             context: context, status: conflict == nil ? .unprocessableContent : .conflict,
             title: "Edit \(current.name)")
+    }
+
+    enum SaveOutcome {
+        case saved
+        /// Not saved; the fields someone else changed (empty when unknown).
+        case conflict([String])
+    }
+
+    /// Writes the form against the ETag it was loaded with. If that is outdated
+    /// and nobody changed a field the form writes (only stock moved: a sale), the
+    /// same write is made once against the product as it is now; not when it
+    /// adjusts stock, since a repeated submission (a double click) must not apply
+    /// an adjustment twice. Otherwise it is a conflict naming those fields.
+    private func attempt(
+        _ payload: ProductPatchPayload, form: ProductForm, slug: String, token: String, context: Context
+    ) async throws -> SaveOutcome {
+        do {
+            try await save(payload, slug: slug, ifMatch: form.version, token: token, context: context)
+            return .saved
+        } catch let refusal as Backend.Refusal where refusal.status == 412 {
+            let (current, etag) = try await load(slug, token: token, context: context)
+            let changed = form.fieldsChanged(since: current)
+            guard changed?.isEmpty == true, payload.stockAdjust == nil else { return .conflict(changed ?? []) }
+            do {
+                try await save(payload, slug: slug, ifMatch: etag, token: token, context: context)
+                return .saved
+            } catch let again as Backend.Refusal where again.status == 412 {
+                return .conflict([])
+            }
+        }
     }
 
     private func save(

@@ -73,11 +73,10 @@ public struct MigrationRunner: Sendable {
         }
     }
 
-    /// The versions recorded as applied.
+    /// The versions recorded as applied. Reads only: the table is made by `migrate`.
     public func appliedVersions() async throws -> [Int] {
         try await database.withConnection { db in
-            try await ensureTable(db)
-            return try await recordedVersions(db)
+            try await tableExists(table, db) ? try await recordedVersions(db) : []
         }
     }
 

@@ -85,7 +85,9 @@ public struct ShopDatabase: Sendable {
     ) async throws -> T {
         try await db.raw(kind == .sqlite ? "BEGIN IMMEDIATE" : "BEGIN").run()
         do {
-            let result = try await body(db)
+            // Inside the transaction nothing is retried on SQLITE_BUSY: only
+            // `BEGIN IMMEDIATE` and `COMMIT` are safe to repeat.
+            let result = try await body((db as? BusyRetryingSQLDatabase)?.database ?? db)
             try await db.raw("COMMIT").run()
             return result
         } catch {

@@ -59,9 +59,13 @@ enum InputText {
     /// allocating, since the catalogue's hot path runs this on every request.
     static func checkTarget(_ target: String) throws {
         var escaped = false
+        var previous: UInt8 = 0
         for byte in target.utf8 {
             if byte == UInt8(ascii: "%") { escaped = true }
-            if byte < 0x20 || byte == 0x7F { throw refusal }
+            if isForbiddenByte(byte, after: previous) || byte == 0x09 || byte == 0x0A || byte == 0x0D {
+                throw refusal
+            }
+            previous = byte
         }
         guard escaped else { return }
         try checkDecoded(

@@ -11,8 +11,6 @@ enum AccountRules {
     /// its first 72 only: refused instead of silently shortened.
     static let passwordCharacters = 8
     static let passwordBytes = 72
-    /// The old rule allowed 128 characters: no account's password is longer.
-    static let maxLegacyPasswordBytes = 128 * 4
     static let maxNameLength = 100
     static let maxNameBytes = 400
     static let maxEmailLength = 254

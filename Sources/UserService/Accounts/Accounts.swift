@@ -75,7 +75,7 @@ struct Accounts: Sendable {
             if let retryAfter = try await throttle.claimAttempt(username: user.username) {
                 throw Self.throttled(retryAfter: retryAfter)
             }
-            guard try await verify(current, hash: user.passwordHash) else {
+            guard try await isPassword(current, of: user) else {
                 throw ProblemError.validation([.init(field: "current_password", message: "is not correct")])
             }
             updated.passwordHash = try await hash(password)
@@ -116,11 +116,8 @@ struct Accounts: Sendable {
     /// Checks credentials. Unknown user and wrong password fail identically.
     ///
     /// The attempt is claimed from the throttle before bcrypt runs, so parallel
-    /// guesses cannot outrun the limit; a name or password no account can have is
-    /// refused before either. bcrypt reads 72 bytes: a longer password cannot be
-    /// that of an account whose hash covers its whole password (every account
-    /// since passwords were limited to 72 bytes), so it is compared only against
-    /// older accounts, which keep logging in as they always did.
+    /// guesses cannot outrun the limit; a name no account can have is refused
+    /// before either.
     func authenticate(username: String?, password: String?) async throws -> User {
         var validator = Validator()
         let username = validator.require(username.flatMap { $0.isEmpty ? nil : $0 }, "username")
@@ -130,17 +127,12 @@ struct Accounts: Sendable {
         }
         try validator.throwIfInvalid()
         guard let username, let password else { throw ProblemError.validation(validator.errors) }
-        guard password.utf8.count <= AccountRules.maxLegacyPasswordBytes else {
-            throw ProblemError.unauthorized("Invalid username or password")
-        }
         if let retryAfter = try await throttle.claimAttempt(username: username) {
             throw Self.throttled(retryAfter: retryAfter)
         }
         let user = try await users.find(username: username)
-        let comparable = AccountRules.isWithinPasswordBytes(password) || user?.passwordFitsBcrypt == false
-        // A password that cannot match still costs one bcrypt, so timing says nothing.
-        let matches = try await verify(password, hash: comparable ? user?.passwordHash ?? decoyHash : decoyHash)
-        guard let user, matches, comparable, user.isActive else {
+        let matches = try await isPassword(password, of: user)
+        guard let user, matches, user.isActive else {
             throw ProblemError.unauthorized("Invalid username or password")
         }
         try await throttle.clear(username: username)
@@ -218,6 +210,18 @@ struct Accounts: Sendable {
             accessToken: access.token, tokenType: "Bearer",
             expiresIn: max(0, Int(access.expiresAt.timeIntervalSinceNow.rounded())), expiresAt: access.expiresAt,
             refreshToken: refreshToken, refreshExpiresAt: refreshExpiresAt, user: UserResource(user))
+    }
+
+    /// Whether `password` is `user`'s, at the cost of one bcrypt whatever the
+    /// answer (an unknown user is checked against the decoy), so timing says
+    /// nothing. bcrypt reads 72 bytes: a longer password cannot be that of an
+    /// account whose hash covers its whole password (every account since
+    /// passwords were limited to 72 bytes); older accounts, set when 128
+    /// characters were allowed, are compared as bcrypt always compared them.
+    private func isPassword(_ password: String, of user: User?) async throws -> Bool {
+        let comparable = AccountRules.isWithinPasswordBytes(password) || user?.passwordFitsBcrypt == false
+        let matches = try await verify(password, hash: comparable ? user?.passwordHash ?? decoyHash : decoyHash)
+        return matches && comparable && user != nil
     }
 
     /// bcrypt is deliberately slow: run it off the cooperative pool.

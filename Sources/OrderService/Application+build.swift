@@ -47,7 +47,9 @@ public func buildOrderService(reader: ConfigReader, readiness: Readiness = Readi
         bodyLimit: configuration.service.bodyLimit,
         authenticator: TokenAuthenticator(verifier: verifier))
     CartRoutes(carts: carts).addRoutes(to: router.group("v1/cart"))
-    let orderRoutes = OrderRoutes(orders: orders, checkout: checkout, catalog: catalog)
+    let orderRoutes = OrderRoutes(
+        orders: orders, checkout: checkout,
+        cancellation: Cancellation(store: checkoutStore, orders: orders, catalog: catalog, logger: logger))
     orderRoutes.addRoutes(to: router.group("v1/orders"))
     orderRoutes.addAdminRoutes(to: router.group("v1/admin/orders"))
     LegacyOrderRoutes(carts: carts, checkout: checkout).addRoutes(to: router.group("api"))

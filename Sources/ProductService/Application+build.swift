@@ -46,7 +46,7 @@ public func buildProductService(reader: ConfigReader, readiness: Readiness = Rea
     ImageRoutes(catalogue: catalogue).addRoutes(
         to: router.group("v1/products/:slug/image").add(
             middleware: BodyLimitMiddleware(limit: configuration.maxImageBytes)))
-    ReservationRoutes(reservations: ReservationStore(database: database), cache: cache).addRoutes(
+    ReservationRoutes(reservations: ReservationStore(database: database)).addRoutes(
         to: router.group("v1/reservations").add(middleware: bodyLimit).add(
             middleware: ServiceCredentialMiddleware(credential: configuration.serviceCredential)))
     LegacyProductRoutes(catalogue: catalogue).addRoutes(to: router.group("api").add(middleware: bodyLimit))

@@ -73,6 +73,17 @@ struct OrderServiceHarness: Sendable {
         return response.json["stock"] as? Int
     }
 
+    /// Reserves at product-service directly, as a checkout attempt would.
+    func reserve(checkoutID: String, orderID: Int64, lines: [(Int, Int)]) async throws -> TestResponse {
+        try await product.execute(
+            uri: "/v1/reservations", method: .post,
+            headers: [.authorization: "Bearer \(Self.serviceToken)", .contentType: "application/json"],
+            body: .json([
+                "checkout_id": checkoutID, "order_id": orderID,
+                "lines": lines.map { ["product_id": $0.0, "quantity": $0.1] },
+            ]))
+    }
+
     func deactivate(_ slug: String) async throws {
         _ = try await product.execute(
             uri: "/v1/products/\(slug)", method: .delete, headers: [.authorization: "Bearer \(admin)"])

@@ -63,28 +63,25 @@ struct ResilienceTests {
             let mug = try await harness.createProduct("mug", stock: 5)
             let token = try await harness.token(user: 7)
             try await client.addToCart(mug, 2, token: token)
-            // Simulate a reservation that went through but whose answer was lost.
+            // A checkout whose reservation went through but whose answer was lost.
             let cart = try await client.call(.get, "/v1/cart", token: token)
             let orderID = try #require(cart.json["id"] as? Int)
-            let reserved = try await harness.product.execute(
-                uri: "/v1/reservations", method: .post,
-                headers: [
-                    .authorization: "Bearer \(OrderServiceHarness.serviceToken)", .contentType: "application/json",
-                ],
-                body: .json(["order_id": orderID, "lines": [["product_id": mug, "quantity": 2]]]))
-            #expect(reserved.status == .created)
-            #expect(try await harness.stock("mug") == 3)
-
             let database = try await ShopDatabase.open(
                 url: harness.environment["DATABASE_URL"]!, logger: Logger(label: "t"))
             try await database.withRunningService {
                 let store = CheckoutStore(database: database)
-                guard case .started = try await store.begin(userID: 7, key: "lost") else {
+                guard case .started(let order) = try await store.begin(userID: 7, key: "lost"),
+                    let checkoutID = order.checkoutID
+                else {
                     Issue.record("checkout did not start")
                     return
                 }
+                let reserved = try await harness.reserve(
+                    checkoutID: checkoutID, orderID: Int64(orderID), lines: [(mug, 2)])
+                #expect(reserved.status == .created)
+                #expect(try await harness.stock("mug") == 3)
                 try await store.abandon(orderID: Int64(orderID))
-                #expect(try await store.ordersNeedingRelease(limit: 10) == [Int64(orderID)])
+                #expect(try await store.ordersNeedingRelease(limit: 10).map(\.orderID) == [Int64(orderID)])
             }
             // The user has a fresh cart with the same lines, and no visible order.
             let fresh = try await client.call(.get, "/v1/cart", token: token)
@@ -115,15 +112,17 @@ struct ResilienceTests {
                 url: harness.environment["DATABASE_URL"]!, logger: Logger(label: "t"))
             try await database.withRunningService {
                 let store = CheckoutStore(database: database)
-                _ = try await store.begin(userID: 7, key: "crash-1")
+                guard case .started(let order) = try await store.begin(userID: 7, key: "crash-1"),
+                    let checkoutID = order.checkoutID
+                else {
+                    Issue.record("checkout did not start")
+                    return
+                }
                 _ = try await store.begin(userID: 8, key: "crash-2")
+                let reserved = try await harness.reserve(
+                    checkoutID: checkoutID, orderID: Int64(placedOrder), lines: [(mug, 2)])
+                #expect(reserved.status == .created)
             }
-            _ = try await harness.product.execute(
-                uri: "/v1/reservations", method: .post,
-                headers: [
-                    .authorization: "Bearer \(OrderServiceHarness.serviceToken)", .contentType: "application/json",
-                ],
-                body: .json(["order_id": placedOrder, "lines": [["product_id": mug, "quantity": 2]]]))
             #expect(try await client.addToCart(mug, 1, token: revertedUser).status == .conflict, "checkout in progress")
 
             try await Self.reconcile(harness)

@@ -41,7 +41,7 @@ struct HostileInputTests {
                 #expect(reserve.status.code / 100 == 4, "order_id=\(value): \(reserve.text)")
                 let line = try await client.call(
                     .post, "/v1/reservations",
-                    json: ["order_id": 1, "lines": [["product_id": value, "quantity": value]]],
+                    json: ["checkout_id": "c-1", "order_id": 1, "lines": [["product_id": value, "quantity": value]]],
                     token: ProductServiceHarness.serviceToken)
                 #expect(line.status.code / 100 == 4, "product_id and quantity=\(value)")
             }
@@ -92,7 +92,7 @@ struct HostileInputTests {
                 headers: [.ifMatch: "*"])
             #expect(full.status == .ok)
             let release = try await client.call(
-                .delete, "/v1/reservations/7", token: ProductServiceHarness.serviceToken)
+                .delete, "/v1/reservations/c-7", token: ProductServiceHarness.serviceToken)
             #expect(release.status == .ok)
             #expect(try await client.stock(of: "barrel", harness: harness) == 1_000_005)
             let renamed = try await client.call(

@@ -9,7 +9,7 @@ import Testing
 struct OpenAPIDocumentTests {
     static let routes = [
         "/v1/products:", "/v1/products/{slug}:", "/v1/products/{slug}/image:", "/v1/reservations:",
-        "/v1/reservations/{order_id}:", "/api/products:", "/api/product/{slug}:", "/api/product/create:",
+        "/v1/reservations/{checkout_id}:", "/api/products:", "/api/product/{slug}:", "/api/product/create:",
         "/health/live:", "/health/ready:", "/metrics:", "/openapi.yaml:",
     ]
 

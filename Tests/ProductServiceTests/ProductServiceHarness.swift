@@ -71,12 +71,17 @@ extension TestClientProtocol {
         return response.json
     }
 
-    func reserve(_ orderID: Int64, _ lines: [(Int, Int)], token: String? = ProductServiceHarness.serviceToken)
-        async throws -> TestResponse
-    {
+    /// Reserves for order `orderID` under checkout `c-<orderID>` unless another is named.
+    func reserve(
+        _ orderID: Int64, _ lines: [(Int, Int)], checkout: String? = nil,
+        token: String? = ProductServiceHarness.serviceToken
+    ) async throws -> TestResponse {
         try await call(
             .post, "/v1/reservations",
-            json: ["order_id": orderID, "lines": lines.map { ["product_id": $0.0, "quantity": $0.1] }], token: token)
+            json: [
+                "checkout_id": checkout ?? "c-\(orderID)", "order_id": orderID,
+                "lines": lines.map { ["product_id": $0.0, "quantity": $0.1] },
+            ], token: token)
     }
 
     func stock(of slug: String, harness: ProductServiceHarness) async throws -> Int? {

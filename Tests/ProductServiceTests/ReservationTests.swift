@@ -16,8 +16,8 @@ struct ReservationTests {
             #expect(try await client.reserve(1, [(id, 1)], token: "wrong-secret").status == .unauthorized)
             #expect(try await client.reserve(1, [(id, 1)], token: harness.customer).status == .forbidden)
             #expect(try await client.reserve(1, [(id, 1)], token: harness.admin).status == .forbidden)
-            #expect(try await client.call(.get, "/v1/reservations/1", token: harness.customer).status == .forbidden)
-            #expect(try await client.call(.delete, "/v1/reservations/1").status == .unauthorized)
+            #expect(try await client.call(.get, "/v1/reservations/c-1", token: harness.customer).status == .forbidden)
+            #expect(try await client.call(.delete, "/v1/reservations/c-1").status == .unauthorized)
             #expect(try await client.stock(of: "pen", harness: harness) == 5)
         }
     }
@@ -49,10 +49,10 @@ struct ReservationTests {
             let different = try await client.reserve(42, [(pen, 1)])
             #expect(different.status == .conflict)
 
-            let status = try await client.call(.get, "/v1/reservations/42", token: ProductServiceHarness.serviceToken)
+            let status = try await client.call(.get, "/v1/reservations/c-42", token: ProductServiceHarness.serviceToken)
             #expect(status.json["status"] as? String == "reserved")
             #expect(
-                try await client.call(.get, "/v1/reservations/43", token: ProductServiceHarness.serviceToken).status
+                try await client.call(.get, "/v1/reservations/c-43", token: ProductServiceHarness.serviceToken).status
                     == .notFound)
         }
     }
@@ -71,7 +71,7 @@ struct ReservationTests {
             #expect((short.json["detail"] as? String)?.contains("requested 3, available 1") == true)
             #expect(try await client.stock(of: "pen", harness: harness) == 5, "all or nothing")
             #expect(
-                try await client.call(.get, "/v1/reservations/7", token: ProductServiceHarness.serviceToken).status
+                try await client.call(.get, "/v1/reservations/c-7", token: ProductServiceHarness.serviceToken).status
                     == .notFound)
 
             _ = try await client.call(.delete, "/v1/products/pad", token: harness.admin)
@@ -110,16 +110,19 @@ struct ReservationTests {
             _ = try await client.reserve(5, [(pen, 3)])
             #expect(try await client.stock(of: "pen", harness: harness) == 2)
 
-            let released = try await client.call(.delete, "/v1/reservations/5", token: token)
+            let released = try await client.call(.delete, "/v1/reservations/c-5", token: token)
             #expect(released.status == .ok)
             #expect(released.json["status"] as? String == "released")
             #expect(try await client.stock(of: "pen", harness: harness) == 5)
-            #expect(try await client.call(.delete, "/v1/reservations/5", token: token).status == .ok)
+            #expect(try await client.call(.delete, "/v1/reservations/c-5", token: token).status == .ok)
             #expect(try await client.stock(of: "pen", harness: harness) == 5)
-            #expect(try await client.call(.delete, "/v1/reservations/6", token: token).status == .notFound)
 
-            // The order went back to being a cart: it may reserve afresh, other lines included.
-            let again = try await client.reserve(5, [(pen, 1)])
+            // A released attempt is over; the order checks out again as a new attempt,
+            // other lines included.
+            let late = try await client.reserve(5, [(pen, 3)])
+            #expect(late.status == .conflict)
+            #expect((late.json["type"] as? String)?.hasSuffix("/reservation-released") == true)
+            let again = try await client.reserve(5, [(pen, 1)], checkout: "c-5-second")
             #expect(again.status == .created)
             #expect(again.json["status"] as? String == "reserved")
             #expect(try await client.stock(of: "pen", harness: harness) == 4)
@@ -152,8 +155,10 @@ struct ReservationTests {
             let statuses = try await withThrowingTaskGroup(of: HTTPResponse.Status.self) { group in
                 for _ in 0..<20 {
                     group.addTask {
-                        try await client.call(.delete, "/v1/reservations/77", token: ProductServiceHarness.serviceToken)
-                            .status
+                        try await client.call(
+                            .delete, "/v1/reservations/c-77", token: ProductServiceHarness.serviceToken
+                        )
+                        .status
                     }
                 }
                 return try await group.reduce(into: [HTTPResponse.Status]()) { $0.append($1) }

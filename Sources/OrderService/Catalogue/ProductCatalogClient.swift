@@ -20,7 +20,7 @@ struct ProductSummary: Decodable, Sendable {
     }
 }
 
-/// A reservation as product-service reports it.
+/// A checkout attempt's reservation as product-service reports it.
 struct ReservedStock: Codable, Sendable {
     struct Line: Codable, Sendable {
         let productID: Int64
@@ -35,16 +35,29 @@ struct ReservedStock: Codable, Sendable {
         }
     }
 
-    let orderID: Int64
+    /// product-service's id, the order of the orphan sweep.
+    let id: Int64?
+    let checkoutID: String
+    let orderID: Int64?
     let status: String
-    let currency: String
-    let totalMinor: Int64
+    let currency: String?
+    let totalMinor: Int64?
     let lines: [Line]
+    let createdAt: Date?
 
     enum CodingKeys: String, CodingKey {
-        case status, currency, lines
+        case id, status, currency, lines
+        case checkoutID = "checkout_id"
         case orderID = "order_id"
         case totalMinor = "total_minor"
+        case createdAt = "created_at"
+    }
+
+    /// Held for exactly this order and these lines.
+    func holds(_ order: Order) -> Bool {
+        status == "reserved" && orderID == order.id && currency != nil && totalMinor != nil
+            && Dictionary(uniqueKeysWithValues: lines.map { ($0.productID, $0.quantity) })
+                == Dictionary(uniqueKeysWithValues: order.lines.map { ($0.productID, $0.quantity) })
     }
 }
 
@@ -57,6 +70,8 @@ struct ProductCatalogClient: Sendable {
         case insufficient([(productID: Int64, detail: String)])
         /// 422: unknown or inactive products.
         case unavailable([(productID: Int64, detail: String)])
+        /// 409 about the attempt itself: released already, or reserved for other lines.
+        case attemptOver(String)
     }
 
     let client: ServiceClient
@@ -69,16 +84,21 @@ struct ProductCatalogClient: Sendable {
         return Dictionary(page.items.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
     }
 
-    /// Safe to retry: product-service is idempotent on the order id.
-    func reserve(orderID: Int64, lines: [Order.Line], requestID: String? = nil) async throws -> ReserveResult {
+    /// Safe to retry: product-service is idempotent on the checkout id.
+    func reserve(_ order: Order, checkoutID: String, requestID: String? = nil) async throws -> ReserveResult {
         let body = try JSONEncoder.shop.encode(
             ReservationBody(
-                orderID: orderID, lines: lines.map { .init(productID: $0.productID, quantity: $0.quantity) }))
+                checkoutID: checkoutID, orderID: order.id,
+                lines: order.lines.map { .init(productID: $0.productID, quantity: $0.quantity) }))
         let reply = try await client.send(.POST, "/v1/reservations", body: body, idempotent: true, requestID: requestID)
         switch reply.status {
         case 200, 201:
             return .reserved(try reply.decode(ReservedStock.self))
         case 409:
+            let kind = try reply.decode(Problem.self).type ?? ""
+            if kind.hasSuffix("/reservation-released") || kind.hasSuffix("/reservation-mismatch") {
+                return .attemptOver(kind)
+            }
             return .insufficient(try Self.namedLines(reply))
         case 422:
             return .unavailable(try Self.namedLines(reply))
@@ -87,9 +107,9 @@ struct ProductCatalogClient: Sendable {
         }
     }
 
-    /// Nil when product-service has no reservation for the order.
-    func reservation(orderID: Int64) async throws -> ReservedStock? {
-        let reply = try await client.send(.GET, "/v1/reservations/\(orderID)", idempotent: true)
+    /// Nil when product-service has no reservation for the attempt.
+    func reservation(checkoutID: String) async throws -> ReservedStock? {
+        let reply = try await client.send(.GET, "/v1/reservations/\(checkoutID)", idempotent: true)
         switch reply.status {
         case 200: return try reply.decode(ReservedStock.self)
         case 404: return nil
@@ -97,17 +117,44 @@ struct ProductCatalogClient: Sendable {
         }
     }
 
-    /// Returns the stock; releasing twice, or an order never reserved, is fine.
-    func release(orderID: Int64, requestID: String? = nil) async throws {
+    /// Returns the stock; releasing twice is fine, and releasing an attempt that
+    /// never reserved makes sure it never will.
+    func release(checkoutID: String, requestID: String? = nil) async throws {
         let reply = try await client.send(
-            .DELETE, "/v1/reservations/\(orderID)", idempotent: true, requestID: requestID)
-        guard reply.status == 200 || reply.status == 404 else {
+            .DELETE, "/v1/reservations/\(checkoutID)", idempotent: true, requestID: requestID)
+        guard reply.status == 200 else {
             throw ServiceClient.Unavailable(description: "product-service answered \(reply.status) to a release")
         }
     }
 
+    /// Live reservations after `cursor`, oldest first, and the cursor of the next page.
+    func liveReservations(after cursor: Int64, limit: Int) async throws -> (items: [ReservedStock], next: Int64?) {
+        struct LivePage: Decodable {
+            let items: [ReservedStock]
+            let nextCursor: String?
+
+            enum CodingKeys: String, CodingKey {
+                case items
+                case nextCursor = "next_cursor"
+            }
+        }
+        let page = try await client.getJSON(
+            "/v1/reservations?status=reserved&cursor=\(cursor)&limit=\(limit)", as: LivePage.self)
+        return (page.items, page.nextCursor.flatMap { Int64($0) })
+    }
+
     private struct Page: Decodable {
         let items: [ProductSummary]
+    }
+
+    private struct Problem: Decodable {
+        struct FieldError: Decodable {
+            let field: String
+            let message: String
+        }
+        let type: String?
+        let detail: String?
+        let errors: [FieldError]?
     }
 
     private struct ReservationBody: Encodable {
@@ -121,25 +168,19 @@ struct ProductCatalogClient: Sendable {
             }
         }
 
+        let checkoutID: String
         let orderID: Int64
         let lines: [Line]
 
         enum CodingKeys: String, CodingKey {
             case lines
+            case checkoutID = "checkout_id"
             case orderID = "order_id"
         }
     }
 
     /// Reads product-service's problem `errors` (`field: "product:<id>"`).
     private static func namedLines(_ reply: ServiceClient.Reply) throws -> [(productID: Int64, detail: String)] {
-        struct Problem: Decodable {
-            struct FieldError: Decodable {
-                let field: String
-                let message: String
-            }
-            let detail: String?
-            let errors: [FieldError]?
-        }
         let problem = try reply.decode(Problem.self)
         return (problem.errors ?? []).compactMap { error in
             guard error.field.hasPrefix("product:"), let id = Int64(error.field.dropFirst("product:".count)) else {

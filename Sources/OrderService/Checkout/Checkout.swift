@@ -7,8 +7,8 @@ import ShopPlatform
 /// The checkout saga.
 ///
 /// 1. cart → `pending`, recording the Idempotency-Key (one transaction);
-/// 2. reserve stock at product-service for the order id (idempotent there, so
-///    retried on connection failures);
+/// 2. reserve stock at product-service under a checkout id made for this attempt
+///    (idempotent there, so retried on connection failures);
 /// 3. reserved → `placed` with the reserved prices; short or unknown lines →
 ///    back to `cart` with a 409/422 naming them; product-service unreachable →
 ///    release, back to `cart`, 503. If even the release fails the order stays
@@ -40,13 +40,16 @@ struct Checkout: Sendable {
     }
 
     private func reserveAndPlace(_ order: Order, key: String, requestID: String?) async throws -> Result {
+        guard let checkoutID = order.checkoutID else {
+            throw ProblemError(.internalServerError, "a pending order has no checkout id")
+        }
         let outcome: ProductCatalogClient.ReserveResult
         do {
-            outcome = try await catalog.reserve(orderID: order.id, lines: order.lines, requestID: requestID)
+            outcome = try await catalog.reserve(order, checkoutID: checkoutID, requestID: requestID)
         } catch {
             Self.failures(reason: "unavailable").increment()
             logger.warning("reservation failed", metadata: ["order": "\(order.id)", "error": "\(error)"])
-            await abandon(order, key: key, requestID: requestID)
+            await abandon(order, checkoutID: checkoutID, key: key, requestID: requestID)
             throw ProblemError(
                 .serviceUnavailable,
                 "The shop cannot reserve stock right now; your cart is unchanged. Please try again.",
@@ -59,7 +62,7 @@ struct Checkout: Sendable {
                 // reconciler's grace holds). If it did not end up placed, the stock
                 // just reserved must go back.
                 if let result = try? await current(order.id), case .placed = result { return result }
-                try? await catalog.release(orderID: order.id, requestID: requestID)
+                try? await catalog.release(checkoutID: checkoutID, requestID: requestID)
                 return try await current(order.id)
             }
             Self.placedCounter.increment()
@@ -73,6 +76,11 @@ struct Checkout: Sendable {
             return try await refuse(
                 order, key: key, status: .unprocessableContent, lines: lines,
                 summary: "Some products are no longer sold")
+        case .attemptOver(let kind):
+            // Only a foreign or corrupted reservation under this fresh id gets here.
+            logger.error("reservation refused the attempt", metadata: ["order": "\(order.id)", "kind": "\(kind)"])
+            await abandon(order, checkoutID: checkoutID, key: key, requestID: requestID)
+            throw ProblemError.conflict("This checkout could not complete; your cart is unchanged. Please try again.")
         }
     }
 
@@ -101,10 +109,10 @@ struct Checkout: Sendable {
     /// and return the order to the cart. If the release fails too, the attempt is
     /// set aside for the reconciler to release and the user gets a fresh cart with
     /// the same lines. Either way the key may be used again.
-    private func abandon(_ order: Order, key: String, requestID: String?) async {
+    private func abandon(_ order: Order, checkoutID: String, key: String, requestID: String?) async {
         do {
             do {
-                try await catalog.release(orderID: order.id, requestID: requestID)
+                try await catalog.release(checkoutID: checkoutID, requestID: requestID)
                 try await store.revertToCart(orderID: order.id)
             } catch {
                 logger.warning("release failed; the reconciler will retry", metadata: ["order": "\(order.id)"])

@@ -3,20 +3,28 @@ import Logging
 import ServiceLifecycle
 import ShopPlatform
 
-/// Resolves orders left `pending` by a crash or an unreachable product-service.
+/// Finishes what checkouts and cancellations left undone, so that stock and
+/// orders agree whatever crashed or timed out.
 ///
-/// Every `interval` it leases orders pending for longer than `grace` (so several
-/// replicas split the work instead of repeating it) and asks product-service for
-/// the order's reservation: reserved → the order is placed with those prices;
-/// released or never made → the order goes back to the cart. If product-service
-/// is still down the lease simply runs out and the next round tries again.
-/// It also releases the reservations of abandoned checkout attempts.
+/// Every `interval`, on every replica:
+/// 1. **Owed releases.** Abandoned attempts and cancelled orders flagged
+///    `needs_release` have their reservation released.
+/// 2. **Stale pending orders.** Orders pending for longer than `grace` are leased
+///    to this replica (by bumping `pending_since`, so replicas split the work) and
+///    settled from their attempt's reservation: held for exactly the order's lines
+///    → placed with those prices; anything else → the attempt is released (which
+///    also stops a reserve still in flight) and the order goes back to the cart.
+/// 3. **Orphans.** product-service's live reservations are walked oldest first
+///    from a cursor kept in the database; one older than `grace` whose attempt no
+///    pending or placed order stands on is released.
+/// If product-service is down, nothing changes and the next round tries again.
 struct Reconciler: Service {
     let store: CheckoutStore
     let catalog: ProductCatalogClient
     let interval: Duration
     let grace: Duration
     let logger: Logger
+    static let batch = 20
 
     func run() async throws {
         do {
@@ -31,32 +39,40 @@ struct Reconciler: Service {
         }
     }
 
-    /// One round; returns how many orders it resolved.
+    /// One round; returns how many orders and reservations it resolved.
     @discardableResult
     func reconcileOnce() async -> Int {
+        let cutoff = Date().addingTimeInterval(-TimeInterval(grace.components.seconds))
+        return await releaseOwed() + settleStalePending(cutoff: cutoff) + releaseOrphans(cutoff: cutoff)
+    }
+
+    private func releaseOwed() async -> Int {
         var resolved = 0
-        for orderID in (try? await store.ordersNeedingRelease(limit: 20)) ?? [] {
+        for owed in (try? await store.ordersNeedingRelease(limit: Self.batch)) ?? [] {
             do {
-                try await catalog.release(orderID: orderID)
-                try await store.markReleased(orderID: orderID)
+                try await catalog.release(checkoutID: owed.checkoutID)
+                try await store.markReleased(orderID: owed.orderID)
                 resolved += 1
             } catch {
-                logger.debug("reservation not released yet", metadata: ["order": "\(orderID)"])
+                logger.debug("reservation not released yet", metadata: ["order": "\(owed.orderID)"])
             }
         }
-        let cutoff = Date().addingTimeInterval(-TimeInterval(grace.components.seconds))
-        guard let stale = try? await store.claimStalePending(cutoff: cutoff, limit: 20), !stale.isEmpty else {
-            return resolved
-        }
+        return resolved
+    }
+
+    private func settleStalePending(cutoff: Date) async -> Int {
+        guard let stale = try? await store.claimStalePending(cutoff: cutoff, limit: Self.batch) else { return 0 }
+        var resolved = 0
         for order in stale {
             do {
-                if let reservation = try await catalog.reservation(orderID: order.id), reservation.status == "reserved"
-                {
+                let checkoutID = order.checkoutID ?? "order-\(order.id)"
+                if let reservation = try await catalog.reservation(checkoutID: checkoutID), reservation.holds(order) {
                     if try await store.place(orderID: order.id, reservation: reservation) != nil {
                         Checkout.placedCounter.increment()
                         logger.notice("reconciler placed a pending order", metadata: ["order": "\(order.id)"])
                     }
                 } else {
+                    try await catalog.release(checkoutID: checkoutID)
                     try await store.revertToCart(orderID: order.id)
                     logger.notice("reconciler returned a pending order to the cart", metadata: ["order": "\(order.id)"])
                 }
@@ -67,5 +83,35 @@ struct Reconciler: Service {
             }
         }
         return resolved
+    }
+
+    /// Checks one page of live reservations past the cursor. The cursor stops at
+    /// the first reservation younger than `grace`: a reservation committed late
+    /// under a lower id would have to be older than `grace`, which no reserve
+    /// transaction outlives.
+    private func releaseOrphans(cutoff: Date) async -> Int {
+        do {
+            let cursor = try await store.sweepCursor()
+            let page = try await catalog.liveReservations(after: cursor, limit: Self.batch * 5)
+            let settled = page.items.prefix { ($0.createdAt ?? .distantFuture) < cutoff }
+            let inUse = try await store.attemptsInUse(settled.map(\.checkoutID))
+            var released = 0
+            var last = cursor
+            for reservation in settled {
+                if !inUse.contains(reservation.checkoutID) {
+                    try await catalog.release(checkoutID: reservation.checkoutID)
+                    released += 1
+                    logger.notice(
+                        "reconciler released an orphaned reservation",
+                        metadata: ["checkout": "\(reservation.checkoutID)", "order": "\(reservation.orderID ?? 0)"])
+                }
+                if let id = reservation.id { last = id }
+            }
+            if last > cursor { try await store.advanceSweep(to: last) }
+            return released
+        } catch {
+            logger.debug("orphan sweep postponed", metadata: ["error": "\(error)"])
+            return 0
+        }
     }
 }

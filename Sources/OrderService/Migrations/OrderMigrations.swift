@@ -4,7 +4,10 @@ import ShopPlatform
 ///
 /// A cart is the user's single order in status `cart`: the partial unique index
 /// makes "at most one cart per user" a database fact, not a hope. `needs_release`
-/// marks an abandoned checkout whose stock reservation may still exist.
+/// marks an abandoned or cancelled order whose stock reservation may still be
+/// held. `checkout_id` names the order's current checkout attempt, the key of its
+/// reservation at product-service; `reservation_sweep` remembers how far the
+/// reconciler has checked product-service's live reservations.
 enum OrderMigrations {
     static let all: [Migration] = [
         Migration(
@@ -96,6 +99,16 @@ enum OrderMigrations {
                     PRIMARY KEY (user_id, key)
                 )
                 """,
-            ])
+            ]),
+        Migration(
+            version: 2, name: "checkout attempts",
+            both: [
+                "ALTER TABLE orders ADD COLUMN checkout_id TEXT",
+                // Reservations made before this were keyed by order id; product-service's
+                // migration names them `order-<id>`.
+                "UPDATE orders SET checkout_id = 'order-' || id WHERE status <> 'cart'",
+                "CREATE INDEX orders_by_checkout ON orders (checkout_id)",
+                "CREATE TABLE reservation_sweep (name TEXT PRIMARY KEY, last_id BIGINT NOT NULL)",
+            ]),
     ]
 }

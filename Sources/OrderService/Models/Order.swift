@@ -25,4 +25,7 @@ struct Order: Sendable, Equatable {
     var updatedAt: Date
     var placedAt: Date?
     var cancelledAt: Date?
+    /// The current checkout attempt, which keys its reservation; nil for a cart
+    /// that never checked out.
+    var checkoutID: String?
 }

@@ -10,7 +10,7 @@ struct OrderRoutes {
     typealias Context = ShopRequestContext
     let orders: OrderStore
     let checkout: Checkout
-    let catalog: ProductCatalogClient
+    let cancellation: Cancellation
 
     func addRoutes(to group: RouterGroup<Context>) {
         group.post(use: placeOrder)
@@ -51,22 +51,10 @@ struct OrderRoutes {
         OrderResource(try await owned(context))
     }
 
-    /// Idempotent: stock is released first (itself idempotent), then the order is
-    /// marked cancelled, so a retry after any failure finishes the job.
+    /// Idempotent; the stock comes back at once, or from the reconciler if
+    /// product-service cannot be reached now.
     @Sendable func cancel(_ request: Request, context: Context) async throws -> OrderResource {
-        let order = try await owned(context)
-        guard order.status == .placed || order.status == .cancelled else {
-            throw ProblemError.conflict("Only placed orders can be cancelled (this one is \(order.status.rawValue))")
-        }
-        do {
-            try await catalog.release(orderID: order.id, requestID: context.id)
-        } catch {
-            throw ProblemError(
-                .serviceUnavailable, "The order cannot be cancelled right now; please try again",
-                headers: ["Retry-After": "5"])
-        }
-        _ = try await checkout.store.cancel(orderID: order.id)
-        return OrderResource(try await orders.order(reference: String(order.id), userID: order.userID)!)
+        OrderResource(try await cancellation.cancel(try await owned(context), requestID: context.id))
     }
 
     /// `?status=&user=&limit=&cursor=`.

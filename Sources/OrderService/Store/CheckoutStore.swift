@@ -44,9 +44,13 @@ struct CheckoutStore: Sendable {
                     return .emptyCart
                 }
                 let now = Date()
+                // Every attempt reserves under a new id, so nothing an earlier attempt
+                // (or anyone else) reserved can be mistaken for this one's.
+                let checkoutID = UUID().uuidString.lowercased()
                 try await db.raw(
                     """
-                    UPDATE orders SET status = 'pending', pending_since = \(bind: now), updated_at = \(bind: now)
+                    UPDATE orders SET status = 'pending', checkout_id = \(bind: checkoutID),
+                        pending_since = \(bind: now), updated_at = \(bind: now)
                     WHERE id = \(bind: cartID) AND status = 'cart'
                     """
                 ).run()
@@ -57,6 +61,7 @@ struct CheckoutStore: Sendable {
                     """
                 ).run()
                 cart.status = .pending
+                cart.checkoutID = checkoutID
                 return .started(cart)
             }
         } catch  where ConstraintViolation.isUnique(error) {
@@ -70,8 +75,10 @@ struct CheckoutStore: Sendable {
         }
     }
 
-    /// `pending` → `placed` with the reserved names, prices and total. Nil when the
-    /// order was no longer pending (the reconciler or another request got there first).
+    /// `pending` → `placed` with the reserved names, prices and total, if the
+    /// reservation is the one of the order's current attempt. Nil when the order was
+    /// no longer pending on that attempt (the reconciler or another request got
+    /// there first).
     func place(orderID: Int64, reservation: ReservedStock) async throws -> Order? {
         try await database.transaction { db in
             let now = Date()
@@ -81,7 +88,7 @@ struct CheckoutStore: Sendable {
                     UPDATE orders SET status = 'placed', currency = \(bind: reservation.currency),
                         total_minor = \(bind: reservation.totalMinor), placed_at = \(bind: now), updated_at = \(bind: now),
                         pending_since = NULL
-                    WHERE id = \(bind: orderID) AND status = 'pending'
+                    WHERE id = \(bind: orderID) AND status = 'pending' AND checkout_id = \(bind: reservation.checkoutID)
                     RETURNING id
                     """
                 ).first() != nil
@@ -100,11 +107,32 @@ struct CheckoutStore: Sendable {
 
     /// `pending` → `cart`, for a checkout that reserved nothing (or whose
     /// reservation is known to be released).
+    ///
+    /// Adds refuse while a checkout is pending, so the user has no other cart. Should
+    /// one exist anyway, the attempt's lines are folded into it (a line in both keeps
+    /// the larger quantity) and the attempt is set aside as abandoned: a user never
+    /// ends up with two carts, nor with a pending order that cannot go back.
     func revertToCart(orderID: Int64) async throws {
-        try await database.withConnection { db in
+        let lock = database.rowLock
+        try await database.transaction { db in
+            guard let order = try await OrderStore.load(id: orderID, db: db), order.status == .pending else { return }
+            let now = Date()
+            let open = try await OrderStore.lockedOpenOrders(userID: order.userID, lock: lock, db: db)
+            guard open.contains(where: { $0.id == orderID && $0.status == .pending }) else { return }
+            guard let cartID = open.first(where: { $0.status == .cart })?.id else {
+                try await db.raw(
+                    """
+                    UPDATE orders SET status = 'cart', pending_since = NULL, updated_at = \(bind: now)
+                    WHERE id = \(bind: orderID) AND status = 'pending'
+                    """
+                ).run()
+                return
+            }
+            try await Self.copyLines(of: order, into: cartID, at: now, db: db)
             try await db.raw(
                 """
-                UPDATE orders SET status = 'cart', pending_since = NULL, updated_at = \(bind: Date())
+                UPDATE orders SET status = 'cancelled', cancelled_at = \(bind: now), pending_since = NULL,
+                    updated_at = \(bind: now)
                 WHERE id = \(bind: orderID) AND status = 'pending'
                 """
             ).run()
@@ -128,22 +156,20 @@ struct CheckoutStore: Sendable {
                 """
             ).run()
             let cartID = try await OrderStore.lockedCartID(userID: order.userID, lock: "", db: db, create: true)!
-            for line in order.lines {
-                try await db.raw(
-                    """
-                    INSERT INTO order_lines (order_id, product_id, quantity, added_at)
-                    VALUES (\(bind: cartID), \(bind: line.productID), \(bind: line.quantity), \(bind: now))
-                    """
-                ).run()
-            }
+            try await Self.copyLines(of: order, into: cartID, at: now, db: db)
         }
     }
 
-    /// Abandoned attempts whose reservation still has to be released.
-    func ordersNeedingRelease(limit: Int) async throws -> [Int64] {
+    /// Abandoned attempts and cancelled orders whose reservation still has to be
+    /// released, with the attempt that holds it.
+    func ordersNeedingRelease(limit: Int) async throws -> [(orderID: Int64, checkoutID: String)] {
         try await database.withConnection { db in
-            try await db.raw("SELECT id FROM orders WHERE needs_release ORDER BY id LIMIT \(bind: limit)").all()
-                .map { try $0.decode(column: "id", as: Int64.self) }
+            try await db.raw(
+                "SELECT id, checkout_id FROM orders WHERE needs_release ORDER BY id LIMIT \(bind: limit)"
+            ).all().map { row in
+                let id = try row.decode(column: "id", as: Int64.self)
+                return (id, try row.decode(column: "checkout_id", as: String?.self) ?? "order-\(id)")
+            }
         }
     }
 
@@ -153,17 +179,56 @@ struct CheckoutStore: Sendable {
         }
     }
 
-    /// `placed` → `cancelled`; false when it was not placed (already cancelled, or never).
+    /// `placed` → `cancelled` with its stock owed back (`needs_release`), in one
+    /// write: once cancelled, the release is the reconciler's to finish whatever
+    /// happens next. False when it was not placed (already cancelled, or never).
     func cancel(orderID: Int64) async throws -> Bool {
         try await database.withConnection { db in
             let now = Date()
             return try await db.raw(
                 """
-                UPDATE orders SET status = 'cancelled', cancelled_at = \(bind: now), updated_at = \(bind: now)
+                UPDATE orders SET status = 'cancelled', needs_release = \(bind: true), cancelled_at = \(bind: now),
+                    updated_at = \(bind: now)
                 WHERE id = \(bind: orderID) AND status = 'placed'
                 RETURNING id
                 """
             ).first() != nil
+        }
+    }
+
+    /// Of these checkout attempts, those an order still stands on: pending (the
+    /// reconciler settles it) or placed. Any other reservation is an orphan.
+    func attemptsInUse(_ checkoutIDs: [String]) async throws -> Set<String> {
+        guard !checkoutIDs.isEmpty else { return [] }
+        return try await database.withConnection { db in
+            Set(
+                try await db.raw(
+                    """
+                    SELECT checkout_id FROM orders
+                    WHERE checkout_id IN (\(binds: checkoutIDs)) AND status IN ('pending', 'placed')
+                    """
+                ).all().map { try $0.decode(column: "checkout_id", as: String.self) })
+        }
+    }
+
+    /// How far the orphan sweep has checked product-service's live reservations.
+    func sweepCursor() async throws -> Int64 {
+        try await database.withConnection { db in
+            try await db.raw("SELECT last_id FROM reservation_sweep WHERE name = 'reservations'").first()?
+                .decode(column: "last_id", as: Int64.self) ?? 0
+        }
+    }
+
+    /// Moves the sweep cursor forward (never back, whichever replica is behind).
+    func advanceSweep(to lastID: Int64) async throws {
+        try await database.withConnection { db in
+            try await db.raw(
+                """
+                INSERT INTO reservation_sweep (name, last_id) VALUES ('reservations', \(bind: lastID))
+                ON CONFLICT (name) DO UPDATE SET last_id = excluded.last_id
+                WHERE reservation_sweep.last_id < excluded.last_id
+                """
+            ).run()
         }
     }
 
@@ -202,6 +267,21 @@ struct CheckoutStore: Sendable {
             var orders: [Order] = []
             for id in ids { if let order = try await OrderStore.load(id: id, db: db) { orders.append(order) } }
             return orders
+        }
+    }
+
+    /// An attempt's lines into a cart; a line already there keeps the larger quantity.
+    private static func copyLines(of order: Order, into cartID: Int64, at now: Date, db: any SQLDatabase) async throws {
+        for line in order.lines {
+            try await db.raw(
+                """
+                INSERT INTO order_lines (order_id, product_id, quantity, added_at)
+                VALUES (\(bind: cartID), \(bind: line.productID), \(bind: line.quantity), \(bind: now))
+                ON CONFLICT (order_id, product_id) DO UPDATE
+                SET quantity = CASE WHEN excluded.quantity > order_lines.quantity
+                    THEN excluded.quantity ELSE order_lines.quantity END
+                """
+            ).run()
         }
     }
 

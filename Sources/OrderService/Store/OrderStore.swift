@@ -11,7 +11,8 @@ struct OrderStore: Sendable {
     let database: ShopDatabase
 
     static let columns = SQLQueryString(
-        "id, number, user_id, status, currency, total_minor, created_at, updated_at, placed_at, cancelled_at")
+        "id, number, user_id, status, currency, total_minor, created_at, updated_at, placed_at, cancelled_at, checkout_id"
+    )
     /// Excludes checkout attempts that were abandoned before being placed.
     static let notAbandoned = SQLQueryString("(status <> 'cancelled' OR placed_at IS NOT NULL)")
 
@@ -44,16 +45,22 @@ struct OrderStore: Sendable {
     private func attemptAdd(userID: Int64, productID: Int64, quantity: Int, maxQuantity: Int) async throws -> Order {
         let lock = database.rowLock
         return try await database.transaction { db in
-            // While a checkout is pending the cart is that order; a new one would
-            // collide with it if the checkout falls back to the cart.
-            if try await db.raw(
-                "SELECT 1 AS busy FROM orders WHERE user_id = \(bind: userID) AND status = 'pending'"
-            ).first() != nil {
+            // The cart and any pending checkout are locked together: a checkout that
+            // turns the cart pending while this waits is then seen as pending, not as
+            // "no cart" (which would insert a second cart for the checkout to collide
+            // with if it falls back to the cart).
+            let open = try await Self.lockedOpenOrders(userID: userID, lock: lock, db: db)
+            if open.contains(where: { $0.status == .pending }) {
                 throw ProblemError(
                     .conflict, "Your checkout is still being processed; try again in a moment",
                     headers: ["Retry-After": "2"])
             }
-            let cartID = try await Self.lockedCartID(userID: userID, lock: lock, db: db, create: true)!
+            let cartID: Int64
+            if let cart = open.first {
+                cartID = cart.id
+            } else {
+                cartID = try await Self.insertCart(userID: userID, db: db)
+            }
             let existing =
                 try await db.raw(
                     "SELECT quantity FROM order_lines WHERE order_id = \(bind: cartID) AND product_id = \(bind: productID)"
@@ -174,14 +181,38 @@ struct OrderStore: Sendable {
             return try row.decode(column: "id", as: Int64.self)
         }
         guard create else { return nil }
+        return try await insertCart(userID: userID, db: db)
+    }
+
+    /// The user's cart and pending checkouts, locked for this transaction. A row
+    /// that changes between the two while this waits is still matched (PostgreSQL
+    /// re-checks the new version against the condition), with its new status.
+    static func lockedOpenOrders(userID: Int64, lock: SQLQueryString, db: any SQLDatabase) async throws
+        -> [(id: Int64, status: Order.Status)]
+    {
+        try await db.raw(
+            """
+            SELECT id, status FROM orders WHERE user_id = \(bind: userID) AND status IN ('cart', 'pending')
+            ORDER BY id\(lock)
+            """
+        ).all().map { row in
+            let status = try row.decode(column: "status", as: String.self)
+            return (try row.decode(column: "id", as: Int64.self), status == "pending" ? .pending : .cart)
+        }
+    }
+
+    static func insertCart(userID: Int64, db: any SQLDatabase) async throws -> Int64 {
         let now = Date()
-        return try await db.raw(
-            """
-            INSERT INTO orders (number, user_id, status, created_at, updated_at)
-            VALUES (\(bind: OrderNumber.make()), \(bind: userID), 'cart', \(bind: now), \(bind: now))
-            RETURNING id
-            """
-        ).first()?.decode(column: "id", as: Int64.self)
+        guard
+            let row = try await db.raw(
+                """
+                INSERT INTO orders (number, user_id, status, created_at, updated_at)
+                VALUES (\(bind: OrderNumber.make()), \(bind: userID), 'cart', \(bind: now), \(bind: now))
+                RETURNING id
+                """
+            ).first()
+        else { throw ProblemError(.internalServerError, "creating a cart returned no row") }
+        return try row.decode(column: "id", as: Int64.self)
     }
 
     static func touch(_ orderID: Int64, db: any SQLDatabase) async throws {
@@ -220,7 +251,8 @@ struct OrderStore: Sendable {
             createdAt: try row.decode(column: "created_at", as: Date.self),
             updatedAt: try row.decode(column: "updated_at", as: Date.self),
             placedAt: try row.decode(column: "placed_at", as: Date?.self),
-            cancelledAt: try row.decode(column: "cancelled_at", as: Date?.self))
+            cancelledAt: try row.decode(column: "cancelled_at", as: Date?.self),
+            checkoutID: try row.decode(column: "checkout_id", as: String?.self))
     }
 }
 

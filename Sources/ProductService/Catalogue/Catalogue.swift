@@ -40,7 +40,7 @@ struct Catalogue: Sendable {
     /// another replica may have outdated: the ETag they get is what a conditional
     /// write (`If-Match`) is checked against.
     func productEntry(slug: String, includeInactive: Bool) async throws -> CatalogueCache.Entry {
-        let encode = {
+        let encode: @Sendable () async throws -> Data = {
             try JSONEncoder.shop.encode(
                 ProductResource(try await product(slug: slug, includeInactive: includeInactive)))
         }

@@ -7,8 +7,11 @@ import Synchronization
 ///
 /// Encoding a page of products per request costs several times the server's own
 /// per-request overhead, and catalogue reads dominate traffic. Entries are
-/// dropped on every local write and expire after `ttl`, so a replica sees other
-/// replicas' writes within `ttl` at worst.
+/// dropped on every local catalogue write and expire after `ttl`, so a replica
+/// sees other replicas' writes, and anyone's sales, within `ttl` at worst.
+/// Concurrent misses for one key share a single load (single flight); a load
+/// that started before an `invalidate()` is returned to its callers but never
+/// stored, so a write is never hidden behind an older read.
 final class CatalogueCache: Sendable {
     struct Entry: Sendable {
         let body: ByteBuffer
@@ -22,7 +25,19 @@ final class CatalogueCache: Sendable {
         }
     }
 
-    private let entries = Mutex<[String: Entry]>([:])
+    private struct State {
+        var entries: [String: Entry] = [:]
+        var loading: [String: Task<Entry, any Error>] = [:]
+        /// Bumped by `invalidate()`; a load stores its entry only if unchanged.
+        var generation = 0
+    }
+
+    private enum Lookup {
+        case hit(Entry)
+        case load(Task<Entry, any Error>)
+    }
+
+    private let state = Mutex(State())
     let ttl: Duration
     let maxEntries: Int
 
@@ -31,21 +46,49 @@ final class CatalogueCache: Sendable {
         self.maxEntries = maxEntries
     }
 
-    /// The cached entry for `key`, or a fresh one built (outside the lock) by `make`.
-    func entry(for key: String, make: () async throws -> Data) async throws -> Entry {
+    /// The cached entry for `key`, or the one being loaded, or a fresh one loaded
+    /// (outside the lock) by `make`.
+    func entry(for key: String, make: @escaping @Sendable () async throws -> Data) async throws -> Entry {
         let now = ContinuousClock.now
-        if let hit = entries.withLock({ $0[key] }), now - hit.storedAt < ttl { return hit }
-        let data = try await make()
-        let entry = Entry(encoding: data, at: now)
-        entries.withLock { entries in
-            if entries.count >= maxEntries { entries.removeAll(keepingCapacity: true) }
-            entries[key] = entry
+        let lookup = state.withLock { state -> Lookup in
+            if let hit = state.entries[key], now - hit.storedAt < ttl { return .hit(hit) }
+            if let loading = state.loading[key] { return .load(loading) }
+            let generation = state.generation
+            let task = Task { [self] in
+                do {
+                    let entry = Entry(encoding: try await make())
+                    store(entry, for: key, generation: generation)
+                    return entry
+                } catch {
+                    store(nil, for: key, generation: generation)
+                    throw error
+                }
+            }
+            state.loading[key] = task
+            return .load(task)
         }
-        return entry
+        switch lookup {
+        case .hit(let entry): return entry
+        case .load(let task): return try await task.value
+        }
+    }
+
+    private func store(_ entry: Entry?, for key: String, generation: Int) {
+        state.withLock { state in
+            guard state.generation == generation else { return }
+            state.loading[key] = nil
+            guard let entry else { return }
+            if state.entries.count >= maxEntries { state.entries.removeAll(keepingCapacity: true) }
+            state.entries[key] = entry
+        }
     }
 
     func invalidate() {
-        entries.withLock { $0.removeAll(keepingCapacity: true) }
+        state.withLock { state in
+            state.generation += 1
+            state.entries.removeAll(keepingCapacity: true)
+            state.loading.removeAll(keepingCapacity: true)
+        }
     }
 
     /// A strong validator derived from the bytes themselves, identical on every replica.

@@ -1,13 +1,18 @@
 import Foundation
 import Hummingbird
+import ShopPlatform
 
-/// A stock reservation for one order, as stored and as returned.
-struct Reservation: Codable, Sendable, Equatable {
-    enum Status: String, Codable, Sendable {
+/// The stock one checkout attempt of an order holds, as stored and as returned.
+///
+/// Identified by `checkoutID`, which order-service makes afresh for every attempt;
+/// `orderID` says whose it is. A release that found nothing is stored too (no
+/// order, no lines, `released`), so the attempt can never reserve afterwards.
+struct Reservation: Encodable, Sendable, Equatable {
+    enum Status: String, Encodable, Sendable {
         case reserved, released
     }
 
-    struct Line: Codable, Sendable, Equatable {
+    struct Line: Encodable, Sendable, Equatable {
         let productID: Int64
         let name: String
         let quantity: Int
@@ -20,15 +25,18 @@ struct Reservation: Codable, Sendable, Equatable {
         }
     }
 
-    let orderID: Int64
+    let id: Int64
+    let checkoutID: String
+    @NullEncoded var orderID: Int64?
     var status: Status
-    let currency: String
-    let totalMinor: Int64
+    @NullEncoded var currency: String?
+    @NullEncoded var totalMinor: Int64?
     let lines: [Line]
     let createdAt: Date
 
     enum CodingKeys: String, CodingKey {
-        case status, currency, lines
+        case id, status, currency, lines
+        case checkoutID = "checkout_id"
         case orderID = "order_id"
         case totalMinor = "total_minor"
         case createdAt = "created_at"
@@ -49,14 +57,30 @@ struct ReservationRequest: Decodable, Sendable {
         }
     }
 
+    var checkoutID: String?
     var orderID: Int64?
     var lines: [Line]?
 
     enum CodingKeys: String, CodingKey {
         case lines
+        case checkoutID = "checkout_id"
         case orderID = "order_id"
     }
 }
+
+/// `GET /v1/reservations?status=reserved`: live reservations oldest first, for
+/// order-service's sweep of reservations no placed order owns.
+struct ReservationPage: Encodable, Sendable {
+    let items: [Reservation]
+    @NullEncoded var nextCursor: String?
+
+    enum CodingKeys: String, CodingKey {
+        case items
+        case nextCursor = "next_cursor"
+    }
+}
+
+extension ReservationPage: ResponseEncodable {}
 
 /// A line that cannot be reserved for lack of stock, reported in the 409.
 struct Shortage: Codable, Sendable, Equatable {

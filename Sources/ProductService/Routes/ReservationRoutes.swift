@@ -3,27 +3,31 @@ import Hummingbird
 import ShopPlatform
 
 /// `/v1/reservations`: stock reservations, callable only with the service credential.
+///
+/// Reserving and releasing do not drop the catalogue cache: the stock a catalogue
+/// page shows is a hint, at most `catalogue.cache.ms` old, and the reservation is
+/// what decides. Dropping it on every reserve made every catalogue read under
+/// checkout load a database read.
 struct ReservationRoutes {
     typealias Context = ShopRequestContext
     let reservations: ReservationStore
-    let cache: CatalogueCache
     static let maxLines = 100
     static let maxQuantity = 10_000
 
     func addRoutes(to group: RouterGroup<Context>) {
         group.post(use: reserve)
-        group.get(":order_id", use: show)
-        group.delete(":order_id", use: release)
+        group.get(use: live)
+        group.get(":checkout_id", use: show)
+        group.delete(":checkout_id", use: release)
     }
 
     /// 201 with prices on first success, 200 with the same body on a replay.
     @Sendable func reserve(_ request: Request, context: Context) async throws -> EditedResponse<Reservation> {
         let input = try await request.decode(as: ReservationRequest.self, context: context)
-        let (orderID, lines) = try Self.validate(input)
+        let (checkoutID, orderID, lines) = try Self.validate(input)
         do {
-            switch try await reservations.reserve(orderID: orderID, lines: lines) {
+            switch try await reservations.reserve(checkoutID: checkoutID, orderID: orderID, lines: lines) {
             case .created(let reservation):
-                cache.invalidate()
                 return .init(status: .created, response: reservation)
             case .replayed(let reservation):
                 return .init(status: .ok, response: reservation)
@@ -34,25 +38,35 @@ struct ReservationRoutes {
     }
 
     @Sendable func show(_ request: Request, context: Context) async throws -> Reservation {
-        let orderID = try Self.orderID(context)
-        guard let reservation = try await reservations.find(orderID: orderID) else {
-            throw ProblemError.notFound("No reservation for order \(orderID)")
+        let checkoutID = try Self.checkoutID(context)
+        guard let reservation = try await reservations.find(checkoutID: checkoutID) else {
+            throw ProblemError.notFound("No reservation for checkout \(checkoutID)")
         }
         return reservation
     }
 
-    /// Idempotent: the stock comes back once; later calls report `released`.
+    /// `?status=reserved&cursor=&limit=`: live reservations, oldest first.
+    @Sendable func live(_ request: Request, context: Context) async throws -> ReservationPage {
+        guard request.uri.queryParameters["status"] == "reserved" else {
+            throw ProblemError.validation([.init(field: "status", message: "must be reserved")])
+        }
+        let limit = try Pagination.limit(from: request)
+        let found = try await reservations.live(after: try Pagination.cursor(from: request) ?? 0, limit: limit)
+        return ReservationPage(items: found, nextCursor: found.count == limit ? found.last.map { String($0.id) } : nil)
+    }
+
+    /// Idempotent: the stock comes back once; later calls report `released`. A
+    /// checkout that never reserved is released too, so it never will.
     @Sendable func release(_ request: Request, context: Context) async throws -> Reservation {
-        let orderID = try Self.orderID(context)
-        guard let reservation = try await reservations.release(orderID: orderID) else {
-            throw ProblemError.notFound("No reservation for order \(orderID)")
-        }
-        cache.invalidate()
-        return reservation
+        try await reservations.release(checkoutID: try Self.checkoutID(context))
     }
 
-    static func validate(_ input: ReservationRequest) throws -> (Int64, [(productID: Int64, quantity: Int)]) {
+    static func validate(_ input: ReservationRequest) throws -> (String, Int64, [ReservationStore.Line]) {
         var validator = Validator()
+        let checkoutID = validator.require(input.checkoutID, "checkout_id")
+        if let checkoutID {
+            validator.check(Self.isCheckoutID(checkoutID), "checkout_id", "must be 1 to 64 letters, digits or '-'")
+        }
         let orderID = validator.require(input.orderID, "order_id")
         if let orderID { validator.check(orderID > 0, "order_id", "must be a positive id") }
         let lines = validator.require(input.lines, "lines") ?? []
@@ -73,8 +87,8 @@ struct ReservationRoutes {
         validator.check(
             Set(parsed.map(\.productID)).count == parsed.count, "lines", "each product may appear only once")
         try validator.throwIfInvalid()
-        guard let orderID else { throw ProblemError.validation(validator.errors) }
-        return (orderID, parsed)
+        guard let checkoutID, let orderID else { throw ProblemError.validation(validator.errors) }
+        return (checkoutID, orderID, parsed)
     }
 
     static func problem(for refusal: ReservationStore.Refusal) -> ProblemError {
@@ -100,12 +114,25 @@ struct ReservationRoutes {
             return ProblemError(.unprocessableContent, "All lines of one order must share a currency")
         case .differentLines:
             return ProblemError(
-                .conflict, "This order was already reserved with different lines", kind: "reservation-mismatch")
+                .conflict, "This checkout already reserved other lines or for another order",
+                kind: "reservation-mismatch")
+        case .released:
+            return ProblemError(
+                .conflict, "This checkout's reservation was released; start a new checkout",
+                kind: "reservation-released")
         }
     }
 
-    static func orderID(_ context: Context) throws -> Int64 {
-        guard let id = context.parameters.get("order_id", as: Int64.self), id > 0 else {
+    static func isCheckoutID(_ value: String) -> Bool {
+        (1...64).contains(value.utf8.count)
+            && value.utf8.allSatisfy {
+                $0 == UInt8(ascii: "-") || (0x30...0x39).contains($0) || (0x41...0x5A).contains($0)
+                    || (0x61...0x7A).contains($0)
+            }
+    }
+
+    static func checkoutID(_ context: Context) throws -> String {
+        guard let id = context.parameters.get("checkout_id"), isCheckoutID(id) else {
             throw ProblemError.notFound("No such reservation")
         }
         return id

@@ -4,12 +4,19 @@ import ShopPlatform
 
 /// Stock reservations: the only place stock leaves or returns for orders.
 ///
-/// Reserving is one transaction: product rows are locked in id order (PostgreSQL
-/// `FOR UPDATE`; SQLite's `BEGIN IMMEDIATE` already serialises writers), every
-/// line is checked, then every line is decremented or none is. The `stock >= 0`
-/// constraint is the last line of defence. Idempotency rests on the unique
-/// `order_id`: a replay finds the live reservation instead of reserving again;
-/// once released, the order id may reserve afresh (its order is a cart again).
+/// A reservation belongs to one checkout attempt (`checkout_id`). Every call for
+/// an attempt starts by claiming its row, `INSERT … ON CONFLICT (checkout_id) DO
+/// NOTHING`, which waits for any other transaction inserting the same id, and then
+/// locks the row: reserve and release for one attempt are linearizable. A reserve
+/// locks the product rows in id order (PostgreSQL `FOR UPDATE`; SQLite's `BEGIN
+/// IMMEDIATE` already serialises writers), checks every line, then takes the stock
+/// of every line or of none. The `stock >= 0` constraint is the last line of
+/// defence.
+///
+/// - A repeated reserve finds the attempt's row: the same lines replay it, other
+///   lines or another order are refused, never replayed.
+/// - A release returns the stock once; one that finds nothing leaves a released
+///   row, so a reserve of that attempt still in flight is refused when it lands.
 struct ReservationStore: Sendable {
     let database: ShopDatabase
 
@@ -22,41 +29,48 @@ struct ReservationStore: Sendable {
         case shortages([Shortage])
         case unavailable([Int64])
         case mixedCurrencies
+        /// The attempt already holds a reservation for other lines or another order.
         case differentLines
+        /// The attempt was released (or released before it reserved): it is over.
+        case released
     }
 
-    func reserve(orderID: Int64, lines: [(productID: Int64, quantity: Int)]) async throws -> Outcome {
-        do {
-            return try await attemptReserve(orderID: orderID, lines: lines)
-        } catch  where ConstraintViolation.isUnique(error) {
-            // A concurrent call with the same order id won: answer as a replay.
-            return try await attemptReserve(orderID: orderID, lines: lines)
-        }
-    }
+    typealias Line = (productID: Int64, quantity: Int)
 
-    private func attemptReserve(orderID: Int64, lines: [(productID: Int64, quantity: Int)]) async throws -> Outcome {
+    func reserve(checkoutID: String, orderID: Int64, lines: [Line]) async throws -> Outcome {
         let lockClause = database.rowLock
         return try await database.transaction { db in
-            if let existing = try await Self.load(orderID: orderID, db: db) {
-                guard existing.status == .reserved else {
-                    // A released reservation is spent: the order went back to being a
-                    // cart and is checking out again, possibly with other lines.
-                    try await db.raw("DELETE FROM reservations WHERE order_id = \(bind: orderID)").run()
-                    return try await Self.reserveFresh(orderID: orderID, lines: lines, lockClause: lockClause, db: db)
-                }
-                let requested = Dictionary(uniqueKeysWithValues: lines.map { ($0.productID, $0.quantity) })
-                let reserved = Dictionary(uniqueKeysWithValues: existing.lines.map { ($0.productID, $0.quantity) })
-                guard requested == reserved else { throw Refusal.differentLines }
-                return .replayed(existing)
+            let now = Date()
+            if let claimed = try await db.raw(
+                """
+                INSERT INTO reservations (checkout_id, order_id, status, created_at)
+                VALUES (\(bind: checkoutID), \(bind: orderID), 'reserved', \(bind: now))
+                ON CONFLICT (checkout_id) DO NOTHING
+                RETURNING id
+                """
+            ).first() {
+                // A refusal below rolls the claim back with everything else.
+                let reservationID = try claimed.decode(column: "id", as: Int64.self)
+                return try await Self.reserveFresh(
+                    reservationID: reservationID, checkoutID: checkoutID, orderID: orderID, lines: lines,
+                    lockClause: lockClause, now: now, db: db)
             }
-            return try await Self.reserveFresh(orderID: orderID, lines: lines, lockClause: lockClause, db: db)
+            guard let existing = try await Self.load(checkoutID: checkoutID, lock: lockClause, db: db) else {
+                throw Refusal.released
+            }
+            guard existing.status == .reserved else { throw Refusal.released }
+            let requested = Dictionary(uniqueKeysWithValues: lines.map { ($0.productID, $0.quantity) })
+            let reserved = Dictionary(uniqueKeysWithValues: existing.lines.map { ($0.productID, $0.quantity) })
+            guard existing.orderID == orderID, requested == reserved else { throw Refusal.differentLines }
+            return .replayed(existing)
         }
     }
 
     /// Locks the products, checks every line, and takes the stock of all of them
     /// or none.
     private static func reserveFresh(
-        orderID: Int64, lines: [(productID: Int64, quantity: Int)], lockClause: SQLQueryString, db: any SQLDatabase
+        reservationID: Int64, checkoutID: String, orderID: Int64, lines: [Line], lockClause: SQLQueryString,
+        now: Date, db: any SQLDatabase
     ) async throws -> Outcome {
         let ids = lines.map(\.productID).sorted()
         let products = try await db.raw(
@@ -86,7 +100,6 @@ struct ReservationStore: Sendable {
         }
         guard shortages.isEmpty else { throw Refusal.shortages(shortages.sorted { $0.productID < $1.productID }) }
 
-        let now = Date()
         let reservedLines = lines.map { line in
             let product = byID[line.productID]!
             return Reservation.Line(
@@ -94,13 +107,12 @@ struct ReservationStore: Sendable {
                 unitPriceMinor: product.price)
         }
         let total = reservedLines.reduce(Int64(0)) { $0 + $1.unitPriceMinor * Int64($1.quantity) }
-        let reservationID = try await db.raw(
+        try await db.raw(
             """
-            INSERT INTO reservations (order_id, status, currency, total_minor, created_at)
-            VALUES (\(bind: orderID), 'reserved', \(bind: currency), \(bind: total), \(bind: now))
-            RETURNING id
+            UPDATE reservations SET currency = \(bind: currency), total_minor = \(bind: total)
+            WHERE id = \(bind: reservationID)
             """
-        ).first().unwrap().decode(column: "id", as: Int64.self)
+        ).run()
         for line in reservedLines {
             try await db.raw(
                 """
@@ -118,27 +130,56 @@ struct ReservationStore: Sendable {
         }
         return .created(
             Reservation(
-                orderID: orderID, status: .reserved, currency: currency, totalMinor: total, lines: reservedLines,
-                createdAt: now))
+                id: reservationID, checkoutID: checkoutID, orderID: orderID, status: .reserved, currency: currency,
+                totalMinor: total,
+                lines: reservedLines, createdAt: now))
     }
 
-    func find(orderID: Int64) async throws -> Reservation? {
-        try await database.withConnection { db in try await Self.load(orderID: orderID, db: db) }
+    func find(checkoutID: String) async throws -> Reservation? {
+        try await database.withConnection { db in try await Self.load(checkoutID: checkoutID, lock: "", db: db) }
+    }
+
+    /// Live reservations with ids above `after`, oldest first.
+    func live(after: Int64, limit: Int) async throws -> [Reservation] {
+        try await database.withConnection { db in
+            let rows = try await db.raw(
+                """
+                SELECT id, checkout_id FROM reservations WHERE status = 'reserved' AND id > \(bind: after)
+                ORDER BY id LIMIT \(bind: limit)
+                """
+            ).all()
+            var found: [Reservation] = []
+            for row in rows {
+                let checkoutID = try row.decode(column: "checkout_id", as: String.self)
+                if let reservation = try await Self.load(checkoutID: checkoutID, lock: "", db: db) {
+                    found.append(reservation)
+                }
+            }
+            return found
+        }
     }
 
     /// Returns the stock exactly once, however often or concurrently it is called.
-    /// Nil when there never was a reservation for the order.
-    func release(orderID: Int64) async throws -> Reservation? {
-        try await database.transaction { db in
-            // The conditional update is the claim: only one caller flips the status.
-            let claimed = try await db.raw(
+    /// An attempt with no reservation gets a released one, which its reserve respects.
+    func release(checkoutID: String) async throws -> Reservation {
+        let lockClause = database.rowLock
+        return try await database.transaction { db in
+            let now = Date()
+            try await db.raw(
                 """
-                UPDATE reservations SET status = 'released', released_at = \(bind: Date())
-                WHERE order_id = \(bind: orderID) AND status = 'reserved'
+                INSERT INTO reservations (checkout_id, status, created_at, released_at)
+                VALUES (\(bind: checkoutID), 'released', \(bind: now), \(bind: now))
+                ON CONFLICT (checkout_id) DO NOTHING
+                """
+            ).run()
+            // The conditional update is the claim: only one caller flips the status.
+            if let claimed = try await db.raw(
+                """
+                UPDATE reservations SET status = 'released', released_at = \(bind: now)
+                WHERE checkout_id = \(bind: checkoutID) AND status = 'reserved'
                 RETURNING id
                 """
-            ).first()
-            if let claimed {
+            ).first() {
                 let reservationID = try claimed.decode(column: "id", as: Int64.self)
                 try await db.raw(
                     """
@@ -149,16 +190,18 @@ struct ReservationStore: Sendable {
                     """
                 ).run()
             }
-            return try await Self.load(orderID: orderID, db: db)
+            return try await Self.load(checkoutID: checkoutID, lock: lockClause, db: db).unwrap()
         }
     }
 
-    private static func load(orderID: Int64, db: any SQLDatabase) async throws -> Reservation? {
+    private static func load(checkoutID: String, lock: SQLQueryString, db: any SQLDatabase) async throws
+        -> Reservation?
+    {
         guard
             let row = try await db.raw(
                 """
-                SELECT id, status, currency, total_minor, created_at FROM reservations
-                WHERE order_id = \(bind: orderID)
+                SELECT id, order_id, status, currency, total_minor, created_at FROM reservations
+                WHERE checkout_id = \(bind: checkoutID)\(lock)
                 """
             ).first()
         else { return nil }
@@ -175,11 +218,17 @@ struct ReservationStore: Sendable {
                 quantity: try line.decode(column: "quantity", as: Int.self),
                 unitPriceMinor: try line.decode(column: "unit_price_minor", as: Int64.self))
         }
+        let status = try row.decode(column: "status", as: String.self)
+        guard let parsed = Reservation.Status(rawValue: status) else {
+            throw ProblemError(.internalServerError, "reservation \(reservationID) has an unknown status")
+        }
         return Reservation(
-            orderID: orderID,
-            status: Reservation.Status(rawValue: try row.decode(column: "status", as: String.self)) ?? .reserved,
-            currency: try row.decode(column: "currency", as: String.self),
-            totalMinor: try row.decode(column: "total_minor", as: Int64.self),
+            id: reservationID,
+            checkoutID: checkoutID,
+            orderID: try row.decode(column: "order_id", as: Int64?.self),
+            status: parsed,
+            currency: try row.decode(column: "currency", as: String?.self),
+            totalMinor: try row.decode(column: "total_minor", as: Int64?.self),
             lines: lines,
             createdAt: try row.decode(column: "created_at", as: Date.self))
     }

@@ -1,0 +1,57 @@
+import Foundation
+import Synchronization
+import Testing
+
+@testable import ProductService
+
+/// Concurrent misses share one load, and a write is never hidden behind a load
+/// that started before it.
+@Suite("Catalogue cache")
+struct CatalogueCacheTests {
+    final class Loads: Sendable {
+        let count = Atomic<Int>(0)
+        func load(_ body: String, delay: Duration = .milliseconds(50)) async throws -> Data {
+            count.add(1, ordering: .relaxed)
+            try await Task.sleep(for: delay)
+            return Data(body.utf8)
+        }
+    }
+
+    struct Failure: Error {}
+
+    @Test func concurrentMissesShareOneLoad() async throws {
+        let cache = CatalogueCache(ttl: .seconds(60))
+        let loads = Loads()
+        let etags = try await withThrowingTaskGroup(of: String.self) { group in
+            for _ in 0..<20 { group.addTask { try await cache.entry(for: "page") { try await loads.load("a") }.etag } }
+            return try await group.reduce(into: Set<String>()) { $0.insert($1) }
+        }
+        #expect(loads.count.load(ordering: .relaxed) == 1)
+        #expect(etags.count == 1)
+        _ = try await cache.entry(for: "page") { try await loads.load("a") }
+        #expect(loads.count.load(ordering: .relaxed) == 1, "a hit within the ttl")
+    }
+
+    @Test func aLoadFromBeforeAWriteIsNotKept() async throws {
+        let cache = CatalogueCache(ttl: .seconds(60))
+        let loads = Loads()
+        async let old = cache.entry(for: "page") { try await loads.load("before", delay: .milliseconds(200)) }
+        try await Task.sleep(for: .milliseconds(50))
+        cache.invalidate()
+        let fresh = try await cache.entry(for: "page") { try await loads.load("after") }
+        #expect(String(buffer: fresh.body) == "after")
+        #expect(String(buffer: try await old.body) == "before", "its own callers still get it")
+        let later = try await cache.entry(for: "page") { try await loads.load("never") }
+        #expect(String(buffer: later.body) == "after")
+        #expect(loads.count.load(ordering: .relaxed) == 2)
+    }
+
+    @Test func aFailedLoadIsNotRemembered() async throws {
+        let cache = CatalogueCache(ttl: .seconds(60))
+        await #expect(throws: Failure.self) {
+            try await cache.entry(for: "page") { throw Failure() }
+        }
+        let entry = try await cache.entry(for: "page") { Data("ok".utf8) }
+        #expect(String(buffer: entry.body) == "ok")
+    }
+}

@@ -16,7 +16,9 @@ public func buildFrontend(reader: ConfigReader, readiness: Readiness = Readiness
         logger.logLevel = configuration.service.logLevel
         return logger
     }()
+    let faults = try configuration.service.faults()
     var production = ProductionMode(isOn: configuration.service.isProduction)
+    production.refuseFaults(faults)
     production.require(configuration.sessionKey, "session.key")
     try production.check(service: "frontend")
     ShopMetrics.bootstrap()
@@ -27,7 +29,7 @@ public func buildFrontend(reader: ConfigReader, readiness: Readiness = Readiness
         Backend(
             client: ServiceClient(
                 baseURL: url, httpClient: httpClient, timeout: configuration.backendTimeout, maxAttempts: 2,
-                breaker: CircuitBreaker(threshold: 5, cooldown: .seconds(5))))
+                breaker: CircuitBreaker(threshold: 5, cooldown: .seconds(5)), faults: faults))
     }
     let backends = Backends(
         users: backend(configuration.userServiceURL), products: backend(configuration.productServiceURL),
@@ -44,6 +46,7 @@ public func buildFrontend(reader: ConfigReader, readiness: Readiness = Readiness
     router.add(middleware: MetricsMiddleware())
     router.add(middleware: ContentSecurityMiddleware())
     router.add(middleware: ErrorPageMiddleware(pages: pages))
+    if !faults.isEmpty { router.add(middleware: FaultInjectionMiddleware<FrontendContext>(faults: faults)) }
     router.add(middleware: InputTextMiddleware())
     OperationalRoutes<FrontendContext>(checks: [:], readiness: readiness).register(on: router)
     if let staticFiles = Bundle.module.resourcePath.map({ $0 + "/static" }) {

@@ -16,7 +16,9 @@ public func buildOrderService(reader: ConfigReader, readiness: Readiness = Readi
         logger.logLevel = configuration.service.logLevel
         return logger
     }()
+    let faults = try configuration.service.faults()
     var production = ProductionMode(isOn: configuration.service.isProduction)
+    production.refuseFaults(faults)
     production.requireSecret(configuration.serviceCredential, "service.token")
     try production.check(service: "order-service")
     ShopMetrics.bootstrap()
@@ -29,8 +31,8 @@ public func buildOrderService(reader: ConfigReader, readiness: Readiness = Readi
             baseURL: configuration.productServiceURL, httpClient: httpClient,
             timeout: configuration.productServiceTimeout, maxAttempts: configuration.productServiceAttempts,
             headers: configuration.serviceCredential.map { [("Authorization", "Bearer \($0)")] } ?? [],
-            breaker: CircuitBreaker(threshold: configuration.breakerThreshold, cooldown: configuration.breakerCooldown))
-    )
+            breaker: CircuitBreaker(threshold: configuration.breakerThreshold, cooldown: configuration.breakerCooldown),
+            faults: faults))
     let orders = OrderStore(database: database)
     let checkoutStore = CheckoutStore(database: database)
     let checkout = Checkout(store: checkoutStore, orders: orders, catalog: catalog, logger: logger)
@@ -45,7 +47,7 @@ public func buildOrderService(reader: ConfigReader, readiness: Readiness = Readi
         readiness: readiness, checks: ["database": { await database.isReachable() }],
         openAPI: Bundle.module.url(forResource: "openapi", withExtension: "yaml"),
         bodyLimit: configuration.service.bodyLimit,
-        authenticator: TokenAuthenticator(verifier: verifier))
+        authenticator: TokenAuthenticator(verifier: verifier), faults: faults)
     CartRoutes(carts: carts).addRoutes(to: router.group("v1/cart"))
     let orderRoutes = OrderRoutes(
         orders: orders, checkout: checkout,

@@ -17,7 +17,9 @@ public func buildProductService(reader: ConfigReader, readiness: Readiness = Rea
         logger.logLevel = configuration.service.logLevel
         return logger
     }()
+    let faults = try configuration.service.faults()
     var production = ProductionMode(isOn: configuration.service.isProduction)
+    production.refuseFaults(faults)
     production.requireSecret(configuration.serviceCredential, "service.token")
     try production.check(service: "product-service")
     ShopMetrics.bootstrap()
@@ -38,7 +40,7 @@ public func buildProductService(reader: ConfigReader, readiness: Readiness = Rea
     let router = try Router.shopService(
         readiness: readiness, checks: ["database": { await database.isReachable() }],
         openAPI: Bundle.module.url(forResource: "openapi", withExtension: "yaml"), bodyLimit: nil,
-        authenticator: TokenAuthenticator(verifier: verifier))
+        authenticator: TokenAuthenticator(verifier: verifier), faults: faults)
 
     // Body limits per group: image uploads may be larger than everything else.
     let bodyLimit = BodyLimitMiddleware(limit: configuration.service.bodyLimit)

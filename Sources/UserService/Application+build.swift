@@ -18,7 +18,9 @@ public func buildUserService(reader: ConfigReader, readiness: Readiness = Readin
         logger.logLevel = configuration.service.logLevel
         return logger
     }()
+    let faults = try configuration.service.faults()
     var production = ProductionMode(isOn: configuration.service.isProduction)
+    production.refuseFaults(faults)
     production.require(configuration.signingKeyPEM ?? configuration.signingKeyFile, "signing.key or signing.key.file")
     production.refuseWeakPassword(configuration.adminPassword, "shop.admin.password")
     try production.check(service: "user-service")
@@ -46,7 +48,8 @@ public func buildUserService(reader: ConfigReader, readiness: Readiness = Readin
         readiness: readiness, checks: ["database": { await database.isReachable() }],
         openAPI: Bundle.module.url(forResource: "openapi", withExtension: "yaml"),
         bodyLimit: configuration.service.bodyLimit,
-        authenticator: TokenAuthenticator(verifier: verifier, accept: { try await accounts.isLive($0) }))
+        authenticator: TokenAuthenticator(verifier: verifier, accept: { try await accounts.isLive($0) }),
+        faults: faults)
     KeySetRoutes(keyRing: keyRing).addRoutes(to: router)
     UserRoutes(accounts: accounts).addRoutes(to: router.group("v1/users"))
     SessionRoutes(accounts: accounts).addRoutes(to: router.group("v1/sessions"))

@@ -35,10 +35,13 @@ public enum TestDirectory {
     }
 }
 
-enum PostgresTestServer {
-    static func createDatabase() async throws -> String {
-        guard let base = ProcessInfo.processInfo.environment["TEST_POSTGRES_URL"],
-            var components = URLComponents(string: base)
+public enum PostgresTestServer {
+    /// A new, empty database on the server at `base` (by default the one the
+    /// test script started).
+    public static func createDatabase(
+        on base: String? = ProcessInfo.processInfo.environment["TEST_POSTGRES_URL"]
+    ) async throws -> String {
+        guard let base, var components = URLComponents(string: base)
         else { throw TestSetupError("TEST_POSTGRES_URL is not set") }
         let name = "t_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
         let configuration = PostgresConnection.Configuration(

@@ -32,8 +32,10 @@ final class ShopCluster: Sendable {
 
     init(
         _ backend: TestBackend, orderSettings: [String: String] = [:], productSettings: [String: String] = [:],
-        withFrontend: Bool = false, seedDemo: Bool = false
+        withFrontend: Bool = false, seedDemo: Bool = false,
+        database: (@Sendable () async throws -> String)? = nil
     ) async throws {
+        let makeDatabase = database ?? backend.makeDatabaseURL
         self.backend = backend
         let dataDir = FileManager.default.temporaryDirectory.appendingPathComponent("cluster-\(UUID().uuidString)").path
         let userPort = try ServiceProcess.freePort()
@@ -46,14 +48,14 @@ final class ShopCluster: Sendable {
         self.users = try ServiceProcess(
             "user-service", port: userPort,
             environment: common.merging([
-                "DATABASE_URL": try await backend.makeDatabaseURL(), "BCRYPT_COST": "4",
+                "DATABASE_URL": try await makeDatabase(), "BCRYPT_COST": "4",
                 "SHOP_ADMIN_USERNAME": Self.adminUsername, "SHOP_ADMIN_PASSWORD": Self.adminPassword,
                 "LOGIN_MAX_FAILURES": "100",
             ]) { $1 })
         self.productPort = productPort
         self.productEnvironment = common.merging(
             [
-                "DATABASE_URL": try await backend.makeDatabaseURL(), "CATALOGUE_CACHE_MS": "0",
+                "DATABASE_URL": try await makeDatabase(), "CATALOGUE_CACHE_MS": "0",
                 "SEED_DEMO": seedDemo ? "true" : "false",
             ].merging(productSettings) { $1 }
         ) { $1 }
@@ -63,7 +65,7 @@ final class ShopCluster: Sendable {
             "order-service",
             environment: common.merging(
                 [
-                    "DATABASE_URL": try await backend.makeDatabaseURL(), "RECONCILER_INTERVAL_MS": "300",
+                    "DATABASE_URL": try await makeDatabase(), "RECONCILER_INTERVAL_MS": "300",
                     "RECONCILER_GRACE_SECONDS": "1", "PRODUCT_SERVICE_TIMEOUT_MS": "1000", "BREAKER_COOLDOWN_MS": "500",
                 ].merging(orderSettings) { $1 }
             ) { $1 })
@@ -89,9 +91,17 @@ final class ShopCluster: Sendable {
         _ = try await products.waitForExit()
     }
 
-    func restartProductService() async throws {
-        productBox.replace(try ServiceProcess("product-service", port: productPort, environment: productEnvironment))
+    /// Starts product-service again, with `settings` added to its first environment.
+    func restartProductService(settings: [String: String] = [:]) async throws {
+        productBox.replace(
+            try ServiceProcess(
+                "product-service", port: productPort, environment: productEnvironment.merging(settings) { $1 }))
         try await products.waitUntilReady()
+    }
+
+    /// Whether a service answers `/health/ready` with 200 now.
+    static func isReady(_ service: ServiceProcess) async -> Bool {
+        (try? await HTTP.send(.GET, service.baseURL + "/health/ready", timeout: .seconds(2)).status) == 200
     }
 
     // MARK: Shop actions over HTTP

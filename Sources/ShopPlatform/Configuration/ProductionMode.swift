@@ -39,6 +39,11 @@ public struct ProductionMode: Sendable {
         }
     }
 
+    /// Fault injection is for tests and rehearsals, never for customers.
+    public mutating func refuseFaults(_ faults: Faults) {
+        if !faults.isEmpty { problems.append("faults is set (fault injection is refused in production)") }
+    }
+
     /// Throws when production mode is on and anything was recorded.
     public func check(service: String) throws {
         guard isOn, !problems.isEmpty else { return }

@@ -20,6 +20,8 @@ public struct ServiceConfiguration: Sendable {
     /// Production mode: missing or default secrets stop the service from starting.
     /// Anything but `development` (the default) counts, so a misspelt `prod` fails closed.
     public var isProduction: Bool
+    /// Fault-injection rules (`faults`, see `Faults`); empty means none.
+    public var faultRules: String
 
     /// Reads the common keys; `defaultPort` is the service's standard port.
     public init(reader: ConfigReader, name: String, defaultPort: Int) {
@@ -34,6 +36,13 @@ public struct ServiceConfiguration: Sendable {
         self.bodyLimit = reader.int(forKey: "body.limit", default: 1 << 20)
         self.databasePoolSize = reader.int(forKey: "database.pool.size", default: 10)
         self.isProduction = reader.string(forKey: "shop.mode", default: "development").lowercased() != "development"
+        self.faultRules = reader.string(forKey: "faults", default: "")
+    }
+
+    /// The configured faults; throws on a rule that does not parse, so a typo
+    /// fails the start instead of silently injecting nothing.
+    public func faults() throws -> Faults {
+        try Faults(parsing: faultRules)
     }
 }
 

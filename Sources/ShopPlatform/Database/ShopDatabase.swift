@@ -18,6 +18,7 @@ public struct ShopDatabase: Sendable {
     public let kind: Kind
     public let service: any Service
     private let backend: Backend
+    private let probe = ReachabilityProbe()
 
     private enum Backend: Sendable {
         case postgres(PostgresClient)
@@ -91,9 +92,21 @@ public struct ShopDatabase: Sendable {
             try await db.raw("COMMIT").run()
             return result
         } catch {
-            try? await db.raw("ROLLBACK").run()
+            // A connection that is gone has no transaction left to roll back, and
+            // a query on it is never answered (found by crashing PostgreSQL under
+            // load: the request hung for good, and with it the service's drain).
+            if !Self.isConnectionLost(error) { try? await db.raw("ROLLBACK").run() }
             throw error
         }
+    }
+
+    /// The connection is closed, or the server ended the session (a FATAL error,
+    /// such as a shutdown terminating it).
+    static func isConnectionLost(_ error: any Error) -> Bool {
+        guard let error = error as? PSQLError else { return false }
+        if [.serverClosedConnection, .clientClosedConnection, .connectionError].contains(error.code) { return true }
+        let severity = error.serverInfo?[.severity]
+        return severity == "FATAL" || severity == "PANIC"
     }
 
     /// Appended to a `SELECT` inside `transaction` to lock the rows it reads:
@@ -106,19 +119,11 @@ public struct ShopDatabase: Sendable {
         SQLQueryString(kind == .postgres ? " FOR UPDATE SKIP LOCKED" : "")
     }
 
-    /// True when a trivial query answers within `timeout`: what `/health/ready` reports.
+    /// True when a trivial query answers within `timeout`: what `/health/ready`
+    /// reports. Never waits longer than `timeout`, even while the server is gone.
     public func isReachable(timeout: Duration = .seconds(2)) async -> Bool {
-        await withTaskGroup(of: Bool.self) { group in
-            group.addTask {
-                (try? await self.withConnection { try await $0.raw("SELECT 1").run() }) != nil
-            }
-            group.addTask {
-                try? await Task.sleep(for: timeout)
-                return false
-            }
-            let first = await group.next() ?? false
-            group.cancelAll()
-            return first
+        await probe.isReachable(timeout: timeout) {
+            (try? await self.withConnection { try await $0.raw("SELECT 1").run() }) != nil
         }
     }
 }

@@ -36,10 +36,12 @@ public struct ServiceClient: Sendable {
     let maxAttempts: Int
     let headers: [(String, String)]
     public let breaker: CircuitBreaker
+    /// `call` rules of fault injection; none unless configured.
+    let faults: Faults
 
     public init(
         baseURL: String, httpClient: HTTPClient = .shared, timeout: Duration = .seconds(3), maxAttempts: Int = 3,
-        headers: [(String, String)] = [], breaker: CircuitBreaker = CircuitBreaker()
+        headers: [(String, String)] = [], breaker: CircuitBreaker = CircuitBreaker(), faults: Faults = .none
     ) {
         self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
         self.httpClient = httpClient
@@ -47,6 +49,7 @@ public struct ServiceClient: Sendable {
         self.maxAttempts = max(1, maxAttempts)
         self.headers = headers
         self.breaker = breaker
+        self.faults = faults
     }
 
     /// Sends one request. 4xx answers are returned to the caller (never retried);
@@ -78,9 +81,20 @@ public struct ServiceClient: Sendable {
                 throw Unavailable(description: "\(baseURL) is unavailable (circuit open)")
             }
             do {
+                let fault = faults.effect(on: .call, method: request.method.rawValue, path: path)
+                if case .delay(let delay) = fault { try await Task.sleep(for: delay) }
+                if case .error(let status) = fault {
+                    if status >= 500 {
+                        throw Unavailable(description: "\(baseURL)\(path) answered \(status) (injected)")
+                    }
+                    return Reply(
+                        status: status, headers: ["Content-Type": "application/problem+json"],
+                        body: ByteBuffer(string: #"{"status":\#(status),"detail":"Injected fault"}"#))
+                }
                 let deadline = NIODeadline.now() + TimeAmount(timeout)
                 let response = try await httpClient.execute(request, deadline: deadline)
                 let body = try await response.body.collect(upTo: 8 << 20)
+                if fault == .drop { throw Unavailable(description: "\(baseURL)\(path): response dropped (injected)") }
                 if response.status.code >= 500 {
                     throw Unavailable(description: "\(baseURL)\(path) answered \(response.status.code)")
                 }

@@ -40,6 +40,7 @@ start_test_postgres() {
     -o "-p $port -k $PG_TEST_DIR/socket -c listen_addresses=127.0.0.1 -c max_connections=300 -c fsync=off -c synchronous_commit=off -c full_page_writes=off" \
     start >/dev/null
   PG_TEST_BINDIR=$bindir
+  export TEST_POSTGRES_BINDIR=$bindir
   export TEST_POSTGRES_URL="postgres://postgres@127.0.0.1:$port/postgres"
   trap stop_test_postgres EXIT
   echo "== throwaway PostgreSQL $("$bindir/postgres" --version | awk '{print $3}') on 127.0.0.1:$port ($PG_TEST_DIR)"

@@ -44,13 +44,14 @@ public func buildProductService(reader: ConfigReader, readiness: Readiness = Rea
 
     // Body limits per group: image uploads may be larger than everything else.
     let bodyLimit = BodyLimitMiddleware(limit: configuration.service.bodyLimit)
-    ProductRoutes(catalogue: catalogue).addRoutes(to: router.group("v1/products").add(middleware: bodyLimit))
+    let serviceCredential = ServiceCredentialMiddleware(credential: configuration.serviceCredential)
+    ProductRoutes(catalogue: catalogue, serviceCredential: serviceCredential).addRoutes(
+        to: router.group("v1/products").add(middleware: bodyLimit))
     ImageRoutes(catalogue: catalogue).addRoutes(
         to: router.group("v1/products/:slug/image").add(
             middleware: BodyLimitMiddleware(limit: configuration.maxImageBytes)))
     ReservationRoutes(reservations: ReservationStore(database: database)).addRoutes(
-        to: router.group("v1/reservations").add(middleware: bodyLimit).add(
-            middleware: ServiceCredentialMiddleware(credential: configuration.serviceCredential)))
+        to: router.group("v1/reservations").add(middleware: bodyLimit).add(middleware: serviceCredential))
     LegacyProductRoutes(catalogue: catalogue).addRoutes(to: router.group("api").add(middleware: bodyLimit))
 
     var app = Application(

@@ -29,6 +29,27 @@ struct SecurityAndAdminTests {
         }
     }
 
+    /// The CSRF token is rotated at sign-in: one learnt or planted before (a
+    /// shared computer, a fixated session) does not work after.
+    @Test func signingInRotatesTheCSRFToken() async throws {
+        try await FrontendHarness.run { browser, _ in
+            try await browser.register("hal")
+            _ = try await browser.post("/logout")
+            try await browser.get("/login")
+            let before = try #require(browser.csrf)
+            _ = try await browser.post("/login", [("username", "hal"), ("password", "password-123")])
+            try await browser.get("/product/classic-mug")
+            let after = try #require(browser.csrf)
+            #expect(after != before)
+            let stale = try await browser.post(
+                "/cart/add", [("product_id", "1"), ("quantity", "1"), ("slug", "classic-mug")], csrf: before)
+            #expect(stale.status == .forbidden)
+            let fresh = try await browser.post(
+                "/cart/add", [("product_id", "1"), ("quantity", "1"), ("slug", "classic-mug")], csrf: after)
+            #expect(fresh.status == .seeOther || fresh.status == .found, "\(fresh.status)")
+        }
+    }
+
     @Test func theSessionCookieIsSealedHttpOnlyAndSameSite() async throws {
         try await FrontendHarness.run { browser, harness in
             let first = try await browser.get("/")

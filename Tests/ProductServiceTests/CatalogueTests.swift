@@ -87,10 +87,18 @@ struct CatalogueTests {
             #expect(try await client.call(.get, "/v1/products/beta").status == .notFound)
             #expect(try await client.call(.get, "/v1/products/beta", token: harness.admin).status == .ok)
 
-            let batch = try await client.call(.get, "/v1/products?ids=\(b),\(a),999")
-            let items = try #require(batch.json["items"] as? [[String: Any]])
-            #expect(items.compactMap { $0["slug"] as? String } == ["alpha", "beta"])
-            #expect(items.last?["is_active"] as? Bool == false)
+            // Withdrawn products (and their stock) only for admins and services.
+            for token in [nil, harness.customer] {
+                let batch = try await client.call(.get, "/v1/products?ids=\(b),\(a),999", token: token)
+                let items = try #require(batch.json["items"] as? [[String: Any]])
+                #expect(items.compactMap { $0["slug"] as? String } == ["alpha"])
+            }
+            for token in [harness.admin, ProductServiceHarness.serviceToken] {
+                let batch = try await client.call(.get, "/v1/products?ids=\(b),\(a),999", token: token)
+                let items = try #require(batch.json["items"] as? [[String: Any]])
+                #expect(items.compactMap { $0["slug"] as? String } == ["alpha", "beta"])
+                #expect(items.last?["is_active"] as? Bool == false)
+            }
 
             #expect(try await client.call(.get, "/v1/products?ids=1,x").status == .unprocessableContent)
             #expect(try await client.call(.get, "/v1/products?ids=").status == .unprocessableContent)

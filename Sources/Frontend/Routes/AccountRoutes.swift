@@ -51,6 +51,9 @@ struct AccountRoutes {
                 requestID: context.id)
             context.session.update {
                 $0.signIn(session)
+                // A token that was valid before signing in (and might have been
+                // planted then) is not valid after.
+                $0.csrf = ShopSession.randomToken()
                 $0.cartCount = nil
                 $0.flash(.success, "Welcome back, \(session.user.username).")
             }
@@ -93,6 +96,7 @@ struct AccountRoutes {
                 requestID: context.id)
             context.session.update {
                 $0.signIn(session)
+                $0.csrf = ShopSession.randomToken()
                 $0.cartCount = 0
                 $0.flash(.success, "Welcome to Microshop, \(session.user.username)!")
             }

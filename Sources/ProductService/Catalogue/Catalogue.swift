@@ -27,10 +27,10 @@ struct Catalogue: Sendable {
         }
     }
 
-    func batch(ids: [Int64]) async throws -> CatalogueCache.Entry {
-        let key = "ids|" + ids.map(String.init).joined(separator: ",")
+    func batch(ids: [Int64], includeInactive: Bool) async throws -> CatalogueCache.Entry {
+        let key = "ids|\(includeInactive)|" + ids.map(String.init).joined(separator: ",")
         return try await cache.entry(for: key) {
-            let found = try await products.find(ids: ids)
+            let found = try await products.find(ids: ids).filter { includeInactive || $0.isActive }
             return try JSONEncoder.shop.encode(ProductPage(items: found.map(ProductResource.init), nextCursor: nil))
         }
     }

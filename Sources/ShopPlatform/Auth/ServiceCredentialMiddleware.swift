@@ -15,14 +15,20 @@ public struct ServiceCredentialMiddleware: RouterMiddleware {
         self.credentialDigest = credential.flatMap { $0.isEmpty ? nil : SHA256.hash(data: Data($0.utf8)) }
     }
 
+    /// Whether the request presents the service credential. Comparing
+    /// fixed-length digests keeps the comparison independent of where a guess
+    /// first differs.
+    public func recognises(_ request: Request) -> Bool {
+        guard let credentialDigest, let presented = TokenAuthenticator.token(from: request.headers) else {
+            return false
+        }
+        return SHA256.hash(data: Data(presented.utf8)) == credentialDigest
+    }
+
     public func handle(
         _ request: Request, context: Context, next: (Request, Context) async throws -> Response
     ) async throws -> Response {
-        // Comparing fixed-length digests keeps the comparison independent of where
-        // a guess first differs.
-        if let credentialDigest, let presented = TokenAuthenticator.token(from: request.headers),
-            SHA256.hash(data: Data(presented.utf8)) == credentialDigest
-        {
+        if recognises(request) {
             var context = context
             context.identity = Principal(userID: 0, username: "service", roles: [.service], sessionID: nil)
             return try await next(request, context)

@@ -89,7 +89,13 @@ struct Checkout: Sendable {
         _ order: Order, key: String, status: HTTPResponse.Status, lines: [(productID: Int64, detail: String)],
         summary: String
     ) async throws -> Result {
-        try await store.revertToCart(orderID: order.id)
+        // Nothing was reserved, but a retry of the same request may still be on its
+        // way: once the order is back in the cart (and only then: otherwise the
+        // reconciler may have placed it on that retry), releasing the attempt makes
+        // product-service refuse it.
+        if try await store.revertToCart(orderID: order.id), let checkoutID = order.checkoutID {
+            try? await catalog.release(checkoutID: checkoutID)
+        }
         let names = (try? await catalog.products(ids: lines.map(\.productID))) ?? [:]
         let fieldErrors = lines.map { line in
             ProblemError.FieldError(
@@ -105,18 +111,20 @@ struct Checkout: Sendable {
         return .refused(problem)
     }
 
-    /// After a failed reservation call: release whatever may have been reserved
-    /// and return the order to the cart. If the release fails too, the attempt is
-    /// set aside for the reconciler to release and the user gets a fresh cart with
-    /// the same lines. Either way the key may be used again.
+    /// After a failed reservation call: the attempt is set aside as owing its
+    /// release and the user gets a fresh cart with the same lines, then the
+    /// release is tried (the reconciler retries it if it fails). In that order,
+    /// so that the reconciler can never place the attempt after its stock went
+    /// back on sale. Either way the key may be used again.
     private func abandon(_ order: Order, checkoutID: String, key: String, requestID: String?) async {
         do {
-            do {
-                try await catalog.release(checkoutID: checkoutID, requestID: requestID)
-                try await store.revertToCart(orderID: order.id)
-            } catch {
-                logger.warning("release failed; the reconciler will retry", metadata: ["order": "\(order.id)"])
-                try await store.abandon(orderID: order.id)
+            if try await store.abandon(orderID: order.id) {
+                do {
+                    try await catalog.release(checkoutID: checkoutID, requestID: requestID)
+                    try await store.markReleased(orderID: order.id)
+                } catch {
+                    logger.warning("release failed; the reconciler will retry", metadata: ["order": "\(order.id)"])
+                }
             }
             try await store.forget(userID: order.userID, key: key)
         } catch {

@@ -12,8 +12,9 @@ import ShopPlatform
 /// 2. **Stale pending orders.** Orders pending for longer than `grace` are leased
 ///    to this replica (by bumping `pending_since`, so replicas split the work) and
 ///    settled from their attempt's reservation: held for exactly the order's lines
-///    → placed with those prices; anything else → the attempt is released (which
-///    also stops a reserve still in flight) and the order goes back to the cart.
+///    → placed with those prices; anything else → the attempt is set aside as
+///    owing its release, the user gets a cart with its lines, and the attempt is
+///    released (which also stops a reserve still in flight).
 /// 3. **Orphans.** product-service's live reservations are walked oldest first
 ///    from a cursor kept in the database; one older than `grace` whose attempt no
 ///    pending or placed order stands on is released.
@@ -71,9 +72,11 @@ struct Reconciler: Service {
                         Checkout.placedCounter.increment()
                         logger.notice("reconciler placed a pending order", metadata: ["order": "\(order.id)"])
                     }
-                } else {
+                } else if try await store.abandon(orderID: order.id) {
+                    // Out of `pending` first, so that a checkout still running cannot
+                    // place it; then the stock goes back.
                     try await catalog.release(checkoutID: checkoutID)
-                    try await store.revertToCart(orderID: order.id)
+                    try await store.markReleased(orderID: order.id)
                     logger.notice("reconciler returned a pending order to the cart", metadata: ["order": "\(order.id)"])
                 }
                 resolved += 1

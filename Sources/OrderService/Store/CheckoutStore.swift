@@ -105,20 +105,23 @@ struct CheckoutStore: Sendable {
         }
     }
 
-    /// `pending` → `cart`, for a checkout that reserved nothing (or whose
-    /// reservation is known to be released).
+    /// `pending` → `cart`, for a checkout that reserved nothing. False when the
+    /// order was no longer pending (the reconciler got there first).
     ///
     /// Adds refuse while a checkout is pending, so the user has no other cart. Should
     /// one exist anyway, the attempt's lines are folded into it (a line in both keeps
     /// the larger quantity) and the attempt is set aside as abandoned: a user never
     /// ends up with two carts, nor with a pending order that cannot go back.
-    func revertToCart(orderID: Int64) async throws {
+    @discardableResult
+    func revertToCart(orderID: Int64) async throws -> Bool {
         let lock = database.rowLock
-        try await database.transaction { db in
-            guard let order = try await OrderStore.load(id: orderID, db: db), order.status == .pending else { return }
+        return try await database.transaction { db in
+            guard let order = try await OrderStore.load(id: orderID, db: db), order.status == .pending else {
+                return false
+            }
             let now = Date()
             let open = try await OrderStore.lockedOpenOrders(userID: order.userID, lock: lock, db: db)
-            guard open.contains(where: { $0.id == orderID && $0.status == .pending }) else { return }
+            guard open.contains(where: { $0.id == orderID && $0.status == .pending }) else { return false }
             guard let cartID = open.first(where: { $0.status == .cart })?.id else {
                 try await db.raw(
                     """
@@ -126,7 +129,7 @@ struct CheckoutStore: Sendable {
                     WHERE id = \(bind: orderID) AND status = 'pending'
                     """
                 ).run()
-                return
+                return true
             }
             try await Self.copyLines(of: order, into: cartID, at: now, db: db)
             try await db.raw(
@@ -136,27 +139,36 @@ struct CheckoutStore: Sendable {
                 WHERE id = \(bind: orderID) AND status = 'pending'
                 """
             ).run()
+            return true
         }
     }
 
-    /// For a checkout whose reservation may exist but could not be released:
-    /// the attempt becomes a cancelled, never-placed order flagged for release
-    /// (the reconciler finishes it) and the user gets a fresh cart with the same
-    /// lines. The flagged order id is never reserved again, so a late release
-    /// cannot hit a newer reservation.
-    func abandon(orderID: Int64) async throws {
+    /// For a checkout attempt that ends without being placed while its
+    /// reservation may exist: the attempt becomes a cancelled, never-placed order
+    /// that owes its release (`needs_release`), and the user gets a fresh cart with
+    /// the same lines. Done *before* releasing, so that nothing can place the
+    /// attempt once its stock is back on sale; the caller (or the reconciler)
+    /// then releases. False when the order was no longer pending.
+    @discardableResult
+    func abandon(orderID: Int64) async throws -> Bool {
         try await database.transaction { db in
-            guard let order = try await OrderStore.load(id: orderID, db: db), order.status == .pending else { return }
+            guard let order = try await OrderStore.load(id: orderID, db: db), order.status == .pending else {
+                return false
+            }
             let now = Date()
-            try await db.raw(
-                """
-                UPDATE orders SET status = 'cancelled', needs_release = \(bind: true), cancelled_at = \(bind: now),
-                    pending_since = NULL, updated_at = \(bind: now)
-                WHERE id = \(bind: orderID) AND status = 'pending'
-                """
-            ).run()
+            guard
+                try await db.raw(
+                    """
+                    UPDATE orders SET status = 'cancelled', needs_release = \(bind: true), cancelled_at = \(bind: now),
+                        pending_since = NULL, updated_at = \(bind: now)
+                    WHERE id = \(bind: orderID) AND status = 'pending'
+                    RETURNING id
+                    """
+                ).first() != nil
+            else { return false }
             let cartID = try await OrderStore.lockedCartID(userID: order.userID, lock: "", db: db, create: true)!
             try await Self.copyLines(of: order, into: cartID, at: now, db: db)
+            return true
         }
     }
 

@@ -119,13 +119,12 @@ struct OrderStore: Sendable {
     }
 
     func clear(userID: Int64) async throws {
+        let lock = database.rowLock
         try await database.transaction { db in
-            guard
-                let row = try await db.raw(
-                    "SELECT id FROM orders WHERE user_id = \(bind: userID) AND status = 'cart'"
-                ).first()
-            else { return }
-            let cartID = try row.decode(column: "id", as: Int64.self)
+            // Locked, so a checkout cannot turn the cart pending between reading and emptying it.
+            guard let cartID = try await Self.lockedCartID(userID: userID, lock: lock, db: db, create: false) else {
+                return
+            }
             try await db.raw("DELETE FROM order_lines WHERE order_id = \(bind: cartID)").run()
             try await Self.touch(cartID, db: db)
         }

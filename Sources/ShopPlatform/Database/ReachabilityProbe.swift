@@ -7,14 +7,12 @@ import Synchronization
 /// would never finish, and a draining service would wait for that request
 /// forever. So one check runs at a time and every caller waits for it at most
 /// `timeout`, then answers "not reachable" and leaves. A check that outlives
-/// `abandonAfter` is given up and the next caller starts a fresh one.
+/// `abandonAfter` is cancelled and given up, and the next caller starts a fresh one.
 final class ReachabilityProbe: Sendable {
     private struct State {
         var check: Task<Void, Never>?
         var startedAt: ContinuousClock.Instant = .now
         var waiters: [Int: CheckedContinuation<Bool, Never>] = [:]
-        /// Waiters whose time ran out before they were registered.
-        var expired: Set<Int> = []
         var nextWaiter = 0
         var generation = 0
     }
@@ -31,17 +29,14 @@ final class ReachabilityProbe: Sendable {
             state.nextWaiter += 1
             return state.nextWaiter
         }
-        let sleeper = Task { [self] in
-            guard (try? await Task.sleep(for: timeout)) != nil else { return }
-            finish(waiter: waiter, with: false)
-        }
-        defer { sleeper.cancel() }
+        let timer = Timer()
+        defer { timer.task.withLock { $0?.cancel() } }
         return await withCheckedContinuation { continuation in
-            let late = state.withLock { state -> Bool in
-                if state.expired.remove(waiter) != nil { return true }
+            state.withLock { state in
                 state.waiters[waiter] = continuation
                 let now = ContinuousClock.now
                 if state.check == nil || now - state.startedAt > abandonAfter {
+                    state.check?.cancel()
                     state.generation += 1
                     let generation = state.generation
                     state.startedAt = now
@@ -50,21 +45,20 @@ final class ReachabilityProbe: Sendable {
                         finishAll(generation: generation, with: reachable)
                     }
                 }
-                return false
             }
-            if late { continuation.resume(returning: false) }
+            // Started once the waiter is registered: a waiter it does not find
+            // has been answered already.
+            timer.task.withLock {
+                $0 = Task { [self] in
+                    guard (try? await Task.sleep(for: timeout)) != nil else { return }
+                    state.withLock { $0.waiters.removeValue(forKey: waiter) }?.resume(returning: false)
+                }
+            }
         }
     }
 
-    private func finish(waiter: Int, with value: Bool) {
-        let continuation = state.withLock { state in
-            guard let continuation = state.waiters.removeValue(forKey: waiter) else {
-                state.expired.insert(waiter)
-                return CheckedContinuation<Bool, Never>?.none
-            }
-            return continuation
-        }
-        continuation?.resume(returning: value)
+    private final class Timer: Sendable {
+        let task = Mutex<Task<Void, Never>?>(nil)
     }
 
     private func finishAll(generation: Int, with value: Bool) {

@@ -18,7 +18,7 @@ struct DatabaseOutageTests {
     /// asked to stop waited for it forever.
     @Test(.enabled(if: TestBackend.available.contains(.postgres)), arguments: ["immediate", "fast"])
     func aTransactionInFlightFailsPromptly(mode: String) async throws {
-        let postgres = try PrivatePostgres()
+        let postgres = try await PrivatePostgres.start()
         defer { postgres.destroy() }
         let url = try await PostgresTestServer.createDatabase(on: postgres.baseURL)
         let database = try await ShopDatabase.open(url: url, poolSize: 2, logger: Logger(label: "outage"))
@@ -34,7 +34,7 @@ struct DatabaseOutageTests {
                 }
             }
             try await Task.sleep(for: .milliseconds(500))
-            if mode == "immediate" { try postgres.crash() } else { try postgres.stopFast() }
+            if mode == "immediate" { try await postgres.crash() } else { try await postgres.stopFast() }
             var waited = 0
             while outcome.value.withLock({ $0 }) == nil, waited < 30 {
                 try await Task.sleep(for: .milliseconds(100))
@@ -43,7 +43,7 @@ struct DatabaseOutageTests {
             #expect(outcome.value.withLock { $0 } == "failed", "still waiting after \(waited * 100) ms")
             transaction.cancel()
             // And the pool serves again once the server is back.
-            try postgres.start()
+            try await postgres.start()
             try await database.withConnection { try await $0.raw("SELECT 1").run() }
         }
     }

@@ -117,7 +117,7 @@ struct FaultSystemTests {
     /// acknowledged order, and stock + placed units = the starting stock.
     @Test(.enabled(if: TestBackend.available.contains(.postgres)))
     func postgresCrashesUnderLoadAndNothingAcknowledgedIsLost() async throws {
-        let postgres = try PrivatePostgres()
+        let postgres = try await PrivatePostgres.start()
         defer { postgres.destroy() }
         let shop = try await ShopCluster(
             .postgres, database: { try await PostgresTestServer.createDatabase(on: postgres.baseURL) })
@@ -143,7 +143,7 @@ struct FaultSystemTests {
                 }
             }
             try await Task.sleep(for: .seconds(1))
-            try postgres.crash()
+            try await postgres.crash()
             var sawNotReady = false
             for _ in 0..<50 where !sawNotReady {
                 sawNotReady = await !ShopCluster.isReady(shop.orders)
@@ -151,7 +151,7 @@ struct FaultSystemTests {
             }
             #expect(sawNotReady, "order-service reported ready with its database down")
             try await Task.sleep(for: .seconds(1))
-            try postgres.start()
+            try await postgres.start()
             for service in [shop.users, shop.products, shop.orders] {
                 var ready = false
                 for _ in 0..<100 where !ready {

@@ -9,7 +9,13 @@ final class PrivatePostgres: Sendable {
     let bindir: String
     var baseURL: String { "postgres://postgres@127.0.0.1:\(port)/postgres" }
 
-    init() throws {
+    /// A new server, started. Its commands run on a thread of their own: they
+    /// block, and the cooperative pool has as many threads as cores.
+    static func start() async throws -> PrivatePostgres {
+        try await Self.detached { try PrivatePostgres() }
+    }
+
+    private init() throws {
         bindir = try Self.findBindir()
         port = try ServiceProcess.freePort()
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("private-pg-\(UUID().uuidString)")
@@ -19,10 +25,14 @@ final class PrivatePostgres: Sendable {
         try Self.run(
             bindir + "/initdb",
             ["-D", directory.appendingPathComponent("data").path, "-U", "postgres", "--auth=trust", "-E", "UTF8"])
-        try start()
+        try launch()
     }
 
-    func start() throws {
+    func start() async throws {
+        try await Self.detached { try self.launch() }
+    }
+
+    private func launch() throws {
         try Self.run(
             bindir + "/pg_ctl",
             [
@@ -35,7 +45,11 @@ final class PrivatePostgres: Sendable {
 
     /// Stops the server the way a crash would: no checkpoint, clients cut off.
     /// Committed transactions survive (synchronous commit is on).
-    func crash() throws {
+    func crash() async throws {
+        try await Self.detached { try self.crashNow() }
+    }
+
+    private func crashNow() throws {
         try Self.run(
             bindir + "/pg_ctl", ["-D", directory.appendingPathComponent("data").path, "-m", "immediate", "-w", "stop"])
     }
@@ -49,6 +63,12 @@ final class PrivatePostgres: Sendable {
         try? Self.run(
             bindir + "/pg_ctl", ["-D", directory.appendingPathComponent("data").path, "-m", "immediate", "-w", "stop"])
         try? FileManager.default.removeItem(at: directory)
+    }
+
+    private static func detached<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread { continuation.resume(with: Result { try work() }) }.start()
+        }
     }
 
     private static func findBindir() throws -> String {

@@ -13,7 +13,8 @@ struct DatabaseOutageTests {
     }
 
     /// A transaction in flight when the server crashes (`immediate`) or shuts
-    /// down (`fast`) fails at once. Before, its ROLLBACK was sent on the dead
+    /// down (`fast`) fails, within seconds (the bound allows for a busy machine;
+    /// the bug was forever). Before, its ROLLBACK was sent on the dead
     /// connection and never answered: the request hung for good, and a service
     /// asked to stop waited for it forever.
     @Test(.enabled(if: TestBackend.available.contains(.postgres)), arguments: ["immediate", "fast"])
@@ -36,7 +37,7 @@ struct DatabaseOutageTests {
             try await Task.sleep(for: .milliseconds(500))
             if mode == "immediate" { try await postgres.crash() } else { try await postgres.stopFast() }
             var waited = 0
-            while outcome.value.withLock({ $0 }) == nil, waited < 30 {
+            while outcome.value.withLock({ $0 }) == nil, waited < 150 {
                 try await Task.sleep(for: .milliseconds(100))
                 waited += 1
             }

@@ -1,11 +1,14 @@
 import JWTKit
 
 /// Reads user-service's published JWKS over HTTP.
+///
+/// Fetched rarely (once, then for an unknown key id), and a failed fetch makes
+/// every token look invalid, so the fetch may take its time: 5 s, 3 attempts.
 public struct RemoteKeySource: VerificationKeySource {
     let client: ServiceClient
 
     public init(userServiceURL: String) {
-        self.client = ServiceClient(baseURL: userServiceURL, timeout: .seconds(2), maxAttempts: 2)
+        self.client = ServiceClient(baseURL: userServiceURL, timeout: .seconds(5), maxAttempts: 3)
     }
 
     public func verificationKeys() async throws -> JWKS {

@@ -46,23 +46,23 @@ final class PrivatePostgres: Sendable {
     /// Stops the server the way a crash would: no checkpoint, clients cut off.
     /// Committed transactions survive (synchronous commit is on).
     func crash() async throws {
-        try await Self.detached { try self.crashNow() }
+        try await Self.detached { try self.stopNow(mode: "immediate") }
     }
 
-    private func crashNow() throws {
-        try Self.run(
-            bindir + "/pg_ctl", ["-D", directory.appendingPathComponent("data").path, "-m", "immediate", "-w", "stop"])
+    func stopFast() async throws {
+        try await Self.detached { try self.stopNow(mode: "fast") }
     }
 
-    func stopFast() throws {
-        try Self.run(
-            bindir + "/pg_ctl", ["-D", directory.appendingPathComponent("data").path, "-m", "fast", "-w", "stop"])
-    }
-
+    /// Stops the server and deletes its files. Synchronous (for `defer`), and
+    /// quick: an immediate stop does not wait for a checkpoint.
     func destroy() {
-        try? Self.run(
-            bindir + "/pg_ctl", ["-D", directory.appendingPathComponent("data").path, "-m", "immediate", "-w", "stop"])
+        try? stopNow(mode: "immediate")
         try? FileManager.default.removeItem(at: directory)
+    }
+
+    private func stopNow(mode: String) throws {
+        try Self.run(
+            bindir + "/pg_ctl", ["-D", directory.appendingPathComponent("data").path, "-m", mode, "-w", "stop"])
     }
 
     private static func detached<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {

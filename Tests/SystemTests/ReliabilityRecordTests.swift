@@ -16,7 +16,8 @@ struct ReliabilityRecordTests {
         }
         #expect(named.count >= 20, "found only \(named.count) test references")
         for (suite, test) in named {
-            guard let file = sources.first(where: { $0.contains("struct \(suite) ") || $0.contains("struct \(suite){") })
+            guard
+                let file = sources.first(where: { $0.contains("struct \(suite) ") || $0.contains("struct \(suite){") })
             else {
                 Issue.record("RELIABILITY.md names \(suite), which no test file declares")
                 continue

@@ -33,7 +33,7 @@ final class ShopCluster: Sendable {
     init(
         _ backend: TestBackend, orderSettings: [String: String] = [:], productSettings: [String: String] = [:],
         withFrontend: Bool = false, seedDemo: Bool = false,
-        database: (@Sendable () async throws -> String)? = nil
+        database: (@Sendable () async throws -> String)? = nil, logLevel: String = "warning"
     ) async throws {
         let makeDatabase = database ?? backend.makeDatabaseURL
         self.backend = backend
@@ -44,6 +44,7 @@ final class ShopCluster: Sendable {
             "DATA_DIR": dataDir, "SERVICE_TOKEN": Self.serviceToken,
             "USER_SERVICE_URL": "http://127.0.0.1:\(userPort)",
             "PRODUCT_SERVICE_URL": "http://127.0.0.1:\(productPort)", "DATABASE_POOL_SIZE": "6",
+            "LOG_LEVEL": logLevel,
         ]
         self.users = try ServiceProcess(
             "user-service", port: userPort,

@@ -135,6 +135,14 @@ public struct ServiceClient: Sendable {
     }
 }
 
+/// Described by its target only: its headers carry the service credential, and
+/// ServiceLifecycle logs the services it runs (with whatever they hold) at debug.
+extension ServiceClient: CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
+    public var description: String { "ServiceClient(\(baseURL))" }
+    public var debugDescription: String { description }
+    public var customMirror: Mirror { Mirror(self, children: ["baseURL": baseURL]) }
+}
+
 /// Shuts an `HTTPClient` down when the application stops.
 public struct HTTPClientService: Service {
     public let client: HTTPClient

@@ -272,4 +272,21 @@ struct TokenRefreshTests {
             #expect(replayed.headers[.location]?.hasPrefix("/login") == true)
         }
     }
+
+    /// A page that fails after the refresh token was rotated still writes the
+    /// session. Before, the error page carried no cookie, the browser kept the
+    /// spent refresh token, and the next page was taken for token theft: logged out.
+    @Test func anErrorPageStillWritesTheRotatedSession() async throws {
+        try await FrontendHarness.run(userSettings: ["TOKEN_TTL": "20"]) { browser, _ in
+            try await browser.register("sid")
+            let before = try #require(browser.sessionCookie)
+            let missing = try await browser.get("/orders/MS-NOPE2345")
+            #expect(missing.status == .notFound)
+            #expect(missing.headers[.setCookie] != nil, "the rotated session is written with the error page")
+            #expect(try #require(browser.sessionCookie) != before)
+            let cart = try await browser.get("/cart")
+            #expect(cart.status == .ok)
+            #expect(cart.text.contains("Log out sid"), "still signed in")
+        }
+    }
 }

@@ -36,7 +36,17 @@ struct SessionMiddleware: RouterMiddleware {
             }
         }
 
-        var response = try await next(request, context)
+        var response: Response
+        do {
+            response = try await next(request, context)
+        } catch {
+            // A session changed on the way (a refresh token rotated) must reach the
+            // browser even though the page failed: render the error page here, so
+            // the cookie below is written with it. Otherwise the error goes on out
+            // (static files and the outer error page handle it).
+            guard context.session.value != original else { throw error }
+            response = ErrorPageMiddleware.page(for: error, context: context, pages: pages)
+        }
         let final = context.session.value
         if final != original || incoming == nil {
             let https = secure || request.headers[.init("X-Forwarded-Proto")!] == "https"

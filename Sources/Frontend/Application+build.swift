@@ -17,8 +17,7 @@ public func buildFrontend(reader: ConfigReader, readiness: Readiness = Readiness
         return logger
     }()
     let faults = try configuration.service.faults()
-    var production = ProductionMode(isOn: configuration.service.isProduction)
-    production.refuseFaults(faults)
+    var production = ProductionMode(isOn: configuration.service.isProduction, faults: faults)
     production.require(configuration.sessionKey, "session.key")
     try production.check(service: "frontend")
     ShopMetrics.bootstrap()

@@ -17,8 +17,7 @@ public func buildOrderService(reader: ConfigReader, readiness: Readiness = Readi
         return logger
     }()
     let faults = try configuration.service.faults()
-    var production = ProductionMode(isOn: configuration.service.isProduction)
-    production.refuseFaults(faults)
+    var production = ProductionMode(isOn: configuration.service.isProduction, faults: faults)
     production.requireSecret(configuration.serviceCredential, "service.token")
     try production.check(service: "order-service")
     ShopMetrics.bootstrap()

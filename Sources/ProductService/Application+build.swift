@@ -18,8 +18,7 @@ public func buildProductService(reader: ConfigReader, readiness: Readiness = Rea
         return logger
     }()
     let faults = try configuration.service.faults()
-    var production = ProductionMode(isOn: configuration.service.isProduction)
-    production.refuseFaults(faults)
+    var production = ProductionMode(isOn: configuration.service.isProduction, faults: faults)
     production.requireSecret(configuration.serviceCredential, "service.token")
     try production.check(service: "product-service")
     ShopMetrics.bootstrap()

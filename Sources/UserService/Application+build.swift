@@ -19,8 +19,7 @@ public func buildUserService(reader: ConfigReader, readiness: Readiness = Readin
         return logger
     }()
     let faults = try configuration.service.faults()
-    var production = ProductionMode(isOn: configuration.service.isProduction)
-    production.refuseFaults(faults)
+    var production = ProductionMode(isOn: configuration.service.isProduction, faults: faults)
     production.require(configuration.signingKeyPEM ?? configuration.signingKeyFile, "signing.key or signing.key.file")
     production.refuseWeakPassword(configuration.adminPassword, "shop.admin.password")
     try production.check(service: "user-service")

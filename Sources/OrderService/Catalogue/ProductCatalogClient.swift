@@ -80,7 +80,8 @@ struct ProductCatalogClient: Sendable {
     func products(ids: [Int64], requestID: String? = nil) async throws -> [Int64: ProductSummary] {
         guard !ids.isEmpty else { return [:] }
         let list = ids.map(String.init).joined(separator: ",")
-        let page = try await client.getJSON("/v1/products?ids=\(list)", as: Page.self, requestID: requestID)
+        let page = try await client.getJSON(
+            "/v1/products?ids=\(list)", as: Page<ProductSummary>.self, requestID: requestID)
         return Dictionary(page.items.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
     }
 
@@ -95,13 +96,14 @@ struct ProductCatalogClient: Sendable {
         case 200, 201:
             return .reserved(try reply.decode(ReservedStock.self))
         case 409:
-            let kind = try reply.decode(Problem.self).type ?? ""
+            let problem = try reply.decode(Problem.self)
+            let kind = problem.type ?? ""
             if kind.hasSuffix("/reservation-released") || kind.hasSuffix("/reservation-mismatch") {
                 return .attemptOver(kind)
             }
-            return .insufficient(try Self.namedLines(reply))
+            return .insufficient(problem.namedLines)
         case 422:
-            return .unavailable(try Self.namedLines(reply))
+            return .unavailable(try reply.decode(Problem.self).namedLines)
         default:
             throw ServiceClient.Unavailable(description: "product-service refused the reservation (\(reply.status))")
         }
@@ -127,27 +129,18 @@ struct ProductCatalogClient: Sendable {
         }
     }
 
-    /// Live reservations after `cursor`, oldest first, and the cursor of the next page.
-    func liveReservations(after cursor: Int64, limit: Int) async throws -> (items: [ReservedStock], next: Int64?) {
-        struct LivePage: Decodable {
-            let items: [ReservedStock]
-            let nextCursor: String?
-
-            enum CodingKeys: String, CodingKey {
-                case items
-                case nextCursor = "next_cursor"
-            }
-        }
-        let page = try await client.getJSON(
-            "/v1/reservations?status=reserved&cursor=\(cursor)&limit=\(limit)", as: LivePage.self)
-        return (page.items, page.nextCursor.flatMap { Int64($0) })
+    /// Up to `limit` live reservations after `cursor`, oldest first.
+    func liveReservations(after cursor: Int64, limit: Int) async throws -> [ReservedStock] {
+        try await client.getJSON(
+            "/v1/reservations?status=reserved&cursor=\(cursor)&limit=\(limit)", as: Page<ReservedStock>.self
+        ).items
     }
 
-    private struct Page: Decodable {
-        let items: [ProductSummary]
+    private struct Page<Item: Decodable>: Decodable {
+        let items: [Item]
     }
 
-    private struct Problem: Decodable {
+    fileprivate struct Problem: Decodable {
         struct FieldError: Decodable {
             let field: String
             let message: String
@@ -179,10 +172,12 @@ struct ProductCatalogClient: Sendable {
         }
     }
 
-    /// Reads product-service's problem `errors` (`field: "product:<id>"`).
-    private static func namedLines(_ reply: ServiceClient.Reply) throws -> [(productID: Int64, detail: String)] {
-        let problem = try reply.decode(Problem.self)
-        return (problem.errors ?? []).compactMap { error in
+}
+
+extension ProductCatalogClient.Problem {
+    /// The lines product-service's `errors` name (`field: "product:<id>"`).
+    var namedLines: [(productID: Int64, detail: String)] {
+        (errors ?? []).compactMap { error in
             guard error.field.hasPrefix("product:"), let id = Int64(error.field.dropFirst("product:".count)) else {
                 return nil
             }

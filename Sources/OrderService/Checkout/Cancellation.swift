@@ -20,7 +20,7 @@ struct Cancellation: Sendable {
         }
         if try await store.cancel(orderID: order.id) {
             do {
-                try await catalog.release(checkoutID: order.checkoutID ?? "order-\(order.id)", requestID: requestID)
+                try await catalog.release(checkoutID: order.reservationKey, requestID: requestID)
                 try await store.markReleased(orderID: order.id)
             } catch {
                 logger.warning(

@@ -93,8 +93,8 @@ struct Checkout: Sendable {
         // way: once the order is back in the cart (and only then: otherwise the
         // reconciler may have placed it on that retry), releasing the attempt makes
         // product-service refuse it.
-        if try await store.revertToCart(orderID: order.id), let checkoutID = order.checkoutID {
-            try? await catalog.release(checkoutID: checkoutID)
+        if try await store.revertToCart(orderID: order.id) {
+            try? await catalog.release(checkoutID: order.reservationKey)
         }
         let names = (try? await catalog.products(ids: lines.map(\.productID))) ?? [:]
         let fieldErrors = lines.map { line in

@@ -66,7 +66,7 @@ struct Reconciler: Service {
         var resolved = 0
         for order in stale {
             do {
-                let checkoutID = order.checkoutID ?? "order-\(order.id)"
+                let checkoutID = order.reservationKey
                 if let reservation = try await catalog.reservation(checkoutID: checkoutID), reservation.holds(order) {
                     if try await store.place(orderID: order.id, reservation: reservation) != nil {
                         Checkout.placedCounter.increment()
@@ -96,7 +96,7 @@ struct Reconciler: Service {
         do {
             let cursor = try await store.sweepCursor()
             let page = try await catalog.liveReservations(after: cursor, limit: Self.batch * 5)
-            let settled = page.items.prefix { ($0.createdAt ?? .distantFuture) < cutoff }
+            let settled = page.prefix { ($0.createdAt ?? .distantFuture) < cutoff }
             let inUse = try await store.attemptsInUse(settled.map(\.checkoutID))
             var released = 0
             var last = cursor

@@ -28,4 +28,13 @@ struct Order: Sendable, Equatable {
     /// The current checkout attempt, which keys its reservation; nil for a cart
     /// that never checked out.
     var checkoutID: String?
+
+    /// The key of the reservation this order holds or held at product-service.
+    var reservationKey: String { Self.reservationKey(orderID: id, checkoutID: checkoutID) }
+
+    /// Orders from before checkout ids reserved under `order-<id>` (both services'
+    /// migrations name them so); only a cart that never checked out has neither.
+    static func reservationKey(orderID: Int64, checkoutID: String?) -> String {
+        checkoutID ?? "order-\(orderID)"
+    }
 }

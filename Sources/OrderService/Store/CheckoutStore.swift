@@ -180,7 +180,11 @@ struct CheckoutStore: Sendable {
                 "SELECT id, checkout_id FROM orders WHERE needs_release ORDER BY id LIMIT \(bind: limit)"
             ).all().map { row in
                 let id = try row.decode(column: "id", as: Int64.self)
-                return (id, try row.decode(column: "checkout_id", as: String?.self) ?? "order-\(id)")
+                return (
+                    id,
+                    Order.reservationKey(
+                        orderID: id, checkoutID: try row.decode(column: "checkout_id", as: String?.self))
+                )
             }
         }
     }

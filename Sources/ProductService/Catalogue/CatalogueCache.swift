@@ -18,10 +18,10 @@ final class CatalogueCache: Sendable {
         let etag: String
         let storedAt: ContinuousClock.Instant
 
-        init(encoding data: Data, at now: ContinuousClock.Instant = .now) {
+        init(encoding data: Data) {
             self.body = ByteBuffer(data: data)
             self.etag = CatalogueCache.etag(for: data)
-            self.storedAt = now
+            self.storedAt = .now
         }
     }
 

@@ -10,8 +10,10 @@ public struct ProductionMode: Sendable {
     public let isOn: Bool
     private var problems: [String] = []
 
-    public init(isOn: Bool) {
+    /// Starts the checks every service shares: fault injection is refused.
+    public init(isOn: Bool, faults: Faults = .none) {
         self.isOn = isOn
+        refuseFaults(faults)
     }
 
     /// Passwords seen in examples and tutorials, refused in production.

@@ -47,7 +47,7 @@ public func buildFrontend(reader: ConfigReader, readiness: Readiness = Readiness
     router.add(middleware: ErrorPageMiddleware(pages: pages))
     if !faults.isEmpty { router.add(middleware: FaultInjectionMiddleware<FrontendContext>(faults: faults)) }
     router.add(middleware: InputTextMiddleware())
-    OperationalRoutes<FrontendContext>(checks: [:], readiness: readiness).register(on: router)
+    OperationalRoutes<FrontendContext>(checks: [:], readiness: readiness).register(on: router, metrics: false)
     if let staticFiles = Bundle.module.resourcePath.map({ $0 + "/static" }) {
         router.add(
             middleware: FileMiddleware(
@@ -61,6 +61,7 @@ public func buildFrontend(reader: ConfigReader, readiness: Readiness = Readiness
     OrderRoutes(backends: backends, pages: pages, tokens: tokens).addRoutes(to: router)
     AdminRoutes(backends: backends, pages: pages, tokens: tokens).addRoutes(to: router)
 
+    router.answerMethodNotAllowed()
     var app = Application(
         router: router,
         configuration: .init(
@@ -68,6 +69,17 @@ public func buildFrontend(reader: ConfigReader, readiness: Readiness = Readiness
             serverName: "microshop-frontend"),
         logger: logger)
     app.addServices(HTTPClientService(client: httpClient))
+    if let metricsPort = configuration.metricsPort {
+        let metrics = Router(context: BasicRequestContext.self)
+        OperationalRoutes<BasicRequestContext>.registerMetrics(on: metrics)
+        app.addServices(
+            Application(
+                router: metrics,
+                configuration: .init(
+                    address: .hostname(configuration.service.host, port: metricsPort),
+                    serverName: "microshop-frontend-metrics"),
+                logger: logger))
+    }
     return app
 }
 

@@ -14,6 +14,9 @@ public struct FrontendConfiguration: Sendable {
     /// Mark the cookie `Secure` (behind TLS). Also set when a proxy reports https.
     public var secureCookies: Bool
     public var backendTimeout: Duration
+    /// The frontend faces the internet, so `/metrics` is served on this port of
+    /// its own (for Prometheus inside the cluster) and never on the public one.
+    public var metricsPort: Int?
 
     public init(reader: ConfigReader) {
         self.service = ServiceConfiguration(reader: reader, name: "frontend", defaultPort: 5000)
@@ -22,6 +25,7 @@ public struct FrontendConfiguration: Sendable {
         self.orderServiceURL = reader.string(forKey: "order.service.url", default: "http://127.0.0.1:5003")
         self.sessionKey = reader.string(forKey: "session.key", isSecret: true)
         self.secureCookies = reader.bool(forKey: "session.secure", default: false)
+        self.metricsPort = reader.int(forKey: "metrics.port")
         self.backendTimeout = .milliseconds(reader.int(forKey: "backend.timeout.ms", default: 3000))
     }
 }

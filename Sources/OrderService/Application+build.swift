@@ -42,11 +42,12 @@ public func buildOrderService(reader: ConfigReader, readiness: Readiness = Readi
         source: RemoteKeySource(userServiceURL: configuration.tokens.userServiceURL),
         issuer: configuration.tokens.issuer, audience: configuration.tokens.audience, logger: logger)
 
+    let revoked = RevocationList()
     let router = try Router.shopService(
         readiness: readiness, checks: ["database": { await database.isReachable() }],
         openAPI: Bundle.module.url(forResource: "openapi", withExtension: "yaml"),
         bodyLimit: configuration.service.bodyLimit,
-        authenticator: TokenAuthenticator(verifier: verifier), faults: faults)
+        authenticator: TokenAuthenticator(verifier: verifier, refusing: revoked), faults: faults)
     CartRoutes(carts: carts).addRoutes(to: router.group("v1/cart"))
     let orderRoutes = OrderRoutes(
         orders: orders, checkout: checkout,
@@ -55,6 +56,7 @@ public func buildOrderService(reader: ConfigReader, readiness: Readiness = Readi
     orderRoutes.addAdminRoutes(to: router.group("v1/admin/orders"))
     LegacyOrderRoutes(carts: carts, checkout: checkout).addRoutes(to: router.group("api"))
 
+    router.answerMethodNotAllowed()
     var app = Application(
         router: router,
         configuration: .init(
@@ -65,7 +67,10 @@ public func buildOrderService(reader: ConfigReader, readiness: Readiness = Readi
         database.service, HTTPClientService(client: httpClient),
         Reconciler(
             store: checkoutStore, catalog: catalog, interval: configuration.reconcilerInterval,
-            grace: configuration.reconcilerGrace, logger: logger))
+            grace: configuration.reconcilerGrace, logger: logger),
+        RevocationPolling(
+            list: revoked, userServiceURL: configuration.tokens.userServiceURL,
+            interval: configuration.tokens.revocationPollInterval, logger: logger))
     app.beforeServerStarts {
         try await MigrationRunner(
             service: OrderServiceEntry.name, database: database, migrations: OrderMigrations.all, logger: logger

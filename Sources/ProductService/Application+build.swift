@@ -36,10 +36,11 @@ public func buildProductService(reader: ConfigReader, readiness: Readiness = Rea
         source: RemoteKeySource(userServiceURL: configuration.tokens.userServiceURL),
         issuer: configuration.tokens.issuer, audience: configuration.tokens.audience, logger: logger)
 
+    let revoked = RevocationList()
     let router = try Router.shopService(
         readiness: readiness, checks: ["database": { await database.isReachable() }],
         openAPI: Bundle.module.url(forResource: "openapi", withExtension: "yaml"), bodyLimit: nil,
-        authenticator: TokenAuthenticator(verifier: verifier), faults: faults)
+        authenticator: TokenAuthenticator(verifier: verifier, refusing: revoked), faults: faults)
 
     // Body limits per group: image uploads may be larger than everything else.
     let bodyLimit = BodyLimitMiddleware(limit: configuration.service.bodyLimit)
@@ -53,13 +54,18 @@ public func buildProductService(reader: ConfigReader, readiness: Readiness = Rea
         to: router.group("v1/reservations").add(middleware: bodyLimit).add(middleware: serviceCredential))
     LegacyProductRoutes(catalogue: catalogue).addRoutes(to: router.group("api").add(middleware: bodyLimit))
 
+    router.answerMethodNotAllowed()
     var app = Application(
         router: router,
         configuration: .init(
             address: .hostname(configuration.service.host, port: configuration.service.port),
             serverName: "microshop-product-service"),
         logger: logger)
-    app.addServices(database.service)
+    app.addServices(
+        database.service,
+        RevocationPolling(
+            list: revoked, userServiceURL: configuration.tokens.userServiceURL,
+            interval: configuration.tokens.revocationPollInterval, logger: logger))
     app.beforeServerStarts {
         try await MigrationRunner(
             service: ProductServiceEntry.name, database: database, migrations: ProductMigrations.all, logger: logger

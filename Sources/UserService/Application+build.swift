@@ -28,9 +28,10 @@ public func buildUserService(reader: ConfigReader, readiness: Readiness = Readin
     let database = try await ShopDatabase.open(
         url: configuration.service.databaseURL, poolSize: configuration.service.databasePoolSize, logger: logger)
     let keyRing = try SigningKeyRing.load(configuration: configuration, logger: logger)
+    let sessions = RefreshSessionStore(database: database, reuseGrace: configuration.refreshReuseGrace)
     let accounts = Accounts(
         users: SQLUserStore(database: database),
-        sessions: RefreshSessionStore(database: database),
+        sessions: sessions,
         throttle: LoginThrottle(
             database: database, maxAttempts: configuration.maxLoginFailures, window: configuration.loginLockout),
         issuer: TokenIssuer(
@@ -41,8 +42,8 @@ public func buildUserService(reader: ConfigReader, readiness: Readiness = Readin
     let verifier = TokenVerifier(
         source: keyRing, issuer: configuration.tokens.issuer, audience: configuration.tokens.audience, logger: logger)
 
-    // Unlike other services, user-service also honours logout at once: a token
-    // whose session was revoked stops working here immediately.
+    // user-service honours a revocation at once: a token whose session was
+    // revoked stops working here immediately (elsewhere within a poll).
     let router = try Router.shopService(
         readiness: readiness, checks: ["database": { await database.isReachable() }],
         openAPI: Bundle.module.url(forResource: "openapi", withExtension: "yaml"),
@@ -52,9 +53,13 @@ public func buildUserService(reader: ConfigReader, readiness: Readiness = Readin
     KeySetRoutes(keyRing: keyRing).addRoutes(to: router)
     UserRoutes(accounts: accounts).addRoutes(to: router.group("v1/users"))
     SessionRoutes(accounts: accounts).addRoutes(to: router.group("v1/sessions"))
+    RevocationRoutes(
+        sessions: sessions, retain: max(configuration.accessTokenLifetime, configuration.legacyTokenLifetime)
+    ).addRoutes(to: router.group("v1/revocations"))
     LegacyUserRoutes(accounts: accounts, legacyTokenLifetime: configuration.legacyTokenLifetime)
         .addRoutes(to: router.group("api"))
 
+    router.answerMethodNotAllowed()
     var app = Application(
         router: router,
         configuration: .init(

@@ -10,6 +10,9 @@ public struct UserServiceConfiguration: Sendable {
     /// its frontend keeps one key for the whole visit and cannot refresh.
     public var legacyTokenLifetime: Duration
     public var refreshTokenLifetime: Duration
+    /// How long after its first use a refresh token may be used once more
+    /// (two tabs refreshing together) without counting as theft.
+    public var refreshReuseGrace: Duration
     public var signingKeyPEM: String?
     public var signingKeyFile: String?
     public var previousSigningKeyFile: String?
@@ -26,6 +29,7 @@ public struct UserServiceConfiguration: Sendable {
         self.accessTokenLifetime = .seconds(reader.int(forKey: "token.ttl", default: 900))
         self.legacyTokenLifetime = .seconds(reader.int(forKey: "token.legacy.ttl", default: 8 * 3600))
         self.refreshTokenLifetime = .seconds(reader.int(forKey: "refresh.ttl", default: 30 * 24 * 3600))
+        self.refreshReuseGrace = .seconds(max(0, reader.int(forKey: "refresh.reuse.grace.seconds", default: 10)))
         self.signingKeyPEM = reader.string(forKey: "signing.key", isSecret: true)
         self.signingKeyFile = reader.string(forKey: "signing.key.file")
         self.previousSigningKeyFile = reader.string(forKey: "signing.key.previous.file")

@@ -3,6 +3,7 @@ import Foundation
 import HTTPTypes
 import HummingbirdTesting
 import NIOCore
+import ShopPlatform
 import ShopTestSupport
 import Testing
 
@@ -26,6 +27,35 @@ struct SecurityAndAdminTests {
             let cart = try await browser.get("/cart")
             #expect(cart.text.contains("Your cart is empty"))
             #expect(cart.text.contains("Log out fay"), "the forged logout did nothing")
+        }
+    }
+
+    /// Logging out ends the session at user-service even when the access token
+    /// held by the cookie has expired: by its refresh token (issue 9.6).
+    @Test func loggingOutWithAnExpiredAccessTokenStillEndsTheSession() async throws {
+        try await FrontendHarness.run(userSettings: ["TOKEN_TTL": "1"]) { browser, harness in
+            try await browser.register("ivy")
+            try await browser.get("/product/classic-mug")
+            try await Task.sleep(for: .milliseconds(1500))
+            let logout = try await browser.post("/logout")
+            #expect(logout.status == .found || logout.status == .seeOther, "\(logout.status)")
+            let users = ServiceClient(baseURL: try #require(harness.urls["user"]))
+            let feed = try await users.getJSON("/v1/revocations?since=0", as: RevocationFeed.self)
+            #expect(feed.sessions.count == 1)
+        }
+    }
+
+    /// The public listener has no `/metrics` (it is served on `metrics.port`
+    /// only), and a wrong method on a page is 405 (issue 9.9).
+    @Test func metricsAreNotPublicAndWrongMethodsAre405() async throws {
+        try await FrontendHarness.run { browser, _ in
+            #expect(try await browser.get("/metrics").status == .notFound)
+            try await browser.get("/product/classic-mug")
+            let wrong = try await browser.post("/product/classic-mug")
+            #expect(wrong.status == .methodNotAllowed)
+            #expect(wrong.headers[.allow] == "GET, HEAD")
+            // Without a form token it is refused before routing, as every unsafe request is.
+            #expect(try await browser.client.execute(uri: "/cart", method: .delete).status == .forbidden)
         }
     }
 
@@ -255,7 +285,9 @@ struct TokenRefreshTests {
     /// With access tokens that are always close to expiry, every page exchanges
     /// the refresh token: the customer stays logged in and the cookie changes.
     @Test func accessTokensAreRefreshedTransparently() async throws {
-        try await FrontendHarness.run(userSettings: ["TOKEN_TTL": "20"]) { browser, _ in
+        // No reuse grace, so the replay below is theft however soon it comes.
+        try await FrontendHarness.run(userSettings: ["TOKEN_TTL": "20", "REFRESH_REUSE_GRACE_SECONDS": "0"]) {
+            browser, _ in
             try await browser.register("ren")
             let first = try #require(browser.sessionCookie)
             let cart = try await browser.get("/cart")

@@ -6,6 +6,22 @@ import Testing
 /// keeps working.
 @Suite("Storefront with backends stopped", .serialized)
 struct FrontendSystemTests {
+    /// Prometheus reads the frontend's metrics on a port of their own; the
+    /// public port has none (issue 9.9).
+    @Test func metricsAreServedOnTheirOwnPortOnly() async throws {
+        let metricsPort = try ServiceProcess.freePort()
+        let dataDir = FileManager.default.temporaryDirectory.appendingPathComponent("fe-\(UUID().uuidString)").path
+        let frontend = try ServiceProcess(
+            "frontend", environment: ["DATA_DIR": dataDir, "METRICS_PORT": "\(metricsPort)", "LOG_LEVEL": "warning"])
+        defer { frontend.stop() }
+        try await frontend.waitUntilReady()
+        _ = try await HTTP.send(.GET, frontend.baseURL + "/health/live")
+        #expect(try await HTTP.send(.GET, frontend.baseURL + "/metrics").status == 404)
+        let metrics = try await HTTP.send(.GET, "http://127.0.0.1:\(metricsPort)/metrics")
+        #expect(metrics.status == 200)
+        #expect(metrics.text.contains("http_server_request_duration"))
+    }
+
     @Test func pagesDegradeWhenServicesStop() async throws {
         let shop = try await ShopCluster(.sqlite, withFrontend: true, seedDemo: true)
         defer { shop.stop() }

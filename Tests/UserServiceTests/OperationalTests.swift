@@ -27,6 +27,31 @@ struct OperationalTests {
         }
     }
 
+    /// A wrong method on a known path is 405 naming the allowed ones; an unknown
+    /// path stays 404; a known route's own 404 is untouched (issue 9.9).
+    @Test func wrongMethodIsMethodNotAllowed() async throws {
+        try await UserServiceHarness.run(.sqlite) { client, _ in
+            let cases: [(HTTPRequest.Method, String, String)] = [
+                (.put, "/v1/users/me", "GET, HEAD, PATCH"), (.get, "/v1/sessions", "POST"),
+                (.delete, "/health/live", "GET, HEAD"), (.post, "/v1/users/7", "GET, HEAD, PATCH"),
+                (.patch, "/api/user/login", "POST"),
+            ]
+            for (method, path, allowed) in cases {
+                let reply = try await client.execute(uri: path, method: method)
+                #expect(reply.status == .methodNotAllowed, "\(method) \(path)")
+                #expect(reply.headers[.allow] == allowed, "\(method) \(path)")
+                // The original contract's error shape under /api, problem+json elsewhere.
+                let shape = path.hasPrefix("/api") ? "application/json; charset=utf-8" : "application/problem+json"
+                #expect(reply.headers[.contentType] == shape)
+            }
+            #expect(try await client.execute(uri: "/v1/nowhere", method: .put).status == .notFound)
+            #expect(try await client.execute(uri: "/v1/users/me/extra", method: .get).status == .notFound)
+            let admin = try await client.accessToken(
+                UserServiceHarness.adminUsername, password: UserServiceHarness.adminPassword)
+            #expect(try await client.get("/v1/users/999999", token: admin).status == .notFound)
+        }
+    }
+
     @Test(arguments: TestBackend.available)
     func requestIDsAreHonouredOrGenerated(backend: TestBackend) async throws {
         try await UserServiceHarness.run(backend) { client, _ in
@@ -52,6 +77,7 @@ struct OpenAPIDocumentTests {
     /// Every route the service registers is documented (and vice versa for paths).
     static let routes = [
         "/v1/users:", "/v1/users/me:", "/v1/users/{id}:", "/v1/sessions:", "/v1/sessions/refresh:",
+        "/v1/sessions/revoke:", "/v1/revocations:",
         "/v1/sessions/current:", "/.well-known/jwks.json:", "/api/user/create:", "/api/user/login:",
         "/api/user/logout:", "/api/user/{username}/exists:", "/api/user:", "/api/users:", "/health/live:",
         "/health/ready:", "/metrics:", "/openapi.yaml:",

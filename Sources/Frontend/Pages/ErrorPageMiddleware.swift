@@ -1,3 +1,4 @@
+import HTTPTypes
 import Hummingbird
 import Logging
 import ShopPlatform
@@ -21,7 +22,8 @@ struct ErrorPageMiddleware: RouterMiddleware {
     /// that fails still carries the session cookie (a refresh token rotated before
     /// the failure must reach the browser).
     static func page(for error: any Error, context: Context, pages: PageRenderer) -> Response {
-        let status = ProblemError(converting: error).status
+        let problem = ProblemError(converting: error)
+        let status = problem.status
         if status.code >= 500 {
             context.logger.error("page failed", metadata: ["error": "\(String(reflecting: error))"])
         }
@@ -34,6 +36,11 @@ struct ErrorPageMiddleware: RouterMiddleware {
             page = ErrorPage(title: "Something is not right", message: "Please check what you sent and try again.")
         default: page = ErrorPage(title: "Sorry, something went wrong", message: "Please try again in a moment.")
         }
-        return pages.render("error", page, context: context, status: status, title: page.title)
+        var response = pages.render("error", page, context: context, status: status, title: page.title)
+        // Headers the failure named (405's Allow, 429's Retry-After) go along.
+        for (name, value) in problem.headers {
+            if let name = HTTPField.Name(name) { response.headers[name] = value }
+        }
+        return response
     }
 }

@@ -113,9 +113,14 @@ struct AccountRoutes {
         }
     }
 
-    /// Revokes the session at user-service, then forgets it here.
+    /// Revokes the session at user-service, then forgets it here. By refresh
+    /// token, which ends the session even when the access token has expired.
     @Sendable func logout(_ request: Request, context: Context) async throws -> Response {
-        if let token = context.session.value.accessToken {
+        let session = context.session.value
+        if let refresh = session.refreshToken {
+            _ = try? await backends.users.send(
+                .POST, "/v1/sessions/revoke", json: ["refresh_token": refresh], requestID: context.id)
+        } else if let token = session.accessToken {
             _ = try? await backends.users.send(.DELETE, "/v1/sessions/current", token: token, requestID: context.id)
         }
         context.session.update {

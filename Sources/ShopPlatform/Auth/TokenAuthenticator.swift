@@ -21,6 +21,15 @@ public struct TokenAuthenticator: AuthenticatorMiddleware {
         self.accept = accept
     }
 
+    /// For services other than user-service: tokens of sessions user-service
+    /// has revoked are refused as soon as `revoked` has heard of them.
+    public init(verifier: TokenVerifier, refusing revoked: RevocationList) {
+        self.init(verifier: verifier) { claims in
+            guard let sessionID = claims.sessionID else { return false }
+            return !revoked.contains(sessionID)
+        }
+    }
+
     public func authenticate(request: Request, context: Context) async throws -> Principal? {
         try await verified(request)?.claims.principal
     }

@@ -6,10 +6,14 @@ public struct TokenSettings: Sendable {
     public var audience: String
     /// Where verifiers fetch `/.well-known/jwks.json`.
     public var userServiceURL: String
+    /// How often services other than user-service read its revocations: an
+    /// ended session is honoured there at most this long (plus one round trip).
+    public var revocationPollInterval: Duration
 
     public init(reader: ConfigReader) {
         self.issuer = reader.string(forKey: "token.issuer", default: "microshop-user-service")
         self.audience = reader.string(forKey: "token.audience", default: "microshop")
         self.userServiceURL = reader.string(forKey: "user.service.url", default: "http://127.0.0.1:5001")
+        self.revocationPollInterval = .milliseconds(max(50, reader.int(forKey: "revocation.poll.ms", default: 2000)))
     }
 }

@@ -36,6 +36,7 @@ extension ProblemError {
             self = problem
         case let http as HTTPError:
             self.init(http.status, http.body ?? Self.defaultDetail(for: http.status))
+            for field in http.headers { headers[field.name.canonicalName] = field.value }
         case let response as any HTTPResponseError:
             self.init(response.status, Self.defaultDetail(for: response.status))
         default:

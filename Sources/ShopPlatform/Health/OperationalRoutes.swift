@@ -18,7 +18,9 @@ public struct OperationalRoutes<Context: RequestContext>: Sendable {
         self.readiness = readiness
     }
 
-    public func register(on router: Router<Context>) {
+    /// Registers the health routes and, unless `metrics` is false (a public
+    /// listener like the frontend's), `/metrics`.
+    public func register(on router: Router<Context>, metrics: Bool = true) {
         router.get("/health/live") { _, _ in
             Self.json(HealthReport(status: "ok", checks: [:]), status: .ok)
         }
@@ -35,6 +37,11 @@ public struct OperationalRoutes<Context: RequestContext>: Sendable {
                 HealthReport(status: healthy ? "ok" : "unavailable", checks: results),
                 status: healthy ? .ok : .serviceUnavailable)
         }
+        if metrics { Self.registerMetrics(on: router) }
+    }
+
+    /// `/metrics` alone, for a listener of its own.
+    public static func registerMetrics(on router: Router<Context>) {
         router.get("/metrics") { _, _ in
             Response(
                 status: .ok,

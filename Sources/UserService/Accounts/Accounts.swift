@@ -50,7 +50,9 @@ struct Accounts: Sendable {
                 passwordHash: try await hash(password), isAdmin: asAdmin))
     }
 
-    func updateProfile(of user: User, with input: ProfileUpdateInput) async throws -> User {
+    /// Updates the caller's own profile. A new password ends every other session
+    /// of the account (`session` is the caller's, which carries on).
+    func updateProfile(of user: User, with input: ProfileUpdateInput, session: String?) async throws -> User {
         var validator = Validator()
         var updated = user
         if let email = input.email?.trimmingCharacters(in: .whitespaces) {
@@ -82,11 +84,15 @@ struct Accounts: Sendable {
             updated.passwordFitsBcrypt = true
             try await throttle.clear(username: user.username)
         }
-        return try await users.update(updated)
+        let saved = try await users.update(updated)
+        if input.password != nil { try await sessions.revokeFamilies(ofUser: user.id, keeping: session) }
+        return saved
     }
 
     /// An admin grants or revokes admin, or (de)activates an account. Admins cannot
     /// demote or deactivate themselves, so the shop always keeps one admin.
+    /// Taking a right away (admin, or the account itself) ends the account's
+    /// sessions, so no token issued with that right is honoured anywhere.
     func administer(userID: Int64, by admin: Principal, with input: AccountAdminInput) async throws -> User {
         guard var user = try await users.find(id: userID) else {
             throw ProblemError.notFound("No user with id \(userID)")
@@ -94,9 +100,14 @@ struct Accounts: Sendable {
         if userID == admin.userID, input.isAdmin == false || input.isActive == false {
             throw ProblemError.conflict("Admins cannot remove their own admin role or deactivate themselves")
         }
+        let before = user
         if let isAdmin = input.isAdmin { user.isAdmin = isAdmin }
         if let isActive = input.isActive { user.isActive = isActive }
-        return try await users.update(user)
+        let saved = try await users.update(user)
+        if before.isAdmin && !saved.isAdmin || before.isActive && !saved.isActive {
+            try await sessions.revokeFamilies(ofUser: userID)
+        }
+        return saved
     }
 
     /// Creates the configured first admin when no account has that username yet.
@@ -179,6 +190,16 @@ struct Accounts: Sendable {
 
     func logout(_ principal: Principal) async throws {
         if let familyID = principal.sessionID { try await sessions.revokeFamily(familyID) }
+    }
+
+    /// Ends the session a refresh token belongs to, whether or not its access
+    /// token is still valid. Unknown tokens are ignored: the answer does not
+    /// tell whether a token existed.
+    func revoke(_ input: RefreshInput) async throws {
+        guard let presented = input.refreshToken, !presented.isEmpty else {
+            throw ProblemError.validation([.init(field: "refresh_token", message: "is required")])
+        }
+        try await sessions.revokeFamily(holding: TokenIssuer.hash(refreshToken: presented))
     }
 
     /// Whether an access token should still be honoured here: its session was not

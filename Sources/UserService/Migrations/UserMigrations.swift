@@ -107,5 +107,17 @@ enum UserMigrations {
             version: 5, name: "mark passwords known to fit bcrypt",
             postgres: ["ALTER TABLE users ADD COLUMN password_fits_bcrypt BOOLEAN NOT NULL DEFAULT FALSE"],
             sqlite: ["ALTER TABLE users ADD COLUMN password_fits_bcrypt BOOLEAN NOT NULL DEFAULT 0"]),
+        // Other services poll for families revoked since a moment; password
+        // changes and admin actions revoke every family of one user.
+        Migration(
+            version: 6, name: "index refresh sessions by revocation and user",
+            postgres: [
+                "CREATE INDEX refresh_sessions_revoked ON refresh_sessions (revoked_at) WHERE revoked_at IS NOT NULL",
+                "CREATE INDEX refresh_sessions_user ON refresh_sessions (user_id)",
+            ],
+            sqlite: [
+                "CREATE INDEX refresh_sessions_revoked ON refresh_sessions (revoked_at) WHERE revoked_at IS NOT NULL",
+                "CREATE INDEX refresh_sessions_user ON refresh_sessions (user_id)",
+            ]),
     ]
 }

@@ -2,7 +2,7 @@ import Hummingbird
 import HummingbirdAuth
 import ShopPlatform
 
-/// `/v1/sessions`: log in, rotate the refresh token, log out.
+/// `/v1/sessions`: log in, rotate the refresh token, log out (by access or refresh token).
 struct SessionRoutes {
     typealias Context = ShopRequestContext
     let accounts: Accounts
@@ -11,6 +11,7 @@ struct SessionRoutes {
         group.post(use: login)
         group.post("refresh", use: refresh)
         group.delete("current", use: logout)
+        group.post("revoke", use: revoke)
     }
 
     @Sendable func login(_ request: Request, context: Context) async throws -> EditedResponse<SessionResource> {
@@ -28,6 +29,12 @@ struct SessionRoutes {
 
     @Sendable func logout(_ request: Request, context: Context) async throws -> HTTPResponse.Status {
         try await accounts.logout(try context.requireIdentity())
+        return .noContent
+    }
+
+    /// Logout by refresh token (RFC 7009's shape): 204 whether or not it was known.
+    @Sendable func revoke(_ request: Request, context: Context) async throws -> HTTPResponse.Status {
+        try await accounts.revoke(try await request.decode(as: RefreshInput.self, context: context))
         return .noContent
     }
 }

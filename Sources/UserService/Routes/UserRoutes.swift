@@ -28,9 +28,10 @@ struct UserRoutes {
     }
 
     @Sendable func updateMe(_ request: Request, context: Context) async throws -> UserResource {
-        let user = try await accounts.user(for: try context.requireIdentity())
+        let principal = try context.requireIdentity()
+        let user = try await accounts.user(for: principal)
         let input = try await request.decode(as: ProfileUpdateInput.self, context: context)
-        return UserResource(try await accounts.updateProfile(of: user, with: input))
+        return UserResource(try await accounts.updateProfile(of: user, with: input, session: principal.sessionID))
     }
 
     /// Admins see anyone; customers only themselves (others look like 404).

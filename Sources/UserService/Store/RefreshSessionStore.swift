@@ -6,9 +6,15 @@ import ShopPlatform
 ///
 /// A family starts at login. Each refresh marks the presented token used and adds
 /// its successor to the family. Presenting a used token again means it leaked:
-/// the whole family is revoked, which also ends its access tokens at user-service.
+/// the whole family is revoked, which also ends its access tokens at user-service
+/// at once and at every other service within their revocation poll.
+///
+/// Except within `reuseGrace` of its first use: two tabs of one browser that
+/// refresh with the same token at nearly the same moment are one client racing
+/// itself, not a thief, so the later one gets a sibling token in the same family.
 struct RefreshSessionStore: Sendable {
     let database: ShopDatabase
+    var reuseGrace: Duration = .seconds(10)
 
     enum RotationOutcome: Sendable, Equatable {
         case rotated(userID: Int64, familyID: String)
@@ -47,11 +53,23 @@ struct RefreshSessionStore: Sendable {
             }
             guard
                 let existing = try await db.raw(
-                    "SELECT family_id, used_at FROM refresh_sessions WHERE token_hash = \(bind: tokenHash)"
+                    """
+                    SELECT user_id, family_id, used_at, revoked_at, expires_at FROM refresh_sessions
+                    WHERE token_hash = \(bind: tokenHash)
+                    """
                 ).first(),
-                try existing.decodeNil(column: "used_at") == false
+                try existing.decodeNil(column: "used_at") == false,
+                try existing.decodeNil(column: "revoked_at")
             else { return .invalid }
+            let userID = try existing.decode(column: "user_id", as: Int64.self)
             let familyID = try existing.decode(column: "family_id", as: String.self)
+            let usedAt = try existing.decode(column: "used_at", as: Date.self)
+            let expiresAt = try existing.decode(column: "expires_at", as: Date.self)
+            if now.timeIntervalSince(usedAt) <= TimeInterval(reuseGrace.components.seconds), expiresAt > now {
+                try await Self.insert(
+                    db, userID: userID, familyID: familyID, tokenHash: newTokenHash, expiresAt: newExpiresAt)
+                return .rotated(userID: userID, familyID: familyID)
+            }
             try await Self.revoke(db, familyID: familyID, now: now)
             return .reused
         }
@@ -59,6 +77,51 @@ struct RefreshSessionStore: Sendable {
 
     func revokeFamily(_ familyID: String) async throws {
         try await database.withConnection { db in try await Self.revoke(db, familyID: familyID, now: Date()) }
+    }
+
+    /// Revokes the family `refreshToken` belongs to, used or not: a client can end
+    /// its session without a live access token. Unknown tokens change nothing.
+    func revokeFamily(holding tokenHash: String) async throws {
+        try await database.withConnection { db in
+            try await db.raw(
+                """
+                UPDATE refresh_sessions SET revoked_at = \(bind: Date())
+                WHERE revoked_at IS NULL AND family_id IN (
+                    SELECT family_id FROM refresh_sessions WHERE token_hash = \(bind: tokenHash))
+                """
+            ).run()
+        }
+    }
+
+    /// Revokes every family of `userID` but `keeping` (the caller's own session).
+    func revokeFamilies(ofUser userID: Int64, keeping familyID: String? = nil) async throws {
+        try await database.withConnection { db in
+            try await db.raw(
+                """
+                UPDATE refresh_sessions SET revoked_at = \(bind: Date())
+                WHERE user_id = \(bind: userID) AND revoked_at IS NULL
+                    AND family_id <> \(bind: familyID ?? "")
+                """
+            ).run()
+        }
+    }
+
+    /// Families revoked after `since`, each once with when it was revoked.
+    func familiesRevoked(since: Date) async throws -> [(familyID: String, revokedAt: Date)] {
+        try await database.withConnection { db in
+            try await db.raw(
+                """
+                SELECT family_id, MAX(revoked_at) AS revoked_at FROM refresh_sessions
+                WHERE revoked_at IS NOT NULL AND revoked_at > \(bind: since)
+                GROUP BY family_id ORDER BY 2
+                """
+            ).all().map {
+                (
+                    try $0.decode(column: "family_id", as: String.self),
+                    try $0.decode(column: "revoked_at", as: Date.self)
+                )
+            }
+        }
     }
 
     /// True while the family has a token that was neither revoked nor expired.

@@ -61,23 +61,18 @@ public func buildFrontend(reader: ConfigReader, readiness: Readiness = Readiness
     OrderRoutes(backends: backends, pages: pages, tokens: tokens).addRoutes(to: router)
     AdminRoutes(backends: backends, pages: pages, tokens: tokens).addRoutes(to: router)
 
-    router.answerMethodNotAllowed()
+    try router.completeRoutes()
     var app = Application(
-        router: router,
-        configuration: .init(
-            address: .hostname(configuration.service.host, port: configuration.service.port),
-            serverName: "microshop-frontend"),
-        logger: logger)
+        router: router, server: configuration.service.http1,
+        configuration: configuration.service.server(name: "microshop-frontend"), logger: logger)
     app.addServices(HTTPClientService(client: httpClient))
     if let metricsPort = configuration.metricsPort {
         let metrics = Router(context: BasicRequestContext.self)
         OperationalRoutes<BasicRequestContext>.registerMetrics(on: metrics)
         app.addServices(
             Application(
-                router: metrics,
-                configuration: .init(
-                    address: .hostname(configuration.service.host, port: metricsPort),
-                    serverName: "microshop-frontend-metrics"),
+                router: metrics, server: configuration.service.http1,
+                configuration: configuration.service.server(port: metricsPort, name: "microshop-frontend-metrics"),
                 logger: logger))
     }
     return app

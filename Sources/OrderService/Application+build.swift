@@ -56,13 +56,10 @@ public func buildOrderService(reader: ConfigReader, readiness: Readiness = Readi
     orderRoutes.addAdminRoutes(to: router.group("v1/admin/orders"))
     LegacyOrderRoutes(carts: carts, checkout: checkout).addRoutes(to: router.group("api"))
 
-    router.answerMethodNotAllowed()
+    try router.completeRoutes(document: Bundle.module.url(forResource: "openapi", withExtension: "yaml"))
     var app = Application(
-        router: router,
-        configuration: .init(
-            address: .hostname(configuration.service.host, port: configuration.service.port),
-            serverName: "microshop-order-service"),
-        logger: logger)
+        router: router, server: configuration.service.http1,
+        configuration: configuration.service.server(name: "microshop-order-service"), logger: logger)
     app.addServices(
         database.service, HTTPClientService(client: httpClient),
         Reconciler(

@@ -54,13 +54,10 @@ public func buildProductService(reader: ConfigReader, readiness: Readiness = Rea
         to: router.group("v1/reservations").add(middleware: bodyLimit).add(middleware: serviceCredential))
     LegacyProductRoutes(catalogue: catalogue).addRoutes(to: router.group("api").add(middleware: bodyLimit))
 
-    router.answerMethodNotAllowed()
+    try router.completeRoutes(document: Bundle.module.url(forResource: "openapi", withExtension: "yaml"))
     var app = Application(
-        router: router,
-        configuration: .init(
-            address: .hostname(configuration.service.host, port: configuration.service.port),
-            serverName: "microshop-product-service"),
-        logger: logger)
+        router: router, server: configuration.service.http1,
+        configuration: configuration.service.server(name: "microshop-product-service"), logger: logger)
     app.addServices(
         database.service,
         RevocationPolling(

@@ -59,13 +59,10 @@ public func buildUserService(reader: ConfigReader, readiness: Readiness = Readin
     LegacyUserRoutes(accounts: accounts, legacyTokenLifetime: configuration.legacyTokenLifetime)
         .addRoutes(to: router.group("api"))
 
-    router.answerMethodNotAllowed()
+    try router.completeRoutes(document: Bundle.module.url(forResource: "openapi", withExtension: "yaml"))
     var app = Application(
-        router: router,
-        configuration: .init(
-            address: .hostname(configuration.service.host, port: configuration.service.port),
-            serverName: "microshop-user-service"),
-        logger: logger)
+        router: router, server: configuration.service.http1,
+        configuration: configuration.service.server(name: "microshop-user-service"), logger: logger)
     app.addServices(database.service)
     app.beforeServerStarts {
         try await MigrationRunner(

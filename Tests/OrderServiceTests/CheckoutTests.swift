@@ -85,8 +85,12 @@ struct CheckoutTests {
             let cart = try await client.call(.get, "/v1/cart", token: token)
             #expect((cart.json["items"] as? [Any])?.count == 2, "the cart is back")
 
-            #expect(
-                try await client.checkout(token: token, key: "k1").status == .conflict, "a replay repeats the answer")
+            let replayed = try await client.checkout(token: token, key: "k1")
+            #expect(replayed.status == .conflict, "a replay repeats the answer")
+            // Whole: the same problem document, title included (it was "" on a replay).
+            #expect(replayed.json["title"] as? String == "Conflict")
+            #expect(replayed.json["title"] as? String == short.json["title"] as? String)
+            #expect(replayed.json["detail"] as? String == short.json["detail"] as? String)
             _ = try await client.call(.put, "/v1/cart/items/\(lamp)", json: ["quantity": 1], token: token)
             #expect(try await client.checkout(token: token, key: "k2").status == .created)
             #expect(try await harness.stock("lamp") == 0)

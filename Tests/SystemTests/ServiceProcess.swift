@@ -136,7 +136,7 @@ enum HTTP {
 
     static func send(
         _ method: NIOHTTP1Method, _ url: String, headers: [String: String] = [:], form: [(String, String)]? = nil,
-        json: [String: Any]? = nil, timeout: Duration = .seconds(30)
+        json: [String: Any]? = nil, body raw: Data? = nil, timeout: Duration = .seconds(30)
     ) async throws -> Reply {
         var request = HTTPClientRequest(url: url)
         request.method = .init(rawValue: method.rawValue)
@@ -152,6 +152,8 @@ enum HTTP {
         } else if let json {
             request.headers.add(name: "Content-Type", value: "application/json")
             request.body = .bytes(ByteBuffer(data: try JSONSerialization.data(withJSONObject: json)))
+        } else if let raw {
+            request.body = .bytes(ByteBuffer(data: raw))
         } else if method == .POST {
             request.body = .bytes(ByteBuffer())
         }

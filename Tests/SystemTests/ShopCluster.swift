@@ -33,7 +33,8 @@ final class ShopCluster: Sendable {
     init(
         _ backend: TestBackend, orderSettings: [String: String] = [:], productSettings: [String: String] = [:],
         withFrontend: Bool = false, seedDemo: Bool = false,
-        database: (@Sendable () async throws -> String)? = nil, logLevel: String = "warning"
+        database: (@Sendable () async throws -> String)? = nil, logLevel: String = "warning",
+        userSettings: [String: String] = [:], frontendSettings: [String: String] = [:]
     ) async throws {
         let makeDatabase = database ?? backend.makeDatabaseURL
         self.backend = backend
@@ -48,11 +49,13 @@ final class ShopCluster: Sendable {
         ]
         self.users = try ServiceProcess(
             "user-service", port: userPort,
-            environment: common.merging([
-                "DATABASE_URL": try await makeDatabase(), "BCRYPT_COST": "4",
-                "SHOP_ADMIN_USERNAME": Self.adminUsername, "SHOP_ADMIN_PASSWORD": Self.adminPassword,
-                "LOGIN_MAX_FAILURES": "100",
-            ]) { $1 })
+            environment: common.merging(
+                [
+                    "DATABASE_URL": try await makeDatabase(), "BCRYPT_COST": "4",
+                    "SHOP_ADMIN_USERNAME": Self.adminUsername, "SHOP_ADMIN_PASSWORD": Self.adminPassword,
+                    "LOGIN_MAX_FAILURES": "100",
+                ].merging(userSettings) { $1 }
+            ) { $1 })
         self.productPort = productPort
         self.productEnvironment = common.merging(
             [
@@ -73,7 +76,9 @@ final class ShopCluster: Sendable {
         if withFrontend {
             self.frontend = try ServiceProcess(
                 "frontend",
-                environment: common.merging(["ORDER_SERVICE_URL": "http://127.0.0.1:\(orders.port)"]) { $1 })
+                environment: common.merging(
+                    ["ORDER_SERVICE_URL": "http://127.0.0.1:\(orders.port)"].merging(frontendSettings) { $1 }
+                ) { $1 })
         } else {
             self.frontend = nil
         }

@@ -71,27 +71,3 @@ struct OperationalTests {
         }
     }
 }
-
-@Suite("OpenAPI document")
-struct OpenAPIDocumentTests {
-    /// Every route the service registers is documented (and vice versa for paths).
-    static let routes = [
-        "/v1/users:", "/v1/users/me:", "/v1/users/{id}:", "/v1/sessions:", "/v1/sessions/refresh:",
-        "/v1/sessions/revoke:", "/v1/revocations:",
-        "/v1/sessions/current:", "/.well-known/jwks.json:", "/api/user/create:", "/api/user/login:",
-        "/api/user/logout:", "/api/user/{username}/exists:", "/api/user:", "/api/users:", "/health/live:",
-        "/health/ready:", "/metrics:", "/openapi.yaml:",
-    ]
-
-    @Test func servedAndCoversEveryRoute() async throws {
-        try await UserServiceHarness.run(.sqlite) { client, _ in
-            let response = try await client.get("/openapi.yaml")
-            #expect(response.status == .ok)
-            #expect(response.headers[.contentType]?.hasPrefix("application/yaml") == true)
-            #expect(response.text.hasPrefix("openapi: 3.1.0"))
-            let documented = response.text.split(separator: "\n").filter { $0.hasPrefix("  /") }
-                .map { String($0.dropFirst(2)) }
-            #expect(Set(documented) == Set(Self.routes))
-        }
-    }
-}

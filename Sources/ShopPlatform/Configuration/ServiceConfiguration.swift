@@ -1,6 +1,9 @@
 import Configuration
 import Foundation
+import Hummingbird
+import HummingbirdCore
 import Logging
+import NIOCore
 import SystemPackage
 
 /// Settings every service reads the same way.
@@ -16,6 +19,10 @@ public struct ServiceConfiguration: Sendable {
     public var dataDirectory: String
     public var logLevel: Logger.Level
     public var bodyLimit: Int
+    /// A connection that sends nothing complete (no request head, no body
+    /// part) for this long is closed: slow or stalled clients cannot hold
+    /// connections open (OWASP API4).
+    public var idleTimeout: Duration
     public var databasePoolSize: Int
     /// Production mode: missing or default secrets stop the service from starting.
     /// Anything but `development` (the default) counts, so a misspelt `prod` fails closed.
@@ -35,8 +42,20 @@ public struct ServiceConfiguration: Sendable {
         self.logLevel = reader.string(forKey: "log.level").flatMap(Logger.Level.init(rawValue:)) ?? .info
         self.bodyLimit = reader.int(forKey: "body.limit", default: 1 << 20)
         self.databasePoolSize = reader.int(forKey: "database.pool.size", default: 10)
+        self.idleTimeout = .seconds(max(1, reader.int(forKey: "http.idle.timeout.seconds", default: 30)))
         self.isProduction = reader.string(forKey: "shop.mode", default: "development").lowercased() != "development"
         self.faultRules = reader.string(forKey: "faults", default: "")
+    }
+
+    /// Where and how the service listens: the configured address and HTTP/1.1
+    /// with the idle timeout.
+    public func server(port: Int? = nil, name: String) -> ApplicationConfiguration {
+        ApplicationConfiguration(address: .hostname(host, port: port ?? self.port), serverName: name)
+    }
+
+    /// HTTP/1.1 with the idle timeout.
+    public var http1: HTTPServerBuilder {
+        .http1(configuration: .init(idleTimeout: .nanoseconds(Int64(idleTimeout.components.seconds) * 1_000_000_000)))
     }
 
     /// The configured faults; throws on a rule that does not parse, so a typo

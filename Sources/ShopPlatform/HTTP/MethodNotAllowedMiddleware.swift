@@ -3,7 +3,7 @@ import Hummingbird
 /// Answers 405 with `Allow` when the path is a known route but not for this
 /// method. Hummingbird's router answers 404 to both "no such path" and "not
 /// with this method"; this tells them apart from the router's own route list.
-/// Add it with `Router.answerMethodNotAllowed()` after the last route.
+/// Added by `Router.completeRoutes(document:)` after the last route.
 public struct MethodNotAllowedMiddleware<Context: RequestContext>: RouterMiddleware {
     let routes: [(path: RouterPath, method: HTTPRequest.Method)]
 
@@ -35,13 +35,5 @@ public struct MethodNotAllowedMiddleware<Context: RequestContext>: RouterMiddlew
             guard index < segments.count, component ~= segments[index] else { return false }
         }
         return pattern.components.count == segments.count
-    }
-}
-
-extension Router {
-    /// Makes a wrong method on a known path a 405 instead of a 404. Call it once
-    /// every route is added: the middleware keeps the routes there are then.
-    public func answerMethodNotAllowed() {
-        add(middleware: MethodNotAllowedMiddleware(routes: routes.map { ($0.path, $0.method) }))
     }
 }

@@ -43,6 +43,9 @@ public func buildOrderService(reader: ConfigReader, readiness: Readiness = Readi
         issuer: configuration.tokens.issuer, audience: configuration.tokens.audience, logger: logger)
 
     let revoked = RevocationList()
+    let revocations = RevocationPolling(
+        list: revoked, userServiceURL: configuration.tokens.userServiceURL,
+        interval: configuration.tokens.revocationPollInterval, logger: logger)
     let router = try Router.shopService(
         readiness: readiness, checks: ["database": { await database.isReachable() }],
         openAPI: Bundle.module.url(forResource: "openapi", withExtension: "yaml"),
@@ -65,9 +68,8 @@ public func buildOrderService(reader: ConfigReader, readiness: Readiness = Readi
         Reconciler(
             store: checkoutStore, catalog: catalog, interval: configuration.reconcilerInterval,
             grace: configuration.reconcilerGrace, logger: logger),
-        RevocationPolling(
-            list: revoked, userServiceURL: configuration.tokens.userServiceURL,
-            interval: configuration.tokens.revocationPollInterval, logger: logger))
+        revocations)
+    app.beforeServerStarts { await revocations.load() }
     app.beforeServerStarts {
         try await MigrationRunner(
             service: OrderServiceEntry.name, database: database, migrations: OrderMigrations.all, logger: logger

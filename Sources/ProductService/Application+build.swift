@@ -37,6 +37,9 @@ public func buildProductService(reader: ConfigReader, readiness: Readiness = Rea
         issuer: configuration.tokens.issuer, audience: configuration.tokens.audience, logger: logger)
 
     let revoked = RevocationList()
+    let revocations = RevocationPolling(
+        list: revoked, userServiceURL: configuration.tokens.userServiceURL,
+        interval: configuration.tokens.revocationPollInterval, logger: logger)
     let router = try Router.shopService(
         readiness: readiness, checks: ["database": { await database.isReachable() }],
         openAPI: Bundle.module.url(forResource: "openapi", withExtension: "yaml"), bodyLimit: nil,
@@ -60,9 +63,8 @@ public func buildProductService(reader: ConfigReader, readiness: Readiness = Rea
         configuration: configuration.service.server(name: "microshop-product-service"), logger: logger)
     app.addServices(
         database.service,
-        RevocationPolling(
-            list: revoked, userServiceURL: configuration.tokens.userServiceURL,
-            interval: configuration.tokens.revocationPollInterval, logger: logger))
+        revocations)
+    app.beforeServerStarts { await revocations.load() }
     app.beforeServerStarts {
         try await MigrationRunner(
             service: ProductServiceEntry.name, database: database, migrations: ProductMigrations.all, logger: logger

@@ -18,6 +18,12 @@ struct CheckoutTests {
             try await client.addToCart(tote, 1, token: token)
 
             #expect(try await client.call(.post, "/v1/orders", token: token).status == .badRequest, "key required")
+            // Visible ASCII only, as the document's pattern says.
+            for bad in ["", " ", "a b", "é", String(repeating: "k", count: 256)] {
+                #expect(
+                    try await client.checkout(token: token, key: bad).status == .badRequest,
+                    "key \(bad.debugDescription)")
+            }
             let placed = try await client.checkout(token: token, key: "order-1")
             #expect(placed.status == .created, "\(placed.text)")
             #expect(placed.json["status"] as? String == "placed")

@@ -101,6 +101,11 @@ struct CatalogueTests {
             }
 
             #expect(try await client.call(.get, "/v1/products?ids=1,x").status == .unprocessableContent)
+            // Only what the document's pattern allows: no signs, spaces or leading zeros.
+            for lenient in ["%2B1", "%201", "01", "1,,2", "-1", "0"] {
+                let reply = try await client.call(.get, "/v1/products?ids=\(lenient)")
+                #expect(reply.status == .unprocessableContent, "ids=\(lenient)")
+            }
             #expect(try await client.call(.get, "/v1/products?ids=").status == .unprocessableContent)
             let tooMany = (1...101).map(String.init).joined(separator: ",")
             #expect(try await client.call(.get, "/v1/products?ids=\(tooMany)").status == .unprocessableContent)

@@ -6,11 +6,14 @@ import NIOCore
 import ShopPlatform
 import Synchronization
 
-/// A stand-in for user-service's JWKS endpoint over real HTTP, so services under
-/// test verify tokens exactly as in production. It counts fetches and mints tokens.
+/// A stand-in for user-service's JWKS and revocation feed over real HTTP, so
+/// services under test verify tokens exactly as in production. It counts
+/// fetches and mints tokens.
 public final class KeyServer: Sendable {
     public let jwks = Mutex(JWKS(keys: []))
     public let fetches = Mutex(0)
+    /// Session ids published as revoked.
+    public let revokedSessions = Mutex<[String]>([])
     public let signingKey: ES256PrivateKey
 
     public init(signingKey: ES256PrivateKey = ES256PrivateKey()) throws {
@@ -41,6 +44,15 @@ public final class KeyServer: Sendable {
             return Response(
                 status: .ok, headers: [.contentType: "application/json"],
                 body: .init(byteBuffer: ByteBuffer(bytes: data)))
+        }
+        router.get("v1/revocations") { _, _ in
+            let now = Int64(Date().timeIntervalSince1970 * 1000)
+            let feed = RevocationFeed(
+                asOf: now, retainSeconds: 3600,
+                sessions: self.revokedSessions.withLock { $0 }.map { .init(id: $0, revokedAt: now) })
+            return Response(
+                status: .ok, headers: [.contentType: "application/json"],
+                body: .init(byteBuffer: ByteBuffer(bytes: try JSONEncoder().encode(feed))))
         }
         return Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)))
     }

@@ -89,6 +89,78 @@ struct RevocationTests {
         }
     }
 
+    /// The grace is one second chance per token: a third use is theft.
+    @Test(arguments: TestBackend.available)
+    func theGraceServesOneRepeatOnly(backend: TestBackend) async throws {
+        try await UserServiceHarness.run(backend) { client, _ in
+            try await client.register("rhea")
+            let refresh = try #require(try await client.login("rhea")["refresh_token"] as? String)
+            let body = ["refresh_token": refresh]
+            #expect(try await client.send(.post, "/v1/sessions/refresh", json: body).status == .ok)
+            let second = try await client.send(.post, "/v1/sessions/refresh", json: body)
+            #expect(second.status == .ok)
+            #expect(try await client.send(.post, "/v1/sessions/refresh", json: body).status == .unauthorized)
+            let sibling = try #require(second.json["refresh_token"] as? String)
+            let after = try await client.send(.post, "/v1/sessions/refresh", json: ["refresh_token": sibling])
+            #expect(after.status == .unauthorized, "the third use revoked the whole session")
+        }
+    }
+
+    /// A login that read the account before an admin demoted it must not come
+    /// out with an admin token nobody revokes (review finding: the session was
+    /// inserted after the demotion had revoked the account's sessions). bcrypt
+    /// at cost 12 keeps the login busy while the demotion lands.
+    @Test(arguments: TestBackend.available)
+    func aLoginRacingADemotionGetsNoAdminToken(backend: TestBackend) async throws {
+        try await UserServiceHarness.run(backend, settings: ["BCRYPT_COST": "12"]) { client, _ in
+            let created = try await client.register("sam")
+            let id = try #require(created["id"] as? Int)
+            let root = try await client.accessToken(
+                UserServiceHarness.adminUsername, password: UserServiceHarness.adminPassword)
+            let promote = try await client.send(.patch, "/v1/users/\(id)", json: ["is_admin": true], token: root)
+            #expect(promote.status == .ok)
+            for _ in 0..<3 {
+                async let login = client.send(
+                    .post, "/v1/sessions", json: ["username": "sam", "password": "password-123"])
+                try await Task.sleep(for: .milliseconds(60))
+                let demote = try await client.send(.patch, "/v1/users/\(id)", json: ["is_admin": false], token: root)
+                #expect(demote.status == .ok)
+                let session = try await login
+                if let token = session.json["access_token"] as? String {
+                    #expect(try await client.get("/v1/users", token: token).status != .ok, "an admin token survived")
+                }
+                #expect(
+                    try await client.send(.patch, "/v1/users/\(id)", json: ["is_admin": true], token: root).status
+                        == .ok)
+            }
+        }
+    }
+
+    /// A refresh and a logout of one session at once: afterwards nothing of
+    /// the session works, whichever came first (review finding: on PostgreSQL
+    /// the token the refresh inserted escaped the logout's revocation).
+    @Test(arguments: TestBackend.available)
+    func aRefreshRacingALogoutLeavesNothingAlive(backend: TestBackend) async throws {
+        try await UserServiceHarness.run(backend) { client, _ in
+            try await client.register("tess")
+            for _ in 0..<15 {
+                let session = try await client.login("tess")
+                let refresh = try #require(session["refresh_token"] as? String)
+                async let rotated = client.send(.post, "/v1/sessions/refresh", json: ["refresh_token": refresh])
+                async let revoked = client.send(.post, "/v1/sessions/revoke", json: ["refresh_token": refresh])
+                let (rotation, revocation) = try await (rotated, revoked)
+                #expect(revocation.status == .noContent)
+                if let next = rotation.json["refresh_token"] as? String,
+                    let access = rotation.json["access_token"] as? String
+                {
+                    #expect(try await client.get("/v1/users/me", token: access).status == .unauthorized)
+                    let again = try await client.send(.post, "/v1/sessions/refresh", json: ["refresh_token": next])
+                    #expect(again.status == .unauthorized)
+                }
+            }
+        }
+    }
+
     static func feed(_ client: any TestClientProtocol, since: String) async throws -> RevocationFeed {
         let reply = try await client.get("/v1/revocations?since=\(since)")
         #expect(reply.status == .ok)

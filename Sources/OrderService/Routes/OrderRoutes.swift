@@ -28,7 +28,7 @@ struct OrderRoutes {
     @Sendable func placeOrder(_ request: Request, context: Context) async throws -> EditedResponse<OrderResource> {
         let user = try context.requireIdentity()
         guard let key = request.headers[.idempotencyKey], (1...255).contains(key.count),
-            key.allSatisfy({ $0.isASCII && !$0.isWhitespace })
+            key.utf8.allSatisfy({ (0x21...0x7E).contains($0) })
         else {
             throw ProblemError.badRequest("An Idempotency-Key header (1-255 visible ASCII characters) is required")
         }

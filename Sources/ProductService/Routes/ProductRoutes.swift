@@ -78,8 +78,10 @@ struct ProductRoutes {
 
     /// Up to 100 positive ids, comma-separated, duplicates dropped.
     static func parseIDs(_ raw: String) throws -> [Int64] {
+        // Exactly what the document's pattern says: digits, no sign, no leading zero.
         let parts = raw.split(separator: ",", omittingEmptySubsequences: false)
-        let ids = parts.compactMap { Int64($0.trimmingCharacters(in: .whitespaces)) }.filter { $0 > 0 }
+        let ids = parts.filter { $0.first != "0" && $0.utf8.allSatisfy { (0x30...0x39).contains($0) } }
+            .compactMap { Int64($0) }
         guard !parts.isEmpty, ids.count == parts.count, ids.count <= 100 else {
             throw ProblemError.validation([.init(field: "ids", message: "must be 1 to 100 comma-separated product ids")]
             )

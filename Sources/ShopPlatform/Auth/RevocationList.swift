@@ -58,6 +58,12 @@ public final class RevocationList: Sendable {
 
     public init() {}
 
+    /// Whether a poll has succeeded yet: until then tokens cannot be checked
+    /// against the list (see `RevocationPolling`).
+    public var isLoaded: Bool {
+        state.withLock { $0.asOf != nil }
+    }
+
     public func contains(_ sessionID: String) -> Bool {
         state.withLock { $0.revokedAt[sessionID] != nil }
     }
@@ -72,7 +78,9 @@ public final class RevocationList: Sendable {
     public func merge(_ feed: RevocationFeed) {
         state.withLock { state in
             for entry in feed.sessions { state.revokedAt[entry.id] = entry.revokedAt }
-            let horizon = feed.asOf - feed.retainSeconds * 1000
+            // Five minutes past the longest token life: clocks of user-service
+            // replicas and of this service may disagree a little.
+            let horizon = feed.asOf - feed.retainSeconds * 1000 - 300_000
             state.revokedAt = state.revokedAt.filter { $0.value >= horizon }
             state.asOf = feed.asOf
         }

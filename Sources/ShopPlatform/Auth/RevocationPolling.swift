@@ -5,8 +5,11 @@ import ServiceLifecycle
 /// for what it revoked since the last answer.
 ///
 /// This is the revocation bound every service but user-service honours: an
-/// ended session is refused within `interval` plus one round trip. While
-/// user-service cannot be reached the list keeps what it had (tokens stay
+/// ended session is refused within `interval` plus one round trip. The first
+/// poll runs before the server accepts connections (`load()`); until one has
+/// succeeded, requests carrying a token get 503 (anonymous ones are served), so
+/// a fresh replica never honours a session it cannot check. Once loaded, an
+/// unreachable user-service leaves the last known list in force (tokens stay
 /// verifiable offline, and revocations are made at user-service, so none are
 /// being missed unless only this service lost it); the transition is logged.
 public struct RevocationPolling: Service {
@@ -18,7 +21,7 @@ public struct RevocationPolling: Service {
     public init(list: RevocationList, userServiceURL: String, interval: Duration, logger: Logger) {
         self.list = list
         self.client = ServiceClient(
-            baseURL: userServiceURL, timeout: .seconds(2), maxAttempts: 1,
+            baseURL: userServiceURL, timeout: .seconds(5), maxAttempts: 1,
             breaker: CircuitBreaker(threshold: .max, cooldown: .zero))
         self.interval = interval
         self.logger = logger
@@ -36,6 +39,17 @@ public struct RevocationPolling: Service {
         } catch is CancellationError {
             // Shutting down.
         }
+    }
+
+    /// The first poll, before the server starts: up to five tries a second
+    /// apart (user-service may be starting too); whether one succeeded.
+    @discardableResult
+    public func load() async -> Bool {
+        for attempt in 1...5 {
+            if !(await pollOnce(failing: attempt > 1)) { return true }
+            if attempt < 5 { try? await Task.sleep(for: .seconds(1)) }
+        }
+        return false
     }
 
     /// One poll; returns whether it failed, logging only changes of that.

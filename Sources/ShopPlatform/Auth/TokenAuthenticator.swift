@@ -22,9 +22,15 @@ public struct TokenAuthenticator: AuthenticatorMiddleware {
     }
 
     /// For services other than user-service: tokens of sessions user-service
-    /// has revoked are refused as soon as `revoked` has heard of them.
+    /// has revoked are refused as soon as `revoked` has heard of them; before
+    /// the list was ever loaded a token cannot be checked, so it gets 503.
     public init(verifier: TokenVerifier, refusing revoked: RevocationList) {
         self.init(verifier: verifier) { claims in
+            guard revoked.isLoaded else {
+                throw ProblemError(
+                    .serviceUnavailable, "Sign-ins cannot be checked yet; try again in a moment",
+                    headers: ["Retry-After": "1"])
+            }
             guard let sessionID = claims.sessionID else { return false }
             return !revoked.contains(sessionID)
         }

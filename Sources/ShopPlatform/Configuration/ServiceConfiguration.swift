@@ -21,7 +21,8 @@ public struct ServiceConfiguration: Sendable {
     public var bodyLimit: Int
     /// A connection that sends nothing complete (no request head, no body
     /// part) for this long is closed: slow or stalled clients cannot hold
-    /// connections open (OWASP API4).
+    /// connections open (OWASP API4). Longer than the 60 s AsyncHTTPClient keeps
+    /// an idle pooled connection, so a client never sends on one this closes.
     public var idleTimeout: Duration
     public var databasePoolSize: Int
     /// Production mode: missing or default secrets stop the service from starting.
@@ -42,7 +43,7 @@ public struct ServiceConfiguration: Sendable {
         self.logLevel = reader.string(forKey: "log.level").flatMap(Logger.Level.init(rawValue:)) ?? .info
         self.bodyLimit = reader.int(forKey: "body.limit", default: 1 << 20)
         self.databasePoolSize = reader.int(forKey: "database.pool.size", default: 10)
-        self.idleTimeout = .seconds(max(1, reader.int(forKey: "http.idle.timeout.seconds", default: 30)))
+        self.idleTimeout = .seconds(max(1, reader.int(forKey: "http.idle.timeout.seconds", default: 75)))
         self.isProduction = reader.string(forKey: "shop.mode", default: "development").lowercased() != "development"
         self.faultRules = reader.string(forKey: "faults", default: "")
     }

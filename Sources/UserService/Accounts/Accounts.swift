@@ -104,7 +104,9 @@ struct Accounts: Sendable {
         if let isAdmin = input.isAdmin { user.isAdmin = isAdmin }
         if let isActive = input.isActive { user.isActive = isActive }
         let saved = try await users.update(user)
-        if before.isAdmin && !saved.isAdmin || before.isActive && !saved.isActive {
+        // Whenever the request takes a right away, even one already gone: a retry
+        // after a failed revocation must still revoke.
+        if input.isAdmin == false || input.isActive == false || before.isAdmin && !saved.isAdmin {
             try await sessions.revokeFamilies(ofUser: userID)
         }
         return saved
@@ -150,7 +152,15 @@ struct Accounts: Sendable {
         return user
     }
 
-    /// Starts a refresh family for `user` and returns its first token pair.
+    /// Starts a refresh family for `user` (as `authenticate` read it) and returns
+    /// its first token pair.
+    ///
+    /// The account is read again after the session is stored, and the token is
+    /// made from that reading. A password change, demotion or deactivation
+    /// either committed before that read (seen here: refused, or a token
+    /// without the right) or revokes the account's sessions after its own
+    /// write, which is after this session exists. A login in the middle of one
+    /// can therefore not come out with a session nobody revokes.
     func startSession(for user: User, accessLifetime: Duration? = nil) async throws -> SessionResource {
         let familyID = UUID().uuidString
         let refreshToken = TokenIssuer.newRefreshToken()
@@ -158,8 +168,14 @@ struct Accounts: Sendable {
         try await sessions.create(
             userID: user.id, familyID: familyID, tokenHash: TokenIssuer.hash(refreshToken: refreshToken),
             expiresAt: refreshExpiresAt)
+        guard let current = try await users.find(id: user.id), current.isActive,
+            current.passwordHash == user.passwordHash
+        else {
+            try await sessions.revokeFamily(familyID)
+            throw ProblemError.unauthorized("Invalid username or password")
+        }
         return try await sessionResource(
-            user: user, familyID: familyID, refreshToken: refreshToken, refreshExpiresAt: refreshExpiresAt,
+            user: current, familyID: familyID, refreshToken: refreshToken, refreshExpiresAt: refreshExpiresAt,
             accessLifetime: accessLifetime)
     }
 

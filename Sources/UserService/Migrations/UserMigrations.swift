@@ -119,5 +119,9 @@ enum UserMigrations {
                 "CREATE INDEX refresh_sessions_revoked ON refresh_sessions (revoked_at) WHERE revoked_at IS NOT NULL",
                 "CREATE INDEX refresh_sessions_user ON refresh_sessions (user_id)",
             ]),
+        Migration(
+            version: 7, name: "a refresh token's one repeat within the grace",
+            postgres: ["ALTER TABLE refresh_sessions ADD COLUMN reused_at TIMESTAMPTZ"],
+            sqlite: ["ALTER TABLE refresh_sessions ADD COLUMN reused_at REAL"]),
     ]
 }

@@ -9,9 +9,15 @@ import ShopPlatform
 /// the whole family is revoked, which also ends its access tokens at user-service
 /// at once and at every other service within their revocation poll.
 ///
+/// Invariant: a family is revoked as soon as any one of its tokens is. A
+/// rotation racing a revocation may insert a successor the revocation did not
+/// see (PostgreSQL, READ COMMITTED), so every check asks about the family, not
+/// the token: that successor is dead with the rest.
+///
 /// Except within `reuseGrace` of its first use: two tabs of one browser that
 /// refresh with the same token at nearly the same moment are one client racing
-/// itself, not a thief, so the later one gets a sibling token in the same family.
+/// itself, not a thief, so the later one gets a sibling token in the same family,
+/// once per token.
 struct RefreshSessionStore: Sendable {
     let database: ShopDatabase
     var reuseGrace: Duration = .seconds(10)
@@ -24,6 +30,12 @@ struct RefreshSessionStore: Sendable {
         case reused
     }
 
+    /// No token of the row's family is revoked.
+    private static let familyIntact: SQLQueryString = """
+        NOT EXISTS (SELECT 1 FROM refresh_sessions revoked
+            WHERE revoked.family_id = refresh_sessions.family_id AND revoked.revoked_at IS NOT NULL)
+        """
+
     func create(userID: Int64, familyID: String, tokenHash: String, expiresAt: Date) async throws {
         try await database.withConnection { db in
             try await Self.insert(db, userID: userID, familyID: familyID, tokenHash: tokenHash, expiresAt: expiresAt)
@@ -34,42 +46,48 @@ struct RefreshSessionStore: Sendable {
     func rotate(tokenHash: String, newTokenHash: String, newExpiresAt: Date, now: Date = Date()) async throws
         -> RotationOutcome
     {
-        try await database.transaction { db in
+        let grace = TimeInterval(reuseGrace.components.seconds)
+        return try await database.transaction { db in
             // The conditional UPDATE is the claim: of two concurrent refreshes with
             // one token, only one sees a row come back.
-            if let claimed = try await db.raw(
+            let claimed = try await db.raw(
                 """
                 UPDATE refresh_sessions SET used_at = \(bind: now)
                 WHERE token_hash = \(bind: tokenHash) AND used_at IS NULL AND revoked_at IS NULL
-                    AND expires_at > \(bind: now)
+                    AND expires_at > \(bind: now) AND \(Self.familyIntact)
                 RETURNING user_id, family_id
                 """
-            ).first() {
-                let userID = try claimed.decode(column: "user_id", as: Int64.self)
-                let familyID = try claimed.decode(column: "family_id", as: String.self)
+            ).first()
+            // The repeat within the grace, claimed the same way (once per token).
+            let repeated: (any SQLRow)?
+            if claimed == nil, grace > 0 {
+                repeated = try await db.raw(
+                    """
+                    UPDATE refresh_sessions SET reused_at = \(bind: now)
+                    WHERE token_hash = \(bind: tokenHash) AND used_at IS NOT NULL AND reused_at IS NULL
+                        AND used_at >= \(bind: now.addingTimeInterval(-grace))
+                        AND used_at <= \(bind: now.addingTimeInterval(grace))
+                        AND revoked_at IS NULL AND expires_at > \(bind: now) AND \(Self.familyIntact)
+                    RETURNING user_id, family_id
+                    """
+                ).first()
+            } else {
+                repeated = nil
+            }
+            if let row = claimed ?? repeated {
+                let userID = try row.decode(column: "user_id", as: Int64.self)
+                let familyID = try row.decode(column: "family_id", as: String.self)
                 try await Self.insert(
                     db, userID: userID, familyID: familyID, tokenHash: newTokenHash, expiresAt: newExpiresAt)
                 return .rotated(userID: userID, familyID: familyID)
             }
             guard
                 let existing = try await db.raw(
-                    """
-                    SELECT user_id, family_id, used_at, revoked_at, expires_at FROM refresh_sessions
-                    WHERE token_hash = \(bind: tokenHash)
-                    """
+                    "SELECT family_id, used_at FROM refresh_sessions WHERE token_hash = \(bind: tokenHash)"
                 ).first(),
-                try existing.decodeNil(column: "used_at") == false,
-                try existing.decodeNil(column: "revoked_at")
+                try existing.decodeNil(column: "used_at") == false
             else { return .invalid }
-            let userID = try existing.decode(column: "user_id", as: Int64.self)
             let familyID = try existing.decode(column: "family_id", as: String.self)
-            let usedAt = try existing.decode(column: "used_at", as: Date.self)
-            let expiresAt = try existing.decode(column: "expires_at", as: Date.self)
-            if now.timeIntervalSince(usedAt) <= TimeInterval(reuseGrace.components.seconds), expiresAt > now {
-                try await Self.insert(
-                    db, userID: userID, familyID: familyID, tokenHash: newTokenHash, expiresAt: newExpiresAt)
-                return .rotated(userID: userID, familyID: familyID)
-            }
             try await Self.revoke(db, familyID: familyID, now: now)
             return .reused
         }
@@ -124,13 +142,13 @@ struct RefreshSessionStore: Sendable {
         }
     }
 
-    /// True while the family has a token that was neither revoked nor expired.
-    func isFamilyActive(_ familyID: String, now: Date = Date()) async throws -> Bool {
+    /// True while the family exists and none of its tokens was revoked.
+    func isFamilyActive(_ familyID: String) async throws -> Bool {
         try await database.withConnection { db in
             try await db.raw(
                 """
                 SELECT 1 AS live FROM refresh_sessions
-                WHERE family_id = \(bind: familyID) AND revoked_at IS NULL LIMIT 1
+                WHERE family_id = \(bind: familyID) AND \(Self.familyIntact) LIMIT 1
                 """
             ).first() != nil
         }

@@ -11,10 +11,11 @@ import Testing
 struct API2BrokenAuthenticationTests {
     @Test func forgedTokensAreRefusedByEveryService() async throws {
         // Access tokens live three seconds here, so a real one can be seen expire.
-        let owasp = try await OWASPShop.start(userSettings: ["TOKEN_TTL": "3"])
-        defer { owasp.stop() }
-        let admin = try await owasp.shop.adminToken()
-        let genuine = owasp.attacker.token
+        let shop = try await ShopCluster(.sqlite, userSettings: ["TOKEN_TTL": "3"])
+        defer { shop.stop() }
+        let admin = try await shop.adminToken()
+        let genuine = try await shop.register("attacker")
+        let expiresAt = ContinuousClock.now + .seconds(3)
         var forged: [String: String] = [
             "alg none": Self.reheader(admin, alg: "none", signature: ""),
             "HS256 confusion": Self.reheader(admin, alg: "HS256", signature: "c2lnbmF0dXJl"),
@@ -23,15 +24,15 @@ struct API2BrokenAuthenticationTests {
             "garbage": "not.a.jwt", "empty": "",
         ]
         let targets: [(String, HTTP.NIOHTTP1Method, String, [String: Any]?)] = [
-            ("order-service cart", .GET, owasp.shop.orders.baseURL + "/v1/cart", nil),
-            ("order-service admin list", .GET, owasp.shop.orders.baseURL + "/v1/admin/orders", nil),
+            ("order-service cart", .GET, shop.orders.baseURL + "/v1/cart", nil),
+            ("order-service admin list", .GET, shop.orders.baseURL + "/v1/admin/orders", nil),
             (
-                "product-service create", .POST, owasp.shop.products.baseURL + "/v1/products",
+                "product-service create", .POST, shop.products.baseURL + "/v1/products",
                 ["slug": "forged", "name": "F", "price_minor": 1, "stock": 1]
             ),
-            ("user-service profile", .GET, owasp.shop.users.baseURL + "/v1/users/me", nil),
+            ("user-service profile", .GET, shop.users.baseURL + "/v1/users/me", nil),
         ]
-        try await Task.sleep(for: .milliseconds(3500))
+        try await Task.sleep(until: expiresAt + .milliseconds(1500))
         forged["expired"] = genuine
         for (name, token) in forged {
             for (target, method, url, body) in targets {
@@ -43,7 +44,7 @@ struct API2BrokenAuthenticationTests {
         // A username and password where a token belongs is no login.
         let basic = Data("admin:\(ShopCluster.adminPassword)".utf8).base64EncodedString()
         let reply = try await HTTP.send(
-            .GET, owasp.shop.orders.baseURL + "/v1/admin/orders", headers: ["Authorization": "Basic \(basic)"])
+            .GET, shop.orders.baseURL + "/v1/admin/orders", headers: ["Authorization": "Basic \(basic)"])
         #expect(reply.status == 401)
     }
 

@@ -23,16 +23,18 @@ public func buildFrontend(reader: ConfigReader, readiness: Readiness = Readiness
     ShopMetrics.bootstrap()
 
     let httpClient = ServiceClient.makeHTTPClient(readTimeout: configuration.backendTimeout)
-    func backend(_ url: String) -> Backend {
+    func backend(_ url: String, _ target: String) -> Backend {
         // Two attempts at most: a person is waiting for this page.
         Backend(
             client: ServiceClient(
-                baseURL: url, httpClient: httpClient, timeout: configuration.backendTimeout, maxAttempts: 2,
+                baseURL: url, target: target, httpClient: httpClient, timeout: configuration.backendTimeout,
+                maxAttempts: 2,
                 breaker: CircuitBreaker(threshold: 5, cooldown: .seconds(5)), faults: faults))
     }
     let backends = Backends(
-        users: backend(configuration.userServiceURL), products: backend(configuration.productServiceURL),
-        orders: backend(configuration.orderServiceURL))
+        users: backend(configuration.userServiceURL, "user-service"),
+        products: backend(configuration.productServiceURL, "product-service"),
+        orders: backend(configuration.orderServiceURL, "order-service"))
     let pages = try await PageRenderer.load()
     let tokens = TokenKeeper(users: backends.users)
     let cookie = SessionCookie(

@@ -27,7 +27,7 @@ public func buildOrderService(reader: ConfigReader, readiness: Readiness = Readi
     let httpClient = ServiceClient.makeHTTPClient(readTimeout: configuration.productServiceTimeout)
     let catalog = ProductCatalogClient(
         client: ServiceClient(
-            baseURL: configuration.productServiceURL, httpClient: httpClient,
+            baseURL: configuration.productServiceURL, target: "product-service", httpClient: httpClient,
             timeout: configuration.productServiceTimeout, maxAttempts: configuration.productServiceAttempts,
             headers: configuration.serviceCredential.map { [("Authorization", "Bearer \($0)")] } ?? [],
             breaker: CircuitBreaker(threshold: configuration.breakerThreshold, cooldown: configuration.breakerCooldown),

@@ -39,7 +39,7 @@ struct SecurityAndAdminTests {
             try await Task.sleep(for: .milliseconds(1500))
             let logout = try await browser.post("/logout")
             #expect(logout.status == .found || logout.status == .seeOther, "\(logout.status)")
-            let users = ServiceClient(baseURL: try #require(harness.urls["user"]))
+            let users = ServiceClient(baseURL: try #require(harness.urls["user"]), target: "user-service")
             let feed = try await users.getJSON("/v1/revocations?since=0", as: RevocationFeed.self)
             #expect(feed.sessions.count == 1)
         }

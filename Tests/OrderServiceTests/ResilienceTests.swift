@@ -148,7 +148,7 @@ struct ResilienceTests {
                 store: CheckoutStore(database: database),
                 catalog: ProductCatalogClient(
                     client: ServiceClient(
-                        baseURL: configuration.productServiceURL,
+                        baseURL: configuration.productServiceURL, target: "product-service",
                         headers: [("Authorization", "Bearer \(OrderServiceHarness.serviceToken)")])),
                 interval: .seconds(1), grace: .zero, logger: Logger(label: "reconciler"))
             try await Task.sleep(for: .milliseconds(50))

@@ -201,11 +201,12 @@ struct CheckoutSystemTests {
     }
 }
 
-/// Writes raw bytes to a TCP port and closes without reading the answer.
+/// Raw TCP to a service, for what an HTTP client will not do (hang up early,
+/// send half a request).
 enum RawHTTP {
-    static func sendAndHangUp(port: Int, request: String, after delay: Duration) throws {
+    /// A connected socket to a loopback port; the caller closes it.
+    static func open(port: Int) throws -> Int32 {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_port = in_port_t(UInt16(port).bigEndian)
@@ -215,7 +216,17 @@ enum RawHTTP {
                 connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
             }
         }
-        guard connected == 0 else { throw SystemTestError("cannot connect to \(port)") }
+        guard connected == 0 else {
+            close(fd)
+            throw SystemTestError("cannot connect to \(port)")
+        }
+        return fd
+    }
+
+    /// Writes raw bytes and closes without reading the answer.
+    static func sendAndHangUp(port: Int, request: String, after delay: Duration) throws {
+        let fd = try open(port: port)
+        defer { close(fd) }
         let bytes = Array(request.utf8)
         guard send(fd, bytes, bytes.count, 0) == bytes.count else { throw SystemTestError("short write") }
         let (seconds, attoseconds) = delay.components

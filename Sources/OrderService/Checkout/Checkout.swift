@@ -27,12 +27,15 @@ struct Checkout: Sendable {
     let logger: Logger
 
     func run(userID: Int64, key: String, requestID: String?) async throws -> Result {
+        let started = ContinuousClock.now
+        defer { CheckoutMetrics.duration.record(since: started) }
         switch try await store.begin(userID: userID, key: key) {
         case .noCart:
             throw ProblemError.notFound("You have no open cart to check out")
         case .emptyCart:
             throw ProblemError.validation([.init(field: "cart", message: "is empty")])
         case .replay(let record):
+            CheckoutMetrics.checkout(.replayed)
             return try await replay(record)
         case .started(let order):
             return try await reserveAndPlace(order, key: key, requestID: requestID)
@@ -47,7 +50,7 @@ struct Checkout: Sendable {
         do {
             outcome = try await catalog.reserve(order, checkoutID: checkoutID, requestID: requestID)
         } catch {
-            Self.failures(reason: "unavailable").increment()
+            CheckoutMetrics.checkout(.dependencyDown)
             logger.warning("reservation failed", metadata: ["order": "\(order.id)", "error": "\(error)"])
             await abandon(order, checkoutID: checkoutID, key: key, requestID: requestID)
             throw ProblemError(
@@ -65,19 +68,23 @@ struct Checkout: Sendable {
                 try? await catalog.release(checkoutID: checkoutID, requestID: requestID)
                 return try await current(order.id)
             }
-            Self.placedCounter.increment()
+            CheckoutMetrics.checkout(.placed)
+            if let total = placed.totalMinor, let currency = placed.currency {
+                CheckoutMetrics.orderValue(total, currency: currency)
+            }
             try await store.saveResponse(userID: order.userID, key: key, status: 201, body: "")
             return .placed(placed)
         case .insufficient(let lines):
-            Self.failures(reason: "insufficient_stock").increment()
+            CheckoutMetrics.checkout(.insufficientStock)
             return try await refuse(order, key: key, status: .conflict, lines: lines, summary: "Not enough stock")
         case .unavailable(let lines):
-            Self.failures(reason: "unavailable_product").increment()
+            CheckoutMetrics.checkout(.unavailableProduct)
             return try await refuse(
                 order, key: key, status: .unprocessableContent, lines: lines,
                 summary: "Some products are no longer sold")
         case .attemptOver(let kind):
             // Only a foreign or corrupted reservation under this fresh id gets here.
+            CheckoutMetrics.checkout(.abandoned)
             logger.error("reservation refused the attempt", metadata: ["order": "\(order.id)", "kind": "\(kind)"])
             await abandon(order, checkoutID: checkoutID, key: key, requestID: requestID)
             throw ProblemError.conflict("This checkout could not complete; your cart is unchanged. Please try again.")
@@ -159,11 +166,6 @@ struct Checkout: Sendable {
         }
     }
 
-    static let placedCounter = Counter(label: "shop_orders_placed_total")
-
-    static func failures(reason: String) -> Counter {
-        Counter(label: "shop_checkout_failures_total", dimensions: [("reason", reason)])
-    }
 }
 
 /// A refused checkout's problem, as kept with its idempotency key.

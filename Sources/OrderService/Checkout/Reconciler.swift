@@ -44,7 +44,11 @@ struct Reconciler: Service {
     @discardableResult
     func reconcileOnce() async -> Int {
         let cutoff = Date().addingTimeInterval(-TimeInterval(grace.components.seconds))
-        return await releaseOwed() + settleStalePending(cutoff: cutoff) + releaseOrphans(cutoff: cutoff)
+        let resolved = await releaseOwed() + settleStalePending(cutoff: cutoff) + releaseOrphans(cutoff: cutoff)
+        if let backlog = try? await store.stalePendingCount(cutoff: cutoff) {
+            CheckoutMetrics.backlog.record(backlog)
+        }
+        return resolved
     }
 
     private func releaseOwed() async -> Int {
@@ -53,6 +57,7 @@ struct Reconciler: Service {
             do {
                 try await catalog.release(checkoutID: owed.checkoutID)
                 try await store.markReleased(orderID: owed.orderID)
+                CheckoutMetrics.reconciler(.released)
                 resolved += 1
             } catch {
                 logger.debug("reservation not released yet", metadata: ["order": "\(owed.orderID)"])
@@ -69,7 +74,7 @@ struct Reconciler: Service {
                 let checkoutID = order.reservationKey
                 if let reservation = try await catalog.reservation(checkoutID: checkoutID), reservation.holds(order) {
                     if try await store.place(orderID: order.id, reservation: reservation) != nil {
-                        Checkout.placedCounter.increment()
+                        CheckoutMetrics.reconciler(.placed)
                         logger.notice("reconciler placed a pending order", metadata: ["order": "\(order.id)"])
                     }
                 } else if try await store.abandon(orderID: order.id) {
@@ -77,6 +82,7 @@ struct Reconciler: Service {
                     // place it; then the stock goes back.
                     try await catalog.release(checkoutID: checkoutID)
                     try await store.markReleased(orderID: order.id)
+                    CheckoutMetrics.reconciler(.returnedToCart)
                     logger.notice("reconciler returned a pending order to the cart", metadata: ["order": "\(order.id)"])
                 }
                 resolved += 1
@@ -111,6 +117,7 @@ struct Reconciler: Service {
                 if let id = reservation.id { last = id }
             }
             if last > cursor { try await store.advanceSweep(to: last) }
+            CheckoutMetrics.reconciler(.orphanReleased, count: released)
             return released
         } catch {
             logger.debug("orphan sweep postponed", metadata: ["error": "\(error)"])

@@ -1,7 +1,8 @@
+import Foundation
 import SQLKit
 import ShopPlatform
 
-/// What the reconciler's orphan sweep needs from order-service's database:
+/// What the reconciler's sweeps need from order-service's database:
 /// which checkout attempts an order still stands on, and how far the sweep got.
 extension CheckoutStore {
     /// Of these checkout attempts, those an order still stands on: pending (the
@@ -37,6 +38,15 @@ extension CheckoutStore {
                 WHERE reservation_sweep.last_id < excluded.last_id
                 """
             ).run()
+        }
+    }
+
+    /// Pending orders older than `cutoff`: the reconciler's backlog.
+    func stalePendingCount(cutoff: Date) async throws -> Int {
+        try await database.withConnection { db in
+            try await db.raw(
+                "SELECT COUNT(*) AS stale FROM orders WHERE status = 'pending' AND pending_since < \(bind: cutoff)"
+            ).first()?.decode(column: "stale", as: Int.self) ?? 0
         }
     }
 }

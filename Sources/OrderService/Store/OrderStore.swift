@@ -211,6 +211,7 @@ struct OrderStore: Sendable {
                 """
             ).first()
         else { throw ProblemError(.internalServerError, "creating a cart returned no row") }
+        CheckoutMetrics.cartsCreated.increment()
         return try row.decode(column: "id", as: Int64.self)
     }
 

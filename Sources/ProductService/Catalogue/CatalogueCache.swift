@@ -68,8 +68,12 @@ final class CatalogueCache: Sendable {
             return .load(task)
         }
         switch lookup {
-        case .hit(let entry): return entry
-        case .load(let task): return try await task.value
+        case .hit(let entry):
+            ReservationMetrics.cache("hit")
+            return entry
+        case .load(let task):
+            ReservationMetrics.cache("miss")
+            return try await task.value
         }
     }
 

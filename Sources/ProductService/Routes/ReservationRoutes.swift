@@ -28,11 +28,22 @@ struct ReservationRoutes {
         do {
             switch try await reservations.reserve(checkoutID: checkoutID, orderID: orderID, lines: lines) {
             case .created(let reservation):
+                ReservationMetrics.reservation("created")
                 return .init(status: .created, response: reservation)
             case .replayed(let reservation):
+                ReservationMetrics.reservation("replayed")
                 return .init(status: .ok, response: reservation)
             }
         } catch let refusal as ReservationStore.Refusal {
+            let outcome =
+                switch refusal {
+                case .shortages: "insufficient_stock"
+                case .unavailable: "unavailable_product"
+                case .mixedCurrencies: "mixed_currencies"
+                case .differentLines: "reservation_mismatch"
+                case .released: "reservation_released"
+                }
+            ReservationMetrics.reservation(outcome)
             throw Self.problem(for: refusal)
         }
     }

@@ -189,6 +189,9 @@ struct ReservationStore: Sendable {
                     WHERE id IN (SELECT product_id FROM reservation_lines WHERE reservation_id = \(bind: reservationID))
                     """
                 ).run()
+                ReservationMetrics.release("returned")
+            } else {
+                ReservationMetrics.release("already_released")
             }
             return try await Self.load(checkoutID: checkoutID, lock: lockClause, db: db).unwrap()
         }

@@ -8,7 +8,8 @@ public struct RemoteKeySource: VerificationKeySource {
     let client: ServiceClient
 
     public init(userServiceURL: String) {
-        self.client = ServiceClient(baseURL: userServiceURL, timeout: .seconds(5), maxAttempts: 3)
+        self.client = ServiceClient(
+            baseURL: userServiceURL, target: "user-service-keys", timeout: .seconds(5), maxAttempts: 3)
     }
 
     public func verificationKeys() async throws -> JWKS {

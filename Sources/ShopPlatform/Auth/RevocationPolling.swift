@@ -21,7 +21,7 @@ public struct RevocationPolling: Service {
     public init(list: RevocationList, userServiceURL: String, interval: Duration, logger: Logger) {
         self.list = list
         self.client = ServiceClient(
-            baseURL: userServiceURL, timeout: .seconds(5), maxAttempts: 1,
+            baseURL: userServiceURL, target: "user-service-revocations", timeout: .seconds(5), maxAttempts: 1,
             breaker: CircuitBreaker(threshold: .max, cooldown: .zero))
         self.interval = interval
         self.logger = logger

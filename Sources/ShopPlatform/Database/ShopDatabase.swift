@@ -19,6 +19,7 @@ public struct ShopDatabase: Sendable {
     public let service: any Service
     private let backend: Backend
     private let probe = ReachabilityProbe()
+    private let usage: PoolUsage
 
     private enum Backend: Sendable {
         case postgres(PostgresClient)
@@ -31,7 +32,8 @@ public struct ShopDatabase: Sendable {
         case .postgres(let location):
             let client = PostgresClient(
                 configuration: try location.clientConfiguration(poolSize: poolSize), backgroundLogger: logger)
-            return ShopDatabase(kind: .postgres, service: client, backend: .postgres(client))
+            return ShopDatabase(
+                kind: .postgres, service: client, backend: .postgres(client), usage: PoolUsage(capacity: poolSize))
         case .sqlite(let path):
             let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
@@ -52,7 +54,7 @@ public struct ShopDatabase: Sendable {
         try await sql.raw("PRAGMA synchronous = NORMAL").run()
         return ShopDatabase(
             kind: .sqlite, service: SQLiteCloser(connection: connection),
-            backend: .sqlite(connection, AsyncGate()))
+            backend: .sqlite(connection, AsyncGate()), usage: PoolUsage(capacity: 1))
     }
 
     /// Runs `body` with one connection; nothing else uses that connection meanwhile.
@@ -61,11 +63,16 @@ public struct ShopDatabase: Sendable {
     ) async throws -> T {
         switch backend {
         case .postgres(let client):
-            return try await client.withConnection { try await body($0.sql(queryLogLevel: .trace)) }
+            return try await client.withConnection { connection in
+                try await usage.measure { try await body(connection.sql(queryLogLevel: .trace)) }
+            }
         case .sqlite(let connection, let gate):
             return try await gate.withGate {
-                try await body(
-                    BusyRetryingSQLDatabase(database: connection.sql(queryLogLevel: .trace), wait: Self.sqliteBusyWait))
+                try await usage.measure {
+                    try await body(
+                        BusyRetryingSQLDatabase(
+                            database: connection.sql(queryLogLevel: .trace), wait: Self.sqliteBusyWait))
+                }
             }
         }
     }

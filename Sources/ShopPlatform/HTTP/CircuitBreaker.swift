@@ -22,6 +22,17 @@ public final class CircuitBreaker: Sendable {
         self.cooldown = cooldown
     }
 
+    /// For the `shop_circuit_breaker_state` gauge: 0 closed, 1 half-open, 2 open.
+    public var level: Int {
+        state.withLock {
+            switch $0 {
+            case .closed: 0
+            case .halfOpen: 1
+            case .open(let until): ContinuousClock.now < until ? 2 : 1
+            }
+        }
+    }
+
     /// Whether a call may go out now.
     public func allowsCall() -> Bool {
         state.withLock { state in

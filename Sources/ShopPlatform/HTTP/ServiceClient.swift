@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import Foundation
 import Logging
+import Metrics
 import NIOCore
 import NIOFoundationCompat
 import NIOHTTP1
@@ -9,7 +10,9 @@ import ServiceLifecycle
 /// The one outbound HTTP client wrapper. Every call has a deadline; only calls
 /// the caller marks idempotent are retried (bounded, with backoff and jitter);
 /// a circuit breaker turns a dead dependency into an immediate `Unavailable`;
-/// the caller's request id and trace context travel along.
+/// the caller's request id and trace context travel along. Every call is
+/// counted and timed per target (`shop_http_client_*`), and the breaker's state
+/// is a gauge (`shop_circuit_breaker_state`).
 public struct ServiceClient: Sendable {
     /// The dependency could not be reached or answered 5xx: a clear 503 upstream.
     public struct Unavailable: Error, CustomStringConvertible {
@@ -31,6 +34,8 @@ public struct ServiceClient: Sendable {
     }
 
     public let baseURL: String
+    /// The dependency's name in metrics, e.g. `product-service`.
+    public let target: String
     let httpClient: HTTPClient
     let timeout: Duration
     let maxAttempts: Int
@@ -40,10 +45,12 @@ public struct ServiceClient: Sendable {
     let faults: Faults
 
     public init(
-        baseURL: String, httpClient: HTTPClient = .shared, timeout: Duration = .seconds(3), maxAttempts: Int = 3,
-        headers: [(String, String)] = [], breaker: CircuitBreaker = CircuitBreaker(), faults: Faults = .none
+        baseURL: String, target: String, httpClient: HTTPClient = .shared, timeout: Duration = .seconds(3),
+        maxAttempts: Int = 3, headers: [(String, String)] = [], breaker: CircuitBreaker = CircuitBreaker(),
+        faults: Faults = .none
     ) {
         self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
+        self.target = target
         self.httpClient = httpClient
         self.timeout = timeout
         self.maxAttempts = max(1, maxAttempts)
@@ -78,8 +85,10 @@ public struct ServiceClient: Sendable {
         while true {
             attempt += 1
             guard breaker.allowsCall() else {
+                record("circuit_open", since: nil)
                 throw Unavailable(description: "\(baseURL) is unavailable (circuit open)")
             }
+            let started = ContinuousClock.now
             do {
                 let fault = faults.effect(on: .call, method: request.method.rawValue, path: path)
                 if case .delay(let delay) = fault { try await Task.sleep(for: delay) }
@@ -96,11 +105,16 @@ public struct ServiceClient: Sendable {
                 let body = try await response.body.collect(upTo: 8 << 20)
                 if fault == .drop { throw Unavailable(description: "\(baseURL)\(path): response dropped (injected)") }
                 if response.status.code >= 500 {
+                    record("5xx", since: started)
                     throw Unavailable(description: "\(baseURL)\(path) answered \(response.status.code)")
                 }
                 breaker.recordSuccess()
+                record("\(response.status.code / 100)xx", since: started)
                 return Reply(status: Int(response.status.code), headers: response.headers, body: body)
             } catch {
+                if !(error is Unavailable) {
+                    record(error is CancellationError ? "cancelled" : "error", since: started)
+                }
                 breaker.recordFailure()
                 guard idempotent, attempt < maxAttempts else {
                     throw (error as? Unavailable) ?? Unavailable(description: "\(baseURL)\(path): \(error)")
@@ -109,6 +123,18 @@ public struct ServiceClient: Sendable {
                 try await Task.sleep(for: .milliseconds(backoff + Int.random(in: 0...backoff / 2)))
             }
         }
+    }
+
+    /// One call's outcome (`2xx`…`5xx`, `error` for no answer, `circuit_open`),
+    /// its duration when it went out, and the breaker's state after it.
+    private func record(_ outcome: String, since started: ContinuousClock.Instant?) {
+        Counter(label: "shop_http_client_requests_total", dimensions: [("target", target), ("outcome", outcome)])
+            .increment()
+        if let started {
+            Metrics.Timer(label: "shop_http_client_duration_seconds", dimensions: [("target", target)])
+                .record(since: started)
+        }
+        Gauge(label: "shop_circuit_breaker_state", dimensions: [("target", target)]).record(breaker.level)
     }
 
     /// GET a JSON document; retried as GET is idempotent. Non-200 answers throw
@@ -140,7 +166,7 @@ public struct ServiceClient: Sendable {
 extension ServiceClient: CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
     public var description: String { "ServiceClient(\(baseURL))" }
     public var debugDescription: String { description }
-    public var customMirror: Mirror { Mirror(self, children: ["baseURL": baseURL]) }
+    public var customMirror: Mirror { Mirror(self, children: ["baseURL": baseURL, "target": target]) }
 }
 
 /// Shuts an `HTTPClient` down when the application stops.

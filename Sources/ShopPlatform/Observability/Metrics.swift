@@ -1,3 +1,4 @@
+import CoreMetrics
 import Hummingbird
 import Metrics
 import NIOConcurrencyHelpers
@@ -16,6 +17,10 @@ public enum ShopMetrics {
             .milliseconds(50), .milliseconds(100), .milliseconds(250), .milliseconds(500), .seconds(1),
             .seconds(2), .seconds(5),
         ]
+        // Order totals in minor units: 5.00 to 2,500.00 of the currency.
+        factory.valueHistogramBuckets["shop_order_value_minor"] = [
+            500, 1000, 2500, 5000, 10000, 25000, 50000, 100_000, 250_000,
+        ]
         MetricsSystem.bootstrap(factory)
         return registry
     }()
@@ -31,5 +36,13 @@ public enum ShopMetrics {
         buffer.reserveCapacity(16 * 1024)
         registry.emit(into: &buffer)
         return String(decoding: buffer, as: UTF8.self)
+    }
+}
+
+extension CoreMetrics.Timer {
+    /// Records the time since `start` on the continuous clock.
+    public func record(since start: ContinuousClock.Instant) {
+        let (seconds, attoseconds) = (ContinuousClock.now - start).components
+        recordNanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
     }
 }

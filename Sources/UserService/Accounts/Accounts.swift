@@ -141,14 +141,17 @@ struct Accounts: Sendable {
         try validator.throwIfInvalid()
         guard let username, let password else { throw ProblemError.validation(validator.errors) }
         if let retryAfter = try await throttle.claimAttempt(username: username) {
+            SessionMetrics.login(.throttled)
             throw Self.throttled(retryAfter: retryAfter)
         }
         let user = try await users.find(username: username)
         let matches = try await isPassword(password, of: user)
         guard let user, matches, user.isActive else {
+            SessionMetrics.login(.failure)
             throw ProblemError.unauthorized("Invalid username or password")
         }
         try await throttle.clear(username: username)
+        SessionMetrics.login(.success)
         return user
     }
 
@@ -185,15 +188,18 @@ struct Accounts: Sendable {
         }
         let next = TokenIssuer.newRefreshToken()
         let nextExpiresAt = Date().addingTimeInterval(TimeInterval(refreshLifetime.components.seconds))
-        switch try await sessions.rotate(
+        let outcome = try await sessions.rotate(
             tokenHash: TokenIssuer.hash(refreshToken: presented), newTokenHash: TokenIssuer.hash(refreshToken: next),
             newExpiresAt: nextExpiresAt)
-        {
+        switch outcome {
         case .invalid:
+            SessionMetrics.refresh(.invalid)
             throw ProblemError.unauthorized("Refresh token is invalid or expired")
         case .reused:
+            SessionMetrics.refresh(.reused)
             throw ProblemError.unauthorized("Refresh token was already used; the session has been revoked")
-        case .rotated(let userID, let familyID):
+        case .rotated(let userID, let familyID), .repeated(let userID, let familyID):
+            if case .repeated = outcome { SessionMetrics.refresh(.repeated) } else { SessionMetrics.refresh(.rotated) }
             guard let user = try await users.find(id: userID), user.isActive else {
                 try await sessions.revokeFamily(familyID)
                 throw ProblemError.unauthorized("Account is not active")

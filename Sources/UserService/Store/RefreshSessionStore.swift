@@ -24,6 +24,8 @@ struct RefreshSessionStore: Sendable {
 
     enum RotationOutcome: Sendable, Equatable {
         case rotated(userID: Int64, familyID: String)
+        /// A repeat within the grace: a sibling pair in the same family.
+        case repeated(userID: Int64, familyID: String)
         /// Unknown, expired or revoked: just refuse.
         case invalid
         /// Already used: a replay; the family has been revoked.
@@ -79,7 +81,8 @@ struct RefreshSessionStore: Sendable {
                 let familyID = try row.decode(column: "family_id", as: String.self)
                 try await Self.insert(
                     db, userID: userID, familyID: familyID, tokenHash: newTokenHash, expiresAt: newExpiresAt)
-                return .rotated(userID: userID, familyID: familyID)
+                return claimed == nil
+                    ? .repeated(userID: userID, familyID: familyID) : .rotated(userID: userID, familyID: familyID)
             }
             guard
                 let existing = try await db.raw(

@@ -67,18 +67,13 @@ struct API4UnrestrictedResourceConsumptionTests {
     static func secondsUntilClosed(port: Int, sending prefix: String) async throws -> Double? {
         try await withCheckedThrowingContinuation { continuation in
             Thread.detachNewThread {
-                let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-                defer { close(fd) }
-                var address = sockaddr_in()
-                address.sin_family = sa_family_t(AF_INET)
-                address.sin_port = in_port_t(UInt16(port).bigEndian)
-                address.sin_addr.s_addr = inet_addr("127.0.0.1")
-                let connected = withUnsafePointer(to: &address) {
-                    $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                        connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
-                    }
+                let fd: Int32
+                do {
+                    fd = try RawHTTP.open(port: port)
+                } catch {
+                    return continuation.resume(throwing: error)
                 }
-                guard connected == 0 else { return continuation.resume(throwing: POSIXError(.ECONNREFUSED)) }
+                defer { close(fd) }
                 var timeout = timeval(tv_sec: 10, tv_usec: 0)
                 setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
                 _ = prefix.withCString { send(fd, $0, strlen($0), 0) }

@@ -42,8 +42,8 @@ public func buildFrontend(reader: ConfigReader, readiness: Readiness = Readiness
             configured: configuration.sessionKey, dataDirectory: configuration.service.dataDirectory, logger: logger))
 
     let router = Router(context: FrontendContext.self, options: .autoGenerateHeadEndpoints)
-    router.add(middleware: RequestLogMiddleware())
     router.add(middleware: TracingMiddleware())
+    router.add(middleware: RequestLogMiddleware())
     router.add(middleware: MetricsMiddleware())
     router.add(middleware: ContentSecurityMiddleware())
     router.add(middleware: ErrorPageMiddleware(pages: pages))

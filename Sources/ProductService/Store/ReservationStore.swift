@@ -39,7 +39,7 @@ struct ReservationStore: Sendable {
 
     func reserve(checkoutID: String, orderID: Int64, lines: [Line]) async throws -> Outcome {
         let lockClause = database.rowLock
-        return try await database.transaction { db in
+        return try await database.transaction("reserve stock") { db in
             let now = Date()
             if let claimed = try await db.raw(
                 """
@@ -163,7 +163,7 @@ struct ReservationStore: Sendable {
     /// An attempt with no reservation gets a released one, which its reserve respects.
     func release(checkoutID: String) async throws -> Reservation {
         let lockClause = database.rowLock
-        return try await database.transaction { db in
+        return try await database.transaction("release stock") { db in
             let now = Date()
             try await db.raw(
                 """

@@ -6,6 +6,7 @@ import SQLKit
 import SQLiteKit
 import SQLiteNIO
 import ServiceLifecycle
+import Tracing
 
 /// The one database handle a service owns, over PostgreSQL or SQLite.
 ///
@@ -79,11 +80,15 @@ public struct ShopDatabase: Sendable {
 
     /// Runs `body` in a transaction: committed when it returns, rolled back when it throws.
     /// On SQLite the transaction takes the write lock up front (`BEGIN IMMEDIATE`).
+    /// Each transaction is a span (`name`, e.g. "reserve stock") in the current trace.
     public func transaction<T: Sendable>(
-        _ body: @Sendable (any SQLDatabase) async throws -> T
+        _ name: String = "db.transaction", _ body: @Sendable (any SQLDatabase) async throws -> T
     ) async throws -> T {
         let kind = self.kind
-        return try await withConnection { db in try await Self.transaction(on: db, kind: kind, body) }
+        return try await withSpan(name, ofKind: .client) { span in
+            span.attributes["db.system"] = kind == .postgres ? "postgresql" : "sqlite"
+            return try await withConnection { db in try await Self.transaction(on: db, kind: kind, body) }
+        }
     }
 
     /// A transaction on a connection the caller already holds (the migration

@@ -2,8 +2,8 @@ import Foundation
 import Hummingbird
 
 extension Router where Context == ShopRequestContext {
-    /// A router with what every backend service runs, outermost first: the
-    /// request log line, a trace span, errors rendered as problem+json (or the
+    /// A router with what every backend service runs, outermost first: a trace
+    /// span, the request log line (inside the span, so it carries the trace id), errors rendered as problem+json (or the
     /// legacy shape), metrics, injected faults (if configured), control characters
     /// refused in URLs, an optional body limit, and token authentication; plus `/health/live`, `/health/ready`,
     /// `/metrics` and `/openapi.yaml`.
@@ -15,8 +15,8 @@ extension Router where Context == ShopRequestContext {
         bodyLimit: Int?, authenticator: TokenAuthenticator, faults: Faults = .none
     ) throws -> Router<ShopRequestContext> {
         let router = Router(context: ShopRequestContext.self, options: .autoGenerateHeadEndpoints)
-        router.add(middleware: RequestLogMiddleware())
         router.add(middleware: TracingMiddleware())
+        router.add(middleware: RequestLogMiddleware())
         router.add(middleware: ErrorMiddleware())
         router.add(middleware: MetricsMiddleware())
         if !faults.isEmpty { router.add(middleware: FaultInjectionMiddleware(faults: faults)) }

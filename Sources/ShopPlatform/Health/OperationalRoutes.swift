@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import Metrics
 import NIOCore
 
 /// `/health/live`, `/health/ready` and `/metrics`, the same on every service.
@@ -33,6 +34,8 @@ public struct OperationalRoutes<Context: RequestContext>: Sendable {
                 results[name] = ok ? "ok" : "unavailable"
                 healthy = healthy && ok
             }
+            // 1 ready, 0 not: alerting counts its changes (readiness flapping).
+            Gauge(label: "shop_readiness").record(healthy ? 1 : 0)
             return Self.json(
                 HealthReport(status: healthy ? "ok" : "unavailable", checks: results),
                 status: healthy ? .ok : .serviceUnavailable)

@@ -2,6 +2,7 @@ import Configuration
 import Foundation
 import Hummingbird
 import Logging
+import OTel
 import ServiceLifecycle
 
 /// What a service executable is: a name, a standard port, a schema, and an
@@ -60,11 +61,19 @@ public enum ServiceMain {
         }
         let reader = try await ConfigReader.shopWithSecretFiles(arguments: [program] + arguments)
         let level = reader.string(forKey: "log.level").flatMap(Logger.Level.init(rawValue:)) ?? .info
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardOutput(label: label)
-            handler.logLevel = level
-            return handler
-        }
+        // Lines written inside a traced request carry its trace_id and span_id.
+        let json = reader.string(forKey: "log.format", default: "text") == "json"
+        LoggingSystem.bootstrap(
+            { label, provider in
+                if json {
+                    var handler = JSONLogHandler(label: label, metadataProvider: provider)
+                    handler.logLevel = level
+                    return handler
+                }
+                var handler = StreamLogHandler.standardOutput(label: label, metadataProvider: provider)
+                handler.logLevel = level
+                return handler
+            }, metadataProvider: OTel.makeLoggingMetadataProvider())
         let logger = Logger(label: entry.name)
         switch command {
         case "serve":

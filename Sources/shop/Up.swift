@@ -17,6 +17,12 @@ struct Up: AsyncParsableCommand {
     @Option(help: "Address the services bind to (env HTTP_HOST).")
     var host: String?
 
+    @Flag(help: "Print each request's span tree across the services (spans are collected inside shop).")
+    var trace = false
+
+    @Option(help: "Loopback port of the --trace collector (OTLP/HTTP).")
+    var tracePort = 4318
+
     enum Event: Sendable {
         case signal(String)
         case exited(String, Int32)
@@ -43,6 +49,21 @@ struct Up: AsyncParsableCommand {
         // Each child gets its own database on the command line; a DATABASE_URL
         // exported in this shell must not make them share one.
         childEnvironment["DATABASE_URL"] = nil
+        var collector: Task<Void, Never>?
+        if trace {
+            childEnvironment["OTEL_EXPORTER_OTLP_ENDPOINT"] = "http://127.0.0.1:\(tracePort)"
+            childEnvironment["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/json"
+            childEnvironment["OTEL_BSP_SCHEDULE_DELAY"] = "300"
+            let port = tracePort
+            collector = Task {
+                do {
+                    try await TraceCollector().run(port: port)
+                } catch {
+                    Console.print("[shop] trace collector stopped: \(error)")
+                }
+            }
+        }
+        defer { collector?.cancel() }
 
         let (events, emit) = AsyncStream.makeStream(of: Event.self)
         let executable = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()

@@ -12,10 +12,10 @@ struct ShopCommandSystemTests {
         var value: String { lock.withLock { text } }
     }
 
-    static func start(dataDir: String) throws -> (Process, Output) {
+    static func start(dataDir: String, extra: [String] = []) throws -> (Process, Output) {
         let process = Process()
         process.executableURL = ServiceProcess.buildDirectory.appendingPathComponent("shop")
-        process.arguments = ["up", "--data-dir", dataDir]
+        process.arguments = ["up", "--data-dir", dataDir] + extra
         var environment = ProcessInfo.processInfo.environment
         for key in ["SHOP_ADMIN_PASSWORD", "SERVICE_TOKEN", "DATABASE_URL"] { environment[key] = nil }
         environment["BCRYPT_COST"] = "4"
@@ -66,6 +66,39 @@ struct ShopCommandSystemTests {
         process.waitUntilExit()
         #expect(process.terminationStatus == 0)
         #expect((try? await HTTP.send(.GET, "http://127.0.0.1:5002/health/live", timeout: .seconds(1))) == nil)
+    }
+
+    /// `shop up --trace` prints a request's span tree across the processes: a
+    /// legacy add-to-cart (order-service asking product-service) shows both.
+    @Test func upWithTracePrintsEachRequestsSpanTree() async throws {
+        let dataDir = FileManager.default.temporaryDirectory.appendingPathComponent("shop-trace-\(UUID().uuidString)")
+            .path
+        let port = try ServiceProcess.freePort()
+        let (process, output) = try Self.start(dataDir: dataDir, extra: ["--trace", "--trace-port", "\(port)"])
+        defer { if process.isRunning { process.terminate() } }
+        try await Self.waitFor("Press Ctrl-C to stop.", in: output)
+        let password = try String(contentsOfFile: dataDir + "/admin-password", encoding: .utf8)
+        let login = try await HTTP.send(
+            .POST, "http://127.0.0.1:5001/v1/sessions", json: ["username": "admin", "password": password])
+        let token = try #require(login.json["access_token"] as? String)
+        let added = try await HTTP.send(
+            .POST, "http://127.0.0.1:5003/v1/cart/items", headers: ["Authorization": "Bearer \(token)"],
+            json: ["product_id": 1, "quantity": 1])
+        #expect(added.status == 201, "\(added.text)")
+        func printed() -> String? {
+            output.value.components(separatedBy: "[trace ").dropFirst().first {
+                $0.split(separator: "\n").dropFirst().first?.contains("/v1/cart/items") == true
+            }
+        }
+        let deadline = ContinuousClock.now + .seconds(20)
+        while printed() == nil, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(200)) }
+        let trace = try #require(printed(), "no span tree for the request in:\n\(output.value)")
+        let lines = trace.split(separator: "\n").dropFirst()
+        #expect(lines.first?.contains("order-service") == true, "\(trace)")
+        #expect(lines.contains { $0.contains("  product-service") && $0.contains(" ms") }, "\(trace)")
+        #expect(!output.value.contains("/health/ready      "), "probes are not printed")
+        process.interrupt()
+        try await Self.waitFor("[shop] stopped", in: output, timeout: .seconds(30))
     }
 
     @Test func aDyingServiceIsReportedAndStopsTheShop() async throws {

@@ -165,14 +165,7 @@ struct TracingSystemTests {
 
 /// A stand-in OpenTelemetry collector for OTLP/HTTP with JSON bodies.
 final class JSONCollector: Sendable {
-    struct Span: Sendable {
-        let service: String
-        let name: String
-        /// Lowercase hex, as in log lines.
-        let traceID: String
-        let spanID: String
-        let parentID: String?
-    }
+    typealias Span = ExportedSpan
 
     let exports = Mutex<[Data]>([])
 
@@ -189,35 +182,6 @@ final class JSONCollector: Sendable {
     }
 
     func spans() -> [Span] {
-        var spans: [Span] = []
-        for export in exports.withLock({ $0 }) {
-            guard let root = try? JSONSerialization.jsonObject(with: export) as? [String: Any] else { continue }
-            for resourceSpans in root["resourceSpans"] as? [[String: Any]] ?? [] {
-                let attributes = (resourceSpans["resource"] as? [String: Any])?["attributes"] as? [[String: Any]] ?? []
-                let service =
-                    attributes.first { $0["key"] as? String == "service.name" }
-                    .flatMap { ($0["value"] as? [String: Any])?["stringValue"] as? String } ?? "?"
-                for scope in resourceSpans["scopeSpans"] as? [[String: Any]] ?? [] {
-                    for span in scope["spans"] as? [[String: Any]] ?? [] {
-                        guard let trace = span["traceId"] as? String, let id = span["spanId"] as? String else {
-                            continue
-                        }
-                        let parent = (span["parentSpanId"] as? String).flatMap { $0.isEmpty ? nil : Self.hex($0) }
-                        spans.append(
-                            Span(
-                                service: service, name: span["name"] as? String ?? "", traceID: Self.hex(trace),
-                                spanID: Self.hex(id), parentID: parent))
-                    }
-                }
-            }
-        }
-        return spans
-    }
-
-    /// OTLP/JSON ids are hex; protobuf's JSON mapping would give base64: accept both.
-    static func hex(_ id: String) -> String {
-        if id.count == 32 || id.count == 16, id.allSatisfy(\.isHexDigit) { return id.lowercased() }
-        guard let bytes = Data(base64Encoded: id) else { return id }
-        return bytes.map { String(format: "%02x", $0) }.joined()
+        exports.withLock { $0 }.flatMap(ExportedSpan.parse)
     }
 }

@@ -70,7 +70,7 @@ public enum ServiceMain {
                     handler.logLevel = level
                     return handler
                 }
-                var handler = StreamLogHandler.standardOutput(label: label, metadataProvider: provider)
+                var handler = TextLogHandler(label: label, metadataProvider: provider)
                 handler.logLevel = level
                 return handler
             }, metadataProvider: OTel.makeLoggingMetadataProvider())

@@ -1,0 +1,196 @@
+import Logging
+import Synchronization
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// One log line built as bytes, shared by `TextLogHandler` and `JSONLogHandler`.
+///
+/// The per-request line must stay cheap (issue 12: well under 0.01 ms), so
+/// nothing here goes through Foundation: the time comes from `clock_gettime`
+/// and `gmtime_r`, numbers are written digit by digit, and the finished line is
+/// one `write(2)` to standard output under a lock, so concurrent lines never
+/// interleave.
+struct LogLine {
+    var bytes: [UInt8] = []
+
+    init() {
+        bytes.reserveCapacity(320)
+    }
+
+    mutating func append(_ text: String) {
+        bytes.append(contentsOf: text.utf8)
+    }
+
+    mutating func append(byte: UInt8) {
+        bytes.append(byte)
+    }
+
+    /// RFC 3339 UTC with milliseconds, from the wall clock.
+    mutating func appendTimestamp() {
+        var now = timespec()
+        clock_gettime(CLOCK_REALTIME, &now)
+        var seconds = time_t(now.tv_sec)
+        var parts = tm()
+        gmtime_r(&seconds, &parts)
+        appendDigits(Int(parts.tm_year) + 1900, 4)
+        bytes.append(UInt8(ascii: "-"))
+        appendDigits(Int(parts.tm_mon) + 1, 2)
+        bytes.append(UInt8(ascii: "-"))
+        appendDigits(Int(parts.tm_mday), 2)
+        bytes.append(UInt8(ascii: "T"))
+        appendDigits(Int(parts.tm_hour), 2)
+        bytes.append(UInt8(ascii: ":"))
+        appendDigits(Int(parts.tm_min), 2)
+        bytes.append(UInt8(ascii: ":"))
+        appendDigits(Int(parts.tm_sec), 2)
+        bytes.append(UInt8(ascii: "."))
+        appendDigits(Int(now.tv_nsec) / 1_000_000, 3)
+        bytes.append(UInt8(ascii: "Z"))
+    }
+
+    private mutating func appendDigits(_ value: Int, _ count: Int) {
+        var divisor = 1
+        for _ in 1..<count { divisor *= 10 }
+        var rest = value
+        while divisor > 0 {
+            bytes.append(UInt8(ascii: "0") + UInt8(truncatingIfNeeded: rest / divisor % 10))
+            rest %= divisor
+            divisor /= 10
+        }
+    }
+
+    /// A JSON string: quotes, backslashes and control characters escaped.
+    mutating func appendJSONString(_ string: String) {
+        bytes.append(UInt8(ascii: "\""))
+        for byte in string.utf8 {
+            switch byte {
+            case UInt8(ascii: "\""): bytes.append(contentsOf: #"\""#.utf8)
+            case UInt8(ascii: "\\"): bytes.append(contentsOf: #"\\"#.utf8)
+            case UInt8(ascii: "\n"): bytes.append(contentsOf: #"\n"#.utf8)
+            case UInt8(ascii: "\r"): bytes.append(contentsOf: #"\r"#.utf8)
+            case UInt8(ascii: "\t"): bytes.append(contentsOf: #"\t"#.utf8)
+            case 0..<0x20:
+                bytes.append(contentsOf: #"\u00"#.utf8)
+                bytes.append(Self.hex[Int(byte >> 4)])
+                bytes.append(Self.hex[Int(byte & 0x0F)])
+            default: bytes.append(byte)
+            }
+        }
+        bytes.append(UInt8(ascii: "\""))
+    }
+
+    /// Text for a `key=value` line: control characters become spaces, so one
+    /// record is always one line (values can come from requests).
+    mutating func appendPlain(_ string: String) {
+        for byte in string.utf8 { bytes.append(byte < 0x20 || byte == 0x7F ? UInt8(ascii: " ") : byte) }
+    }
+
+    private static let hex = Array("0123456789abcdef".utf8)
+
+    /// The handler's metadata, then the provider's (trace ids), then the call's.
+    static func merged(
+        _ handler: Logger.Metadata, _ provider: Logger.MetadataProvider?, _ explicit: Logger.Metadata?
+    ) -> Logger.Metadata {
+        var all = handler
+        if let provided = provider?.get(), !provided.isEmpty { all.merge(provided) { $1 } }
+        if let explicit, !explicit.isEmpty { all.merge(explicit) { $1 } }
+        return all
+    }
+
+    /// Writes the line (with its newline) to standard output.
+    mutating func emit() {
+        bytes.append(UInt8(ascii: "\n"))
+        Self.output.withLock { _ in
+            bytes.withUnsafeBytes { buffer in
+                var offset = 0
+                while offset < buffer.count {
+                    let written = write(1, buffer.baseAddress! + offset, buffer.count - offset)
+                    if written < 0, errno == EINTR { continue }
+                    if written <= 0 { break }
+                    offset += written
+                }
+            }
+        }
+    }
+
+    private static let output = Mutex(())
+}
+
+/// `ts level label: key=value ... message`, the local format (`LOG_FORMAT=text`).
+public struct TextLogHandler: LogHandler {
+    public var logLevel: Logger.Level = .info
+    public var metadata: Logger.Metadata = [:]
+    public var metadataProvider: Logger.MetadataProvider?
+    let label: String
+
+    public init(label: String, metadataProvider: Logger.MetadataProvider?) {
+        self.label = label
+        self.metadataProvider = metadataProvider
+    }
+
+    public subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+
+    public func log(event: LogEvent) {
+        var line = LogLine()
+        line.appendTimestamp()
+        line.append(byte: UInt8(ascii: " "))
+        line.append(event.level.rawValue)
+        line.append(byte: UInt8(ascii: " "))
+        line.append(label)
+        line.append(byte: UInt8(ascii: ":"))
+        for (key, value) in LogLine.merged(metadata, metadataProvider, event.metadata).sorted(by: { $0.key < $1.key }) {
+            line.append(byte: UInt8(ascii: " "))
+            line.appendPlain(key)
+            line.append(byte: UInt8(ascii: "="))
+            line.appendPlain(value.description)
+        }
+        line.append(byte: UInt8(ascii: " "))
+        line.appendPlain(event.message.description)
+        line.emit()
+    }
+}
+
+/// One JSON object per line, for containers (`LOG_FORMAT=json`): `ts`,
+/// `level`, `logger`, `msg`, then the metadata (`trace_id`, `span_id` when
+/// tracing is on, `hb.request.id`, the call's own).
+public struct JSONLogHandler: LogHandler {
+    public var logLevel: Logger.Level = .info
+    public var metadata: Logger.Metadata = [:]
+    public var metadataProvider: Logger.MetadataProvider?
+    let label: String
+
+    public init(label: String, metadataProvider: Logger.MetadataProvider?) {
+        self.label = label
+        self.metadataProvider = metadataProvider
+    }
+
+    public subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+
+    public func log(event: LogEvent) {
+        var line = LogLine()
+        line.append(#"{"ts":""#)
+        line.appendTimestamp()
+        line.append(#"","level":""#)
+        line.append(event.level.rawValue)
+        line.append(#"","logger":"#)
+        line.appendJSONString(label)
+        line.append(#","msg":"#)
+        line.appendJSONString(event.message.description)
+        for (key, value) in LogLine.merged(metadata, metadataProvider, event.metadata).sorted(by: { $0.key < $1.key }) {
+            line.append(byte: UInt8(ascii: ","))
+            line.appendJSONString(key)
+            line.append(byte: UInt8(ascii: ":"))
+            line.appendJSONString(value.description)
+        }
+        line.append(byte: UInt8(ascii: "}"))
+        line.emit()
+    }
+}

@@ -21,6 +21,7 @@ public func buildOrderService(reader: ConfigReader, readiness: Readiness = Readi
     production.requireSecret(configuration.serviceCredential, "service.token")
     try production.check(service: "order-service")
     ShopMetrics.bootstrap()
+    CheckoutMetrics.publishZeros()
 
     let database = try await ShopDatabase.open(
         url: configuration.service.databaseURL, poolSize: configuration.service.databasePoolSize, logger: logger)

@@ -22,6 +22,7 @@ public func buildProductService(reader: ConfigReader, readiness: Readiness = Rea
     production.requireSecret(configuration.serviceCredential, "service.token")
     try production.check(service: "product-service")
     ShopMetrics.bootstrap()
+    ReservationMetrics.publishZeros()
     if configuration.serviceCredential == nil {
         logger.warning("SERVICE_TOKEN is not set: the reservations API refuses every caller")
     }

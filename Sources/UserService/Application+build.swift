@@ -24,6 +24,7 @@ public func buildUserService(reader: ConfigReader, readiness: Readiness = Readin
     production.refuseWeakPassword(configuration.adminPassword, "shop.admin.password")
     try production.check(service: "user-service")
     ShopMetrics.bootstrap()
+    SessionMetrics.publishZeros()
 
     let database = try await ShopDatabase.open(
         url: configuration.service.databaseURL, poolSize: configuration.service.databasePoolSize, logger: logger)

@@ -12,8 +12,16 @@ import Synchronization
 final class TraceCollector: Sendable {
     private struct Pending {
         var spans: [ExportedSpan] = []
+        let firstArrival = ContinuousClock.now
         var lastArrival = ContinuousClock.now
     }
+
+    /// Bounds: a trace is printed at the latest this long after its first span
+    /// (a client reusing one traceparent cannot keep one open for ever), with
+    /// at most this many spans, and at most this many traces wait at once.
+    static let maxAge: Duration = .seconds(10)
+    static let maxSpans = 500
+    static let maxTraces = 1000
 
     private let traces = Mutex<[String: Pending]>([:])
 
@@ -21,8 +29,9 @@ final class TraceCollector: Sendable {
         let spans = ExportedSpan.parse(export)
         traces.withLock { traces in
             for span in spans {
-                traces[span.traceID, default: Pending()].spans.append(span)
-                traces[span.traceID]?.lastArrival = .now
+                guard traces[span.traceID] != nil || traces.count < Self.maxTraces else { continue }
+                traces[span.traceID, default: Pending()].lastArrival = .now
+                if traces[span.traceID]!.spans.count < Self.maxSpans { traces[span.traceID]!.spans.append(span) }
             }
         }
     }
@@ -31,7 +40,9 @@ final class TraceCollector: Sendable {
     func flush(settle: Duration) {
         let now = ContinuousClock.now
         let finished = traces.withLock { traces in
-            let quiet = traces.filter { now - $0.value.lastArrival >= settle }
+            let quiet = traces.filter {
+                now - $0.value.lastArrival >= settle || now - $0.value.firstArrival >= Self.maxAge
+            }
             for id in quiet.keys { traces[id] = nil }
             return quiet.map { (id: $0.key, spans: $0.value.spans) }
         }

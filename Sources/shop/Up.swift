@@ -51,6 +51,11 @@ struct Up: AsyncParsableCommand {
         childEnvironment["DATABASE_URL"] = nil
         var collector: Task<Void, Never>?
         if trace {
+            for key in [
+                "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", "OTEL_EXPORTER_OTLP_TRACES_PROTOCOL", "OTEL_TRACES_SAMPLER",
+            ] {
+                childEnvironment[key] = nil
+            }
             childEnvironment["OTEL_EXPORTER_OTLP_ENDPOINT"] = "http://127.0.0.1:\(tracePort)"
             childEnvironment["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/json"
             childEnvironment["OTEL_BSP_SCHEDULE_DELAY"] = "300"

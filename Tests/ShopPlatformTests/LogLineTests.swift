@@ -29,4 +29,14 @@ struct LogLineTests {
         #expect(!line.bytes.contains(UInt8(ascii: "\n")) && !line.bytes.contains(0x1B))
         #expect(String(decoding: line.bytes, as: UTF8.self) == "forged line   [31m")
     }
+
+    @Test func valuesThatCouldPoseAsFieldsAreQuoted() {
+        var line = LogLine()
+        line.appendValue("/v1/orders")
+        line.append(byte: UInt8(ascii: " "))
+        line.appendValue("boom status=200 user=admin")
+        line.append(byte: UInt8(ascii: " "))
+        line.appendValue("a\nb")
+        #expect(String(decoding: line.bytes, as: UTF8.self) == #"/v1/orders "boom status=200 user=admin" "a\nb""#)
+    }
 }

@@ -7,7 +7,8 @@ import ShopTestSupport
 import Synchronization
 import Testing
 
-/// A stand-in OpenTelemetry collector: records every OTLP/HTTP export by service.
+/// A stand-in OpenTelemetry collector: records every OTLP/HTTP export, protobuf
+/// or JSON (`OTEL_EXPORTER_OTLP_PROTOCOL=http/json`).
 final class FakeCollector: Sendable {
     let exports = Mutex<[Data]>([])
 
@@ -17,9 +18,19 @@ final class FakeCollector: Sendable {
             let body = try await request.body.collect(upTo: 16 << 20)
             self.exports.withLock { $0.append(Data(buffer: body)) }
             // An empty ExportTraceServiceResponse, as a real collector answers.
+            if request.headers[.contentType]?.hasPrefix("application/json") == true {
+                return Response(
+                    status: .ok, headers: [.contentType: "application/json"],
+                    body: .init(byteBuffer: ByteBuffer(string: "{}")))
+            }
             return Response(status: .ok, headers: [.contentType: "application/x-protobuf"])
         }
         return Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)))
+    }
+
+    /// The spans of the JSON exports.
+    func spans() -> [ExportedSpan] {
+        exports.withLock { $0 }.flatMap(ExportedSpan.parse)
     }
 
     /// Trace ids of the spans in exports that mention `service`. In OTLP protobuf
@@ -86,7 +97,7 @@ struct TracingSystemTests {
     /// inside it and every span linked to its parent; the log lines the
     /// checkout wrote carry its trace id.
     @Test func oneStorefrontCheckoutIsOneLinkedTraceAndItsLogsCarryIt() async throws {
-        let collector = JSONCollector()
+        let collector = FakeCollector()
         try await collector.application().test(.live) { client in
             let otel = [
                 "OTEL_EXPORTER_OTLP_ENDPOINT": "http://127.0.0.1:\(client.port!)",
@@ -117,7 +128,7 @@ struct TracingSystemTests {
                 ])
             #expect(placed.status == 303, "\(placed.text)")
 
-            var reservation: JSONCollector.Span?
+            var reservation: ExportedSpan?
             for _ in 0..<75 where reservation == nil {
                 try await Task.sleep(for: .milliseconds(200))
                 reservation = collector.spans().first { $0.name == "reserve stock" }
@@ -125,7 +136,7 @@ struct TracingSystemTests {
             let reserve = try #require(reservation, "no reservation transaction span arrived")
             #expect(reserve.service == "product-service")
             // Let the other services' batches arrive too, then walk up the parents.
-            var chain: [JSONCollector.Span] = [reserve]
+            var chain: [ExportedSpan] = [reserve]
             for _ in 0..<50 {
                 let spans = Dictionary(
                     collector.spans().filter { $0.traceID == reserve.traceID }.map { ($0.spanID, $0) }
@@ -160,28 +171,5 @@ struct TracingSystemTests {
             #expect(checkoutLine["level"] as? String == "info")
             #expect((checkoutLine["ts"] as? String)?.hasSuffix("Z") == true)
         }
-    }
-}
-
-/// A stand-in OpenTelemetry collector for OTLP/HTTP with JSON bodies.
-final class JSONCollector: Sendable {
-    typealias Span = ExportedSpan
-
-    let exports = Mutex<[Data]>([])
-
-    func application() -> some ApplicationProtocol {
-        let router = Router()
-        router.post("v1/traces") { request, _ -> Response in
-            let body = try await request.body.collect(upTo: 16 << 20)
-            self.exports.withLock { $0.append(Data(buffer: body)) }
-            return Response(
-                status: .ok, headers: [.contentType: "application/json"],
-                body: .init(byteBuffer: ByteBuffer(string: "{}")))
-        }
-        return Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)))
-    }
-
-    func spans() -> [Span] {
-        exports.withLock { $0 }.flatMap(ExportedSpan.parse)
     }
 }

@@ -27,8 +27,6 @@ struct Checkout: Sendable {
     let logger: Logger
 
     func run(userID: Int64, key: String, requestID: String?) async throws -> Result {
-        let started = ContinuousClock.now
-        defer { CheckoutMetrics.duration.record(since: started) }
         switch try await store.begin(userID: userID, key: key) {
         case .noCart:
             throw ProblemError.notFound("You have no open cart to check out")
@@ -38,7 +36,16 @@ struct Checkout: Sendable {
             CheckoutMetrics.checkout(.replayed)
             return try await replay(record)
         case .started(let order):
-            return try await reserveAndPlace(order, key: key, requestID: requestID)
+            let started = ContinuousClock.now
+            defer { CheckoutMetrics.duration.record(since: started) }
+            do {
+                return try await reserveAndPlace(order, key: key, requestID: requestID)
+            } catch let problem as ProblemError where problem.status != .internalServerError {
+                throw problem  // its outcome is counted where it was decided
+            } catch {
+                CheckoutMetrics.checkout(.error)
+                throw error
+            }
         }
     }
 
@@ -64,6 +71,7 @@ struct Checkout: Sendable {
                 // The order stopped being pending meanwhile (it cannot, while the
                 // reconciler's grace holds). If it did not end up placed, the stock
                 // just reserved must go back.
+                CheckoutMetrics.checkout(.abandoned)
                 if let result = try? await current(order.id), case .placed = result { return result }
                 try? await catalog.release(checkoutID: checkoutID, requestID: requestID)
                 return try await current(order.id)

@@ -9,8 +9,11 @@ enum CheckoutMetrics {
         case unavailableProduct = "unavailable_product"
         /// product-service could not be reached or answered 5xx.
         case dependencyDown = "dependency_down"
-        /// product-service refused the attempt itself (a foreign reservation).
+        /// product-service refused the attempt itself (a foreign reservation),
+        /// or the attempt stopped being pending under the checkout.
         case abandoned
+        /// Failed on this side (the database, say): a 5xx.
+        case error
     }
 
     enum ReconcilerAction: String {
@@ -28,6 +31,21 @@ enum CheckoutMetrics {
         Counter(label: "shop_checkouts_total", dimensions: [("outcome", outcome.rawValue)]).increment()
     }
 
+    /// Every labelled series exists from the start at 0, so the first event is
+    /// an increase Prometheus can see (a series born at 1 shows no increase).
+    static func publishZeros() {
+        for outcome in [
+            Outcome.placed, .replayed, .insufficientStock, .unavailableProduct, .dependencyDown, .abandoned, .error,
+        ] {
+            Counter(label: "shop_checkouts_total", dimensions: [("outcome", outcome.rawValue)]).increment(by: 0)
+        }
+        for action in [ReconcilerAction.released, .placed, .returnedToCart, .orphanReleased] {
+            Counter(label: "shop_reconciler_actions_total", dimensions: [("action", action.rawValue)]).increment(by: 0)
+        }
+        cartsCreated.increment(by: 0)
+        backlog.record(0)
+    }
+
     static let duration = Metrics.Timer(label: "shop_checkout_duration_seconds")
 
     /// The total of a placed order, in minor units of its currency.
@@ -36,10 +54,11 @@ enum CheckoutMetrics {
             .record(minor)
     }
 
+    /// Carts a customer opened with a first add (not the fresh cart a failed
+    /// checkout hands back).
     static let cartsCreated = Counter(label: "shop_carts_created_total")
 
     static func reconciler(_ action: ReconcilerAction, count: Int = 1) {
-        guard count > 0 else { return }
         Counter(label: "shop_reconciler_actions_total", dimensions: [("action", action.rawValue)])
             .increment(by: count)
     }

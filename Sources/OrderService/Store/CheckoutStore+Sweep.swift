@@ -41,11 +41,13 @@ extension CheckoutStore {
         }
     }
 
-    /// Pending orders older than `cutoff`: the reconciler's backlog.
+    /// Orders pending since before `cutoff`: the reconciler's backlog. Counted
+    /// from `updated_at` (set when the order went pending), not `pending_since`,
+    /// which the reconciler's lease moves forward on every order it claims.
     func stalePendingCount(cutoff: Date) async throws -> Int {
         try await database.withConnection { db in
             try await db.raw(
-                "SELECT COUNT(*) AS stale FROM orders WHERE status = 'pending' AND pending_since < \(bind: cutoff)"
+                "SELECT COUNT(*) AS stale FROM orders WHERE status = 'pending' AND updated_at < \(bind: cutoff)"
             ).first()?.decode(column: "stale", as: Int.self) ?? 0
         }
     }

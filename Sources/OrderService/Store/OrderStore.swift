@@ -44,7 +44,7 @@ struct OrderStore: Sendable {
 
     private func attemptAdd(userID: Int64, productID: Int64, quantity: Int, maxQuantity: Int) async throws -> Order {
         let lock = database.rowLock
-        return try await database.transaction { db in
+        let (order, opened) = try await database.transaction { db in
             // The cart and any pending checkout are locked together: a checkout that
             // turns the cart pending while this waits is then seen as pending, not as
             // "no cart" (which would insert a second cart for the checkout to collide
@@ -56,6 +56,7 @@ struct OrderStore: Sendable {
                     headers: ["Retry-After": "2"])
             }
             let cartID: Int64
+            let opened = open.first == nil
             if let cart = open.first {
                 cartID = cart.id
             } else {
@@ -88,8 +89,11 @@ struct OrderStore: Sendable {
                 ).run()
             }
             try await Self.touch(cartID, db: db)
-            return try await Self.load(id: cartID, db: db)!
+            return (try await Self.load(id: cartID, db: db)!, opened)
         }
+        // Counted once committed: a rolled-back add opened no cart.
+        if opened { CheckoutMetrics.cartsCreated.increment() }
+        return order
     }
 
     /// Sets a line's quantity; 0 removes it. Throws 404 when the line is not in the cart.
@@ -211,7 +215,6 @@ struct OrderStore: Sendable {
                 """
             ).first()
         else { throw ProblemError(.internalServerError, "creating a cart returned no row") }
-        CheckoutMetrics.cartsCreated.increment()
         return try row.decode(column: "id", as: Int64.self)
     }
 

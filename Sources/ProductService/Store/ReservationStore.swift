@@ -163,7 +163,7 @@ struct ReservationStore: Sendable {
     /// An attempt with no reservation gets a released one, which its reserve respects.
     func release(checkoutID: String) async throws -> Reservation {
         let lockClause = database.rowLock
-        return try await database.transaction("release stock") { db in
+        let (reservation, returned) = try await database.transaction("release stock") { db in
             let now = Date()
             try await db.raw(
                 """
@@ -189,12 +189,13 @@ struct ReservationStore: Sendable {
                     WHERE id IN (SELECT product_id FROM reservation_lines WHERE reservation_id = \(bind: reservationID))
                     """
                 ).run()
-                ReservationMetrics.release("returned")
-            } else {
-                ReservationMetrics.release("already_released")
+                return (try await Self.load(checkoutID: checkoutID, lock: lockClause, db: db).unwrap(), true)
             }
-            return try await Self.load(checkoutID: checkoutID, lock: lockClause, db: db).unwrap()
+            return (try await Self.load(checkoutID: checkoutID, lock: lockClause, db: db).unwrap(), false)
         }
+        // Counted once committed: a rolled-back release returned nothing.
+        ReservationMetrics.release(returned ? "returned" : "already_released")
+        return reservation
     }
 
     private static func load(checkoutID: String, lock: SQLQueryString, db: any SQLDatabase) async throws

@@ -86,6 +86,7 @@ public struct ServiceClient: Sendable {
             attempt += 1
             guard breaker.allowsCall() else {
                 record("circuit_open", since: nil)
+                publishBreaker()
                 throw Unavailable(description: "\(baseURL) is unavailable (circuit open)")
             }
             let started = ContinuousClock.now
@@ -109,6 +110,7 @@ public struct ServiceClient: Sendable {
                     throw Unavailable(description: "\(baseURL)\(path) answered \(response.status.code)")
                 }
                 breaker.recordSuccess()
+                publishBreaker()
                 record("\(response.status.code / 100)xx", since: started)
                 return Reply(status: Int(response.status.code), headers: response.headers, body: body)
             } catch {
@@ -116,6 +118,7 @@ public struct ServiceClient: Sendable {
                     record(error is CancellationError ? "cancelled" : "error", since: started)
                 }
                 breaker.recordFailure()
+                publishBreaker()
                 guard idempotent, attempt < maxAttempts else {
                     throw (error as? Unavailable) ?? Unavailable(description: "\(baseURL)\(path): \(error)")
                 }
@@ -125,8 +128,8 @@ public struct ServiceClient: Sendable {
         }
     }
 
-    /// One call's outcome (`2xx`…`5xx`, `error` for no answer, `circuit_open`),
-    /// its duration when it went out, and the breaker's state after it.
+    /// One call's outcome (`2xx`…`5xx`, `error` for no answer, `circuit_open`)
+    /// and its duration when it went out.
     private func record(_ outcome: String, since started: ContinuousClock.Instant?) {
         Counter(label: "shop_http_client_requests_total", dimensions: [("target", target), ("outcome", outcome)])
             .increment()
@@ -134,6 +137,11 @@ public struct ServiceClient: Sendable {
             Metrics.Timer(label: "shop_http_client_duration_seconds", dimensions: [("target", target)])
                 .record(since: started)
         }
+    }
+
+    /// The breaker's state once a call changed it (it is read again on the next
+    /// call, so after a quiet cooldown the gauge still shows the last state).
+    private func publishBreaker() {
         Gauge(label: "shop_circuit_breaker_state", dimensions: [("target", target)]).record(breaker.level)
     }
 

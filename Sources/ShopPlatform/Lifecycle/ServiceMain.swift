@@ -62,15 +62,11 @@ public enum ServiceMain {
         let reader = try await ConfigReader.shopWithSecretFiles(arguments: [program] + arguments)
         let level = reader.string(forKey: "log.level").flatMap(Logger.Level.init(rawValue:)) ?? .info
         // Lines written inside a traced request carry its trace_id and span_id.
-        let json = reader.string(forKey: "log.format", default: "text") == "json"
+        let format: ShopLogHandler.Format =
+            reader.string(forKey: "log.format", default: "text") == "json" ? .json : .text
         LoggingSystem.bootstrap(
             { label, provider in
-                if json {
-                    var handler = JSONLogHandler(label: label, metadataProvider: provider)
-                    handler.logLevel = level
-                    return handler
-                }
-                var handler = TextLogHandler(label: label, metadataProvider: provider)
+                var handler = ShopLogHandler(label: label, format: format, metadataProvider: provider)
                 handler.logLevel = level
                 return handler
             }, metadataProvider: OTel.makeLoggingMetadataProvider())

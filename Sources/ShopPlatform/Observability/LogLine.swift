@@ -3,9 +3,13 @@ import Synchronization
 
 #if canImport(Glibc)
     import Glibc
+#elseif canImport(Musl)
+    import Musl
+#elseif canImport(Darwin)
+    import Darwin
 #endif
 
-/// One log line built as bytes, shared by `TextLogHandler` and `JSONLogHandler`.
+/// One log line built as bytes, for `ShopLogHandler`.
 ///
 /// The per-request line must stay cheap (issue 12: well under 0.01 ms), so
 /// nothing here goes through Foundation: the time comes from `clock_gettime`
@@ -87,6 +91,16 @@ struct LogLine {
         for byte in string.utf8 { bytes.append(byte < 0x20 || byte == 0x7F ? UInt8(ascii: " ") : byte) }
     }
 
+    /// A `key=value` value: quoted (JSON-style) when it holds a space, `=`, a
+    /// quote or a control character, so a value can never pose as more fields.
+    mutating func appendValue(_ string: String) {
+        if string.utf8.contains(where: { $0 == 0x20 || $0 == 0x3D || $0 == 0x22 || $0 < 0x20 || $0 == 0x7F }) {
+            appendJSONString(string)
+        } else {
+            bytes.append(contentsOf: string.utf8)
+        }
+    }
+
     private static let hex = Array("0123456789abcdef".utf8)
 
     /// The handler's metadata, then the provider's (trace ids), then the call's.
@@ -108,7 +122,11 @@ struct LogLine {
                 while offset < buffer.count {
                     let written = write(1, buffer.baseAddress! + offset, buffer.count - offset)
                     if written < 0, errno == EINTR { continue }
-                    if written <= 0 { break }
+                    if written <= 0 {
+                        // Never leave half a line for the next one to join.
+                        if offset > 0 { _ = write(1, "\n", 1) }
+                        break
+                    }
                     offset += written
                 }
             }
@@ -118,15 +136,22 @@ struct LogLine {
     private static let output = Mutex(())
 }
 
-/// `ts level label: key=value ... message`, the local format (`LOG_FORMAT=text`).
-public struct TextLogHandler: LogHandler {
+/// The services' log handler: `LOG_FORMAT=text` (local) writes
+/// `ts level label: key=value ... message`; `json` (containers) writes one
+/// object per line with `ts`, `level`, `logger`, `msg`, then the metadata
+/// (`trace_id`, `span_id` when tracing is on, `hb.request.id`, the call's own).
+public struct ShopLogHandler: LogHandler {
+    public enum Format: Sendable { case text, json }
+
     public var logLevel: Logger.Level = .info
     public var metadata: Logger.Metadata = [:]
     public var metadataProvider: Logger.MetadataProvider?
     let label: String
+    let format: Format
 
-    public init(label: String, metadataProvider: Logger.MetadataProvider?) {
+    public init(label: String, format: Format, metadataProvider: Logger.MetadataProvider?) {
         self.label = label
+        self.format = format
         self.metadataProvider = metadataProvider
     }
 
@@ -136,61 +161,41 @@ public struct TextLogHandler: LogHandler {
     }
 
     public func log(event: LogEvent) {
+        let fields = LogLine.merged(metadata, metadataProvider, event.metadata).sorted { $0.key < $1.key }
         var line = LogLine()
-        line.appendTimestamp()
-        line.append(byte: UInt8(ascii: " "))
-        line.append(event.level.rawValue)
-        line.append(byte: UInt8(ascii: " "))
-        line.append(label)
-        line.append(byte: UInt8(ascii: ":"))
-        for (key, value) in LogLine.merged(metadata, metadataProvider, event.metadata).sorted(by: { $0.key < $1.key }) {
+        switch format {
+        case .text:
+            line.appendTimestamp()
             line.append(byte: UInt8(ascii: " "))
-            line.appendPlain(key)
-            line.append(byte: UInt8(ascii: "="))
-            line.appendPlain(value.description)
-        }
-        line.append(byte: UInt8(ascii: " "))
-        line.appendPlain(event.message.description)
-        line.emit()
-    }
-}
-
-/// One JSON object per line, for containers (`LOG_FORMAT=json`): `ts`,
-/// `level`, `logger`, `msg`, then the metadata (`trace_id`, `span_id` when
-/// tracing is on, `hb.request.id`, the call's own).
-public struct JSONLogHandler: LogHandler {
-    public var logLevel: Logger.Level = .info
-    public var metadata: Logger.Metadata = [:]
-    public var metadataProvider: Logger.MetadataProvider?
-    let label: String
-
-    public init(label: String, metadataProvider: Logger.MetadataProvider?) {
-        self.label = label
-        self.metadataProvider = metadataProvider
-    }
-
-    public subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-        get { metadata[key] }
-        set { metadata[key] = newValue }
-    }
-
-    public func log(event: LogEvent) {
-        var line = LogLine()
-        line.append(#"{"ts":""#)
-        line.appendTimestamp()
-        line.append(#"","level":""#)
-        line.append(event.level.rawValue)
-        line.append(#"","logger":"#)
-        line.appendJSONString(label)
-        line.append(#","msg":"#)
-        line.appendJSONString(event.message.description)
-        for (key, value) in LogLine.merged(metadata, metadataProvider, event.metadata).sorted(by: { $0.key < $1.key }) {
-            line.append(byte: UInt8(ascii: ","))
-            line.appendJSONString(key)
+            line.append(event.level.rawValue)
+            line.append(byte: UInt8(ascii: " "))
+            line.append(label)
             line.append(byte: UInt8(ascii: ":"))
-            line.appendJSONString(value.description)
+            for (key, value) in fields {
+                line.append(byte: UInt8(ascii: " "))
+                line.appendPlain(key)
+                line.append(byte: UInt8(ascii: "="))
+                line.appendValue(value.description)
+            }
+            line.append(byte: UInt8(ascii: " "))
+            line.appendPlain(event.message.description)
+        case .json:
+            line.append(#"{"ts":""#)
+            line.appendTimestamp()
+            line.append(#"","level":""#)
+            line.append(event.level.rawValue)
+            line.append(#"","logger":"#)
+            line.appendJSONString(label)
+            line.append(#","msg":"#)
+            line.appendJSONString(event.message.description)
+            for (key, value) in fields {
+                line.append(byte: UInt8(ascii: ","))
+                line.appendJSONString(key)
+                line.append(byte: UInt8(ascii: ":"))
+                line.appendJSONString(value.description)
+            }
+            line.append(byte: UInt8(ascii: "}"))
         }
-        line.append(byte: UInt8(ascii: "}"))
         line.emit()
     }
 }

@@ -8,11 +8,11 @@ import ServiceLifecycle
 /// Only traces go through swift-otel: metrics stay with swift-prometheus (a
 /// process may bootstrap swift-metrics once) and logs with swift-log.
 public enum ShopTracing {
-    /// Bootstraps the tracer and returns the exporter to run with the
-    /// application, or nil when no endpoint is configured (spans are then no-ops).
     /// The shop's release, reported with every span.
     public static let version = "1.0.0"
 
+    /// Bootstraps the tracer and returns the exporter to run with the
+    /// application, or nil when no endpoint is configured (spans are then no-ops).
     public static func bootstrap(serviceName: String, environment: [String: String]) throws -> (any Service)? {
         let endpoints = ["OTEL_EXPORTER_OTLP_ENDPOINT", "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT"].compactMap {
             environment[$0]

@@ -19,6 +19,18 @@ enum SessionMetrics {
         case reused
     }
 
+    /// Every labelled series from the start at 0: an alert on the first theft
+    /// needs a series that existed before it.
+    static func publishZeros() {
+        for outcome in [Login.success, .failure, .throttled] {
+            Counter(label: "shop_logins_total", dimensions: [("outcome", outcome.rawValue)]).increment(by: 0)
+        }
+        for outcome in [Refresh.rotated, .repeated, .invalid, .reused] {
+            Counter(label: "shop_sessions_refreshed_total", dimensions: [("outcome", outcome.rawValue)])
+                .increment(by: 0)
+        }
+    }
+
     static func login(_ outcome: Login) {
         Counter(label: "shop_logins_total", dimensions: [("outcome", outcome.rawValue)]).increment()
     }

@@ -15,6 +15,10 @@ import ServiceLifecycle
 public struct RevocationPolling: Service {
     let list: RevocationList
     let client: ServiceClient
+    /// For the first poll: a short deadline, so a service whose user-service
+    /// is down starts within a few seconds (AsyncHTTPClient keeps retrying a
+    /// refused connection until the deadline).
+    let startupClient: ServiceClient
     let interval: Duration
     let logger: Logger
 
@@ -23,6 +27,9 @@ public struct RevocationPolling: Service {
         self.client = ServiceClient(
             baseURL: userServiceURL, target: "user-service-revocations", timeout: .seconds(5), maxAttempts: 1,
             breaker: CircuitBreaker(threshold: .max, cooldown: .zero))
+        self.startupClient = ServiceClient(
+            baseURL: userServiceURL, target: "user-service-revocations", timeout: .seconds(1), maxAttempts: 1,
+            breaker: CircuitBreaker(threshold: .max, cooldown: .zero))
         self.interval = interval
         self.logger = logger
     }
@@ -30,7 +37,7 @@ public struct RevocationPolling: Service {
     public func run() async throws {
         do {
             try await cancelWhenGracefulShutdown {
-                var failing = false
+                var failing = !list.isLoaded
                 while true {
                     failing = await pollOnce(failing: failing)
                     try await Task.sleep(for: interval)
@@ -41,21 +48,24 @@ public struct RevocationPolling: Service {
         }
     }
 
-    /// The first poll, before the server starts: up to five tries a second
-    /// apart (user-service may be starting too); whether one succeeded.
+    /// The first poll, before the server starts: three tries of at most a
+    /// second, half a second apart (user-service may be starting too); whether
+    /// one succeeded. Polling goes on afterwards either way.
     @discardableResult
     public func load() async -> Bool {
-        for attempt in 1...5 {
-            if !(await pollOnce(failing: attempt > 1)) { return true }
-            if attempt < 5 { try? await Task.sleep(for: .seconds(1)) }
+        for attempt in 1...3 {
+            if !(await pollOnce(failing: attempt > 1, using: startupClient)) { return true }
+            if attempt < 3 { try? await Task.sleep(for: .milliseconds(500)) }
         }
         return false
     }
 
     /// One poll; returns whether it failed, logging only changes of that.
-    private func pollOnce(failing: Bool) async -> Bool {
+    private func pollOnce(failing: Bool, using client: ServiceClient? = nil) async -> Bool {
         do {
-            list.merge(try await client.getJSON("/v1/revocations?since=\(list.nextSince)", as: RevocationFeed.self))
+            list.merge(
+                try await (client ?? self.client).getJSON(
+                    "/v1/revocations?since=\(list.nextSince)", as: RevocationFeed.self))
             if failing { logger.notice("revocations readable again") }
             return false
         } catch {

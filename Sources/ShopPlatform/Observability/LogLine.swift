@@ -103,14 +103,25 @@ struct LogLine {
 
     private static let hex = Array("0123456789abcdef".utf8)
 
-    /// The handler's metadata, then the provider's (trace ids), then the call's.
-    static func merged(
-        _ handler: Logger.Metadata, _ provider: Logger.MetadataProvider?, _ explicit: Logger.Metadata?
-    ) -> Logger.Metadata {
-        var all = handler
-        if let provided = provider?.get(), !provided.isEmpty { all.merge(provided) { $1 } }
-        if let explicit, !explicit.isEmpty { all.merge(explicit) { $1 } }
-        return all
+    /// The fields of one record: the call's own first, then the provider's
+    /// (trace ids), then the handler's; a key is written once, the first time
+    /// (so the call's value wins, as with swift-log's merge). No dictionary is
+    /// built: a record has a handful of fields.
+    static func fields(
+        _ handler: Logger.Metadata, _ provider: Logger.MetadataProvider?, _ explicit: Logger.Metadata?,
+        _ body: (String, Logger.Metadata.Value) -> Void
+    ) {
+        var written: [String] = []
+        written.reserveCapacity(12)
+        func emit(_ metadata: Logger.Metadata) {
+            for (key, value) in metadata where !written.contains(key) {
+                written.append(key)
+                body(key, value)
+            }
+        }
+        if let explicit { emit(explicit) }
+        if let provider { emit(provider.get()) }
+        emit(handler)
     }
 
     /// Writes the line (with its newline) to standard output.
@@ -160,8 +171,10 @@ public struct ShopLogHandler: LogHandler {
         set { metadata[key] = newValue }
     }
 
+    /// Keys of the JSON line itself; metadata may not repeat them.
+    static let reserved: Set<String> = ["ts", "level", "logger", "msg"]
+
     public func log(event: LogEvent) {
-        let fields = LogLine.merged(metadata, metadataProvider, event.metadata).sorted { $0.key < $1.key }
         var line = LogLine()
         switch format {
         case .text:
@@ -171,7 +184,7 @@ public struct ShopLogHandler: LogHandler {
             line.append(byte: UInt8(ascii: " "))
             line.append(label)
             line.append(byte: UInt8(ascii: ":"))
-            for (key, value) in fields {
+            LogLine.fields(metadata, metadataProvider, event.metadata) { key, value in
                 line.append(byte: UInt8(ascii: " "))
                 line.appendPlain(key)
                 line.append(byte: UInt8(ascii: "="))
@@ -188,7 +201,8 @@ public struct ShopLogHandler: LogHandler {
             line.appendJSONString(label)
             line.append(#","msg":"#)
             line.appendJSONString(event.message.description)
-            for (key, value) in fields {
+            LogLine.fields(metadata, metadataProvider, event.metadata) { key, value in
+                guard !Self.reserved.contains(key) else { return }
                 line.append(byte: UInt8(ascii: ","))
                 line.appendJSONString(key)
                 line.append(byte: UInt8(ascii: ":"))

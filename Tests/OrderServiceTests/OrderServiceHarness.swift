@@ -38,14 +38,16 @@ struct OrderServiceHarness: Sendable {
                     arguments: ["test"],
                     environment: [
                         "DATABASE_URL": productDB, "USER_SERVICE_URL": keyURL, "SERVICE_TOKEN": serviceToken,
-                        "LOG_LEVEL": "warning", "DATABASE_POOL_SIZE": "8", "CATALOGUE_CACHE_MS": "0",
+                        "LOG_LEVEL": "warning", "HTTP_IDLE_TIMEOUT_SECONDS": "3600", "DATABASE_POOL_SIZE": "8",
+                        "CATALOGUE_CACHE_MS": "0",
                     ]))
             try await productApp.test(.live) { product in
                 let port = try #require(product.port)
                 var environment = [
                     "DATABASE_URL": orderDB, "USER_SERVICE_URL": keyURL,
                     "PRODUCT_SERVICE_URL": "http://127.0.0.1:\(port)", "SERVICE_TOKEN": serviceToken,
-                    "LOG_LEVEL": "warning", "DATABASE_POOL_SIZE": "8", "RECONCILER_INTERVAL_MS": "3600000",
+                    "LOG_LEVEL": "warning", "HTTP_IDLE_TIMEOUT_SECONDS": "3600", "DATABASE_POOL_SIZE": "8",
+                    "RECONCILER_INTERVAL_MS": "3600000",
                 ]
                 environment.merge(settings) { $1 }
                 let harness = OrderServiceHarness(

@@ -32,7 +32,7 @@ struct ProductServiceHarness: Sendable {
                 "DATABASE_POOL_SIZE": "8",
                 "USER_SERVICE_URL": keyServerURL,
                 "SERVICE_TOKEN": serviceToken,
-                "LOG_LEVEL": "warning",
+                "LOG_LEVEL": "warning", "HTTP_IDLE_TIMEOUT_SECONDS": "3600",
             ]
             environment.merge(settings) { $1 }
             let harness = ProductServiceHarness(

@@ -45,7 +45,7 @@ final class ShopCluster: Sendable {
             "DATA_DIR": dataDir, "SERVICE_TOKEN": Self.serviceToken,
             "USER_SERVICE_URL": "http://127.0.0.1:\(userPort)",
             "PRODUCT_SERVICE_URL": "http://127.0.0.1:\(productPort)", "DATABASE_POOL_SIZE": "6",
-            "REVOCATION_POLL_MS": "500",
+            "REVOCATION_POLL_MS": "500", "HTTP_IDLE_TIMEOUT_SECONDS": "3600",
             "LOG_LEVEL": logLevel,
         ]
         self.users = try ServiceProcess(

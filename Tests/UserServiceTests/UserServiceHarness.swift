@@ -32,7 +32,7 @@ struct UserServiceHarness: Sendable {
             "SIGNING_KEY": key.pemRepresentation,
             "SHOP_ADMIN_USERNAME": adminUsername,
             "SHOP_ADMIN_PASSWORD": adminPassword,
-            "LOG_LEVEL": "warning",
+            "LOG_LEVEL": "warning", "HTTP_IDLE_TIMEOUT_SECONDS": "3600",
         ]
         environment.merge(settings) { $1 }
         let harness = UserServiceHarness(signingKey: key, environment: environment)

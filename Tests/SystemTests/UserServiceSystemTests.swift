@@ -47,7 +47,7 @@ struct UserServiceSystemTests {
         let service = try ServiceProcess(
             "user-service",
             environment: Self.environment([
-                "BCRYPT_COST": "12", "SHUTDOWN_DRAIN_SECONDS": "1", "LOGIN_MAX_FAILURES": "10",
+                "BCRYPT_COST": "12", "SHUTDOWN_DRAIN_SECONDS": "3", "LOGIN_MAX_FAILURES": "10",
             ]))
         defer { service.stop() }
         try await service.waitUntilReady()
@@ -65,7 +65,8 @@ struct UserServiceSystemTests {
             service.signal(SIGTERM)
             // While draining, the process still answers but says it is not ready.
             var sawNotReady = false
-            for _ in 0..<20 where !sawNotReady {
+            // The drain lasts 3 s: room for six cost-12 logins hogging both cores.
+            for _ in 0..<60 where !sawNotReady {
                 if let ready = try? await HTTP.send(.GET, base + "/health/ready"), ready.status == 503 {
                     sawNotReady = true
                 }

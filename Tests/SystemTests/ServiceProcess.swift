@@ -32,8 +32,17 @@ final class ServiceProcess: Sendable {
         process.standardError = handle
         self.logURL = log
         self.process = process
-        try process.run()
+        try Self.launch(process)
     }
+
+    /// Starts `process`, one launch at a time in this test process: Foundation's
+    /// `Process.run()` on Linux crashed (a bad pointer in its memcpy) when
+    /// parallel tests launched services at the same moment.
+    static func launch(_ process: Process) throws {
+        try launchLock.withLock { try process.run() }
+    }
+
+    private static let launchLock = NSLock()
 
     /// Where SwiftPM put the executables: beside the test binary
     /// (`.build/<triple>/debug/microshopPackageTests.xctest`), unless `SHOP_BUILD_DIR` says otherwise.

@@ -25,7 +25,7 @@ struct ShopCommandSystemTests {
         process.standardError = pipe
         let output = Output()
         pipe.fileHandleForReading.readabilityHandler = { output.append($0.availableData) }
-        try process.run()
+        try ServiceProcess.launch(process)
         return (process, output)
     }
 
@@ -147,7 +147,7 @@ struct ShopCommandSystemTests {
             let pipe = Pipe()
             process.standardOutput = pipe
             process.standardError = pipe
-            try process.run()
+            try ServiceProcess.launch(process)
             let output = pipe.fileHandleForReading.readDataToEndOfFile()
             process.waitUntilExit()
             return (process.terminationStatus, String(decoding: output, as: UTF8.self))

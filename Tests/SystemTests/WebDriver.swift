@@ -25,7 +25,7 @@ final class WebDriver: Sendable {
         process.arguments = ["--port=\(port)"]
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
-        try process.run()
+        try ServiceProcess.launch(process)
         self.driver = process
         self.base = "http://127.0.0.1:\(port)"
         var sessionID: String?

@@ -130,6 +130,10 @@ enum HTTP {
     static let client: HTTPClient = {
         var configuration = HTTPClient.Configuration()
         configuration.redirectConfiguration = .disallow
+        // Clusters come and go on fresh ports all run long: idle connections to
+        // them are dropped at once instead of holding sockets for a minute
+        // (thousands of open descriptors made Foundation's Process.run crash).
+        configuration.connectionPool = .init(idleTimeout: .milliseconds(500))
         return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
     }()
 

@@ -28,7 +28,7 @@ public struct RevocationPolling: Service {
             baseURL: userServiceURL, target: "user-service-revocations", timeout: .seconds(5), maxAttempts: 1,
             breaker: CircuitBreaker(threshold: .max, cooldown: .zero))
         self.startupClient = ServiceClient(
-            baseURL: userServiceURL, target: "user-service-revocations", timeout: .seconds(1), maxAttempts: 1,
+            baseURL: userServiceURL, target: "user-service-revocations", timeout: .seconds(3), maxAttempts: 1,
             breaker: CircuitBreaker(threshold: .max, cooldown: .zero))
         self.interval = interval
         self.logger = logger
@@ -48,8 +48,7 @@ public struct RevocationPolling: Service {
         }
     }
 
-    /// The first poll, before the server starts: three tries of at most a
-    /// second, half a second apart (user-service may be starting too); whether
+    /// The first poll, before the server starts: three tries of at most 3 s, half a second apart (user-service may be starting too); whether
     /// one succeeded. Polling goes on afterwards either way.
     @discardableResult
     public func load() async -> Bool {

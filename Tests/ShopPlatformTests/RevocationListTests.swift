@@ -26,7 +26,7 @@ struct RevocationListTests {
                     verifier: TokenVerifier(
                         source: RemoteKeySource(userServiceURL: url), issuer: "microshop-user-service",
                         audience: "microshop", logger: Logger(label: "test")),
-                    refusing: list))
+                    refusing: list, wait: .zero))
             router.get("me") { _, context in try context.requireIdentity().username }
             router.get("open") { _, _ in "open" }
             let token = try await server.token(userID: 7, username: "zed")

@@ -64,6 +64,19 @@ public final class RevocationList: Sendable {
         state.withLock { $0.asOf != nil }
     }
 
+    /// Waits (briefly, by polling the flag) for the first successful poll;
+    /// whether it came within `limit`. Only requests of a service's first
+    /// moments ever wait: once loaded, this is one check.
+    public func waitUntilLoaded(upTo limit: Duration) async -> Bool {
+        let deadline = ContinuousClock.now + limit
+        while !isLoaded {
+            guard ContinuousClock.now < deadline, (try? await Task.sleep(for: .milliseconds(50))) != nil else {
+                return isLoaded
+            }
+        }
+        return true
+    }
+
     public func contains(_ sessionID: String) -> Bool {
         state.withLock { $0.revokedAt[sessionID] != nil }
     }

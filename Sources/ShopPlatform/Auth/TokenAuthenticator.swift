@@ -22,11 +22,12 @@ public struct TokenAuthenticator: AuthenticatorMiddleware {
     }
 
     /// For services other than user-service: tokens of sessions user-service
-    /// has revoked are refused as soon as `revoked` has heard of them; before
-    /// the list was ever loaded a token cannot be checked, so it gets 503.
-    public init(verifier: TokenVerifier, refusing revoked: RevocationList) {
+    /// has revoked are refused as soon as `revoked` has heard of them. Before
+    /// the list was ever loaded a token cannot be checked: the request waits
+    /// up to `wait` for the first poll, then gets 503.
+    public init(verifier: TokenVerifier, refusing revoked: RevocationList, wait: Duration = .seconds(10)) {
         self.init(verifier: verifier) { claims in
-            guard revoked.isLoaded else {
+            guard await revoked.waitUntilLoaded(upTo: wait) else {
                 throw ProblemError(
                     .serviceUnavailable, "Sign-ins cannot be checked yet; try again in a moment",
                     headers: ["Retry-After": "1"])

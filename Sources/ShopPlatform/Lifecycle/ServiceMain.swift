@@ -52,7 +52,20 @@ extension ShopServiceEntry {
 /// The thin per-service executables and `shop serve <service>` both land here,
 /// so a service runs the same code however it was started.
 public enum ServiceMain {
+    /// Runs the command; a failure to start (production mode refusing a
+    /// missing secret, an unreachable database, a bad flag) is printed as one
+    /// line on standard error and the process exits 1, at once: not a trap
+    /// and a backtrace, which took tens of seconds on a loaded machine.
     public static func run(_ entry: any ShopServiceEntry.Type, arguments: [String]) async throws {
+        do {
+            try await command(entry, arguments: arguments)
+        } catch {
+            FileHandle.standardError.write(Data("\(entry.name): \(error)\n".utf8))
+            exit(1)
+        }
+    }
+
+    private static func command(_ entry: any ShopServiceEntry.Type, arguments: [String]) async throws {
         var arguments = arguments
         let program = arguments.isEmpty ? entry.name : arguments.removeFirst()
         var command = "serve"

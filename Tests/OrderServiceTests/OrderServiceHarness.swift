@@ -48,6 +48,9 @@ struct OrderServiceHarness: Sendable {
                     "PRODUCT_SERVICE_URL": "http://127.0.0.1:\(port)", "SERVICE_TOKEN": serviceToken,
                     "LOG_LEVEL": "warning", "HTTP_IDLE_TIMEOUT_SECONDS": "3600", "DATABASE_POOL_SIZE": "8",
                     "RECONCILER_INTERVAL_MS": "3600000",
+                    // A loaded full run can make product-service slow; tests of
+                    // timeouts set their own.
+                    "PRODUCT_SERVICE_TIMEOUT_MS": "10000",
                 ]
                 environment.merge(settings) { $1 }
                 let harness = OrderServiceHarness(

@@ -21,7 +21,7 @@ public func buildOrderService(reader: ConfigReader, readiness: Readiness = Readi
     production.requireSecret(configuration.serviceCredential, "service.token")
     try production.check(service: "order-service")
     ShopMetrics.bootstrap()
-    CheckoutMetrics.publishZeros()
+    CheckoutMetrics.publish()
 
     let database = try await ShopDatabase.open(
         url: configuration.service.databaseURL, poolSize: configuration.service.databasePoolSize, logger: logger)
@@ -47,9 +47,10 @@ public func buildOrderService(reader: ConfigReader, readiness: Readiness = Readi
     let revocations = RevocationPolling(
         list: revoked, userServiceURL: configuration.tokens.userServiceURL,
         interval: configuration.tokens.revocationPollInterval, logger: logger)
+    let openAPI = Bundle.module.url(forResource: "openapi", withExtension: "yaml")
     let router = try Router.shopService(
         readiness: readiness, checks: ["database": { await database.isReachable() }],
-        openAPI: Bundle.module.url(forResource: "openapi", withExtension: "yaml"),
+        openAPI: openAPI,
         bodyLimit: configuration.service.bodyLimit,
         authenticator: TokenAuthenticator(verifier: verifier, refusing: revoked), faults: faults)
     CartRoutes(carts: carts).addRoutes(to: router.group("v1/cart"))
@@ -60,7 +61,7 @@ public func buildOrderService(reader: ConfigReader, readiness: Readiness = Readi
     orderRoutes.addAdminRoutes(to: router.group("v1/admin/orders"))
     LegacyOrderRoutes(carts: carts, checkout: checkout).addRoutes(to: router.group("api"))
 
-    try router.completeRoutes(document: Bundle.module.url(forResource: "openapi", withExtension: "yaml"))
+    try router.completeRoutes(document: openAPI)
     var app = Application(
         router: router, server: configuration.service.http1,
         configuration: configuration.service.server(name: "microshop-order-service"), logger: logger)

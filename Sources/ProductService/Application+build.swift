@@ -22,7 +22,7 @@ public func buildProductService(reader: ConfigReader, readiness: Readiness = Rea
     production.requireSecret(configuration.serviceCredential, "service.token")
     try production.check(service: "product-service")
     ShopMetrics.bootstrap()
-    ReservationMetrics.publishZeros()
+    ReservationMetrics.publish()
     if configuration.serviceCredential == nil {
         logger.warning("SERVICE_TOKEN is not set: the reservations API refuses every caller")
     }
@@ -41,9 +41,10 @@ public func buildProductService(reader: ConfigReader, readiness: Readiness = Rea
     let revocations = RevocationPolling(
         list: revoked, userServiceURL: configuration.tokens.userServiceURL,
         interval: configuration.tokens.revocationPollInterval, logger: logger)
+    let openAPI = Bundle.module.url(forResource: "openapi", withExtension: "yaml")
     let router = try Router.shopService(
         readiness: readiness, checks: ["database": { await database.isReachable() }],
-        openAPI: Bundle.module.url(forResource: "openapi", withExtension: "yaml"), bodyLimit: nil,
+        openAPI: openAPI, bodyLimit: nil,
         authenticator: TokenAuthenticator(verifier: verifier, refusing: revoked), faults: faults)
 
     // Body limits per group: image uploads may be larger than everything else.
@@ -58,7 +59,7 @@ public func buildProductService(reader: ConfigReader, readiness: Readiness = Rea
         to: router.group("v1/reservations").add(middleware: bodyLimit).add(middleware: serviceCredential))
     LegacyProductRoutes(catalogue: catalogue).addRoutes(to: router.group("api").add(middleware: bodyLimit))
 
-    try router.completeRoutes(document: Bundle.module.url(forResource: "openapi", withExtension: "yaml"))
+    try router.completeRoutes(document: openAPI)
     var app = Application(
         router: router, server: configuration.service.http1,
         configuration: configuration.service.server(name: "microshop-product-service"), logger: logger)

@@ -24,7 +24,7 @@ public func buildUserService(reader: ConfigReader, readiness: Readiness = Readin
     production.refuseWeakPassword(configuration.adminPassword, "shop.admin.password")
     try production.check(service: "user-service")
     ShopMetrics.bootstrap()
-    SessionMetrics.publishZeros()
+    SessionMetrics.publish()
 
     let database = try await ShopDatabase.open(
         url: configuration.service.databaseURL, poolSize: configuration.service.databasePoolSize, logger: logger)
@@ -45,9 +45,10 @@ public func buildUserService(reader: ConfigReader, readiness: Readiness = Readin
 
     // user-service honours a revocation at once: a token whose session was
     // revoked stops working here immediately (elsewhere within a poll).
+    let openAPI = Bundle.module.url(forResource: "openapi", withExtension: "yaml")
     let router = try Router.shopService(
         readiness: readiness, checks: ["database": { await database.isReachable() }],
-        openAPI: Bundle.module.url(forResource: "openapi", withExtension: "yaml"),
+        openAPI: openAPI,
         bodyLimit: configuration.service.bodyLimit,
         authenticator: TokenAuthenticator(verifier: verifier, accept: { try await accounts.isLive($0) }),
         faults: faults)
@@ -60,7 +61,7 @@ public func buildUserService(reader: ConfigReader, readiness: Readiness = Readin
     LegacyUserRoutes(accounts: accounts, legacyTokenLifetime: configuration.legacyTokenLifetime)
         .addRoutes(to: router.group("api"))
 
-    try router.completeRoutes(document: Bundle.module.url(forResource: "openapi", withExtension: "yaml"))
+    try router.completeRoutes(document: openAPI)
     var app = Application(
         router: router, server: configuration.service.http1,
         configuration: configuration.service.server(name: "microshop-user-service"), logger: logger)

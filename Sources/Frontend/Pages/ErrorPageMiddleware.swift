@@ -1,4 +1,3 @@
-import HTTPTypes
 import Hummingbird
 import Logging
 import ShopPlatform
@@ -38,9 +37,7 @@ struct ErrorPageMiddleware: RouterMiddleware {
         }
         var response = pages.render("error", page, context: context, status: status, title: page.title)
         // Headers the failure named (405's Allow, 429's Retry-After) go along.
-        for (name, value) in problem.headers {
-            if let name = HTTPField.Name(name) { response.headers[name] = value }
-        }
+        response.headers.append(contentsOf: problem.httpFields)
         return response
     }
 }

@@ -33,17 +33,17 @@ struct Checkout: Sendable {
         case .emptyCart:
             throw ProblemError.validation([.init(field: "cart", message: "is empty")])
         case .replay(let record):
-            CheckoutMetrics.checkout(.replayed)
+            CheckoutMetrics.checkouts.increment(.replayed)
             return try await replay(record)
         case .started(let order):
             let started = ContinuousClock.now
-            defer { CheckoutMetrics.duration.record(since: started) }
+            defer { CheckoutMetrics.duration.record(duration: .now - started) }
             do {
                 return try await reserveAndPlace(order, key: key, requestID: requestID)
             } catch let problem as ProblemError where problem.status != .internalServerError {
                 throw problem  // its outcome is counted where it was decided
             } catch {
-                CheckoutMetrics.checkout(.error)
+                CheckoutMetrics.checkouts.increment(.error)
                 throw error
             }
         }
@@ -57,7 +57,7 @@ struct Checkout: Sendable {
         do {
             outcome = try await catalog.reserve(order, checkoutID: checkoutID, requestID: requestID)
         } catch {
-            CheckoutMetrics.checkout(.dependencyDown)
+            CheckoutMetrics.checkouts.increment(.dependencyDown)
             logger.warning("reservation failed", metadata: ["order": "\(order.id)", "error": "\(error)"])
             await abandon(order, checkoutID: checkoutID, key: key, requestID: requestID)
             throw ProblemError(
@@ -71,28 +71,28 @@ struct Checkout: Sendable {
                 // The order stopped being pending meanwhile (it cannot, while the
                 // reconciler's grace holds). If it did not end up placed, the stock
                 // just reserved must go back.
-                CheckoutMetrics.checkout(.abandoned)
+                CheckoutMetrics.checkouts.increment(.abandoned)
                 if let result = try? await current(order.id), case .placed = result { return result }
                 try? await catalog.release(checkoutID: checkoutID, requestID: requestID)
                 return try await current(order.id)
             }
-            CheckoutMetrics.checkout(.placed)
+            CheckoutMetrics.checkouts.increment(.placed)
             if let total = placed.totalMinor, let currency = placed.currency {
                 CheckoutMetrics.orderValue(total, currency: currency)
             }
             try await store.saveResponse(userID: order.userID, key: key, status: 201, body: "")
             return .placed(placed)
         case .insufficient(let lines):
-            CheckoutMetrics.checkout(.insufficientStock)
+            CheckoutMetrics.checkouts.increment(.insufficientStock)
             return try await refuse(order, key: key, status: .conflict, lines: lines, summary: "Not enough stock")
         case .unavailable(let lines):
-            CheckoutMetrics.checkout(.unavailableProduct)
+            CheckoutMetrics.checkouts.increment(.unavailableProduct)
             return try await refuse(
                 order, key: key, status: .unprocessableContent, lines: lines,
                 summary: "Some products are no longer sold")
         case .attemptOver(let kind):
             // Only a foreign or corrupted reservation under this fresh id gets here.
-            CheckoutMetrics.checkout(.abandoned)
+            CheckoutMetrics.checkouts.increment(.abandoned)
             logger.error("reservation refused the attempt", metadata: ["order": "\(order.id)", "kind": "\(kind)"])
             await abandon(order, checkoutID: checkoutID, key: key, requestID: requestID)
             throw ProblemError.conflict("This checkout could not complete; your cart is unchanged. Please try again.")
@@ -191,6 +191,6 @@ struct StoredProblem: Codable {
     }
 
     var problem: ProblemError {
-        ProblemError(.init(code: status), detail, kind: kind, fieldErrors: errors)
+        ProblemError(.init(standardCode: status), detail, kind: kind, fieldErrors: errors)
     }
 }

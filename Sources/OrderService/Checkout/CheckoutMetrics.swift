@@ -1,9 +1,10 @@
 import Metrics
+import ShopPlatform
 
 /// What order-service tells Prometheus about checkouts, carts and the
 /// reconciler (README, Operations, lists every name).
 enum CheckoutMetrics {
-    enum Outcome: String {
+    enum Outcome: String, CaseIterable {
         case placed, replayed
         case insufficientStock = "insufficient_stock"
         case unavailableProduct = "unavailable_product"
@@ -16,7 +17,7 @@ enum CheckoutMetrics {
         case error
     }
 
-    enum ReconcilerAction: String {
+    enum ReconcilerAction: String, CaseIterable {
         /// A reservation an order owed was released.
         case released
         /// A stale pending order whose reservation held was placed.
@@ -27,42 +28,24 @@ enum CheckoutMetrics {
         case orphanReleased = "orphan_released"
     }
 
-    static func checkout(_ outcome: Outcome) {
-        Counter(label: "shop_checkouts_total", dimensions: [("outcome", outcome.rawValue)]).increment()
-    }
+    static let checkouts = LabelledCounter<Outcome>("shop_checkouts_total", "outcome")
+    static let reconcilerActions = LabelledCounter<ReconcilerAction>("shop_reconciler_actions_total", "action")
+    static let duration = Metrics.Timer(label: "shop_checkout_duration_seconds")
+    /// Carts a customer opened with a first add (not the fresh cart a failed
+    /// checkout hands back).
+    static let cartsCreated = Counter(label: "shop_carts_created_total")
+    /// Pending orders older than the reconciler's grace, after its last round.
+    static let backlog = Gauge(label: "shop_reconciler_backlog")
 
-    /// Every labelled series exists from the start at 0, so the first event is
-    /// an increase Prometheus can see (a series born at 1 shows no increase).
-    static func publishZeros() {
-        for outcome in [
-            Outcome.placed, .replayed, .insufficientStock, .unavailableProduct, .dependencyDown, .abandoned, .error,
-        ] {
-            Counter(label: "shop_checkouts_total", dimensions: [("outcome", outcome.rawValue)]).increment(by: 0)
-        }
-        for action in [ReconcilerAction.released, .placed, .returnedToCart, .orphanReleased] {
-            Counter(label: "shop_reconciler_actions_total", dimensions: [("action", action.rawValue)]).increment(by: 0)
-        }
-        cartsCreated.increment(by: 0)
+    /// Makes every series now, at 0.
+    static func publish() {
+        _ = (checkouts, reconcilerActions, duration, cartsCreated)
         backlog.record(0)
     }
-
-    static let duration = Metrics.Timer(label: "shop_checkout_duration_seconds")
 
     /// The total of a placed order, in minor units of its currency.
     static func orderValue(_ minor: Int64, currency: String) {
         Recorder(label: "shop_order_value_minor", dimensions: [("currency", currency)], aggregate: true)
             .record(minor)
     }
-
-    /// Carts a customer opened with a first add (not the fresh cart a failed
-    /// checkout hands back).
-    static let cartsCreated = Counter(label: "shop_carts_created_total")
-
-    static func reconciler(_ action: ReconcilerAction, count: Int = 1) {
-        Counter(label: "shop_reconciler_actions_total", dimensions: [("action", action.rawValue)])
-            .increment(by: count)
-    }
-
-    /// Pending orders older than the reconciler's grace, after its last round.
-    static let backlog = Gauge(label: "shop_reconciler_backlog")
 }

@@ -57,7 +57,7 @@ struct Reconciler: Service {
             do {
                 try await catalog.release(checkoutID: owed.checkoutID)
                 try await store.markReleased(orderID: owed.orderID)
-                CheckoutMetrics.reconciler(.released)
+                CheckoutMetrics.reconcilerActions.increment(.released)
                 resolved += 1
             } catch {
                 logger.debug("reservation not released yet", metadata: ["order": "\(owed.orderID)"])
@@ -74,7 +74,7 @@ struct Reconciler: Service {
                 let checkoutID = order.reservationKey
                 if let reservation = try await catalog.reservation(checkoutID: checkoutID), reservation.holds(order) {
                     if try await store.place(orderID: order.id, reservation: reservation) != nil {
-                        CheckoutMetrics.reconciler(.placed)
+                        CheckoutMetrics.reconcilerActions.increment(.placed)
                         logger.notice("reconciler placed a pending order", metadata: ["order": "\(order.id)"])
                     }
                 } else if try await store.abandon(orderID: order.id) {
@@ -82,7 +82,7 @@ struct Reconciler: Service {
                     // place it; then the stock goes back.
                     try await catalog.release(checkoutID: checkoutID)
                     try await store.markReleased(orderID: order.id)
-                    CheckoutMetrics.reconciler(.returnedToCart)
+                    CheckoutMetrics.reconcilerActions.increment(.returnedToCart)
                     logger.notice("reconciler returned a pending order to the cart", metadata: ["order": "\(order.id)"])
                 }
                 resolved += 1
@@ -117,7 +117,7 @@ struct Reconciler: Service {
                 if let id = reservation.id { last = id }
             }
             if last > cursor { try await store.advanceSweep(to: last) }
-            CheckoutMetrics.reconciler(.orphanReleased, count: released)
+            CheckoutMetrics.reconcilerActions.increment(.orphanReleased, by: released)
             return released
         } catch {
             logger.debug("orphan sweep postponed", metadata: ["error": "\(error)"])

@@ -69,10 +69,10 @@ final class CatalogueCache: Sendable {
         }
         switch lookup {
         case .hit(let entry):
-            ReservationMetrics.cache("hit")
+            ReservationMetrics.cache.increment(.hit)
             return entry
         case .load(let task):
-            ReservationMetrics.cache("miss")
+            ReservationMetrics.cache.increment(.miss)
             return try await task.value
         }
     }

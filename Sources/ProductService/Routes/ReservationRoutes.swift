@@ -28,22 +28,22 @@ struct ReservationRoutes {
         do {
             switch try await reservations.reserve(checkoutID: checkoutID, orderID: orderID, lines: lines) {
             case .created(let reservation):
-                ReservationMetrics.reservation("created")
+                ReservationMetrics.reservations.increment(.created)
                 return .init(status: .created, response: reservation)
             case .replayed(let reservation):
-                ReservationMetrics.reservation("replayed")
+                ReservationMetrics.reservations.increment(.replayed)
                 return .init(status: .ok, response: reservation)
             }
         } catch let refusal as ReservationStore.Refusal {
-            let outcome =
+            let outcome: ReservationMetrics.Reservation =
                 switch refusal {
-                case .shortages: "insufficient_stock"
-                case .unavailable: "unavailable_product"
-                case .mixedCurrencies: "mixed_currencies"
-                case .differentLines: "reservation_mismatch"
-                case .released: "reservation_released"
+                case .shortages: .insufficientStock
+                case .unavailable: .unavailableProduct
+                case .mixedCurrencies: .mixedCurrencies
+                case .differentLines: .reservationMismatch
+                case .released: .reservationReleased
                 }
-            ReservationMetrics.reservation(outcome)
+            ReservationMetrics.reservations.increment(outcome)
             throw Self.problem(for: refusal)
         }
     }

@@ -1,39 +1,33 @@
-import Metrics
+import ShopPlatform
 
 /// What product-service tells Prometheus about reservations and the catalogue
 /// cache (README, Operations, lists every name).
 enum ReservationMetrics {
-    /// `created`, `replayed`, or the refusal's kind (`insufficient_stock`,
-    /// `unavailable_product`, `mixed_currencies`, `reservation_mismatch`,
-    /// `reservation_released`).
-    static func reservation(_ outcome: String) {
-        Counter(label: "shop_reservations_total", dimensions: [("outcome", outcome)]).increment()
+    enum Reservation: String, CaseIterable {
+        case created, replayed
+        case insufficientStock = "insufficient_stock"
+        case unavailableProduct = "unavailable_product"
+        case mixedCurrencies = "mixed_currencies"
+        case reservationMismatch = "reservation_mismatch"
+        case reservationReleased = "reservation_released"
     }
 
-    /// `returned` (the stock went back now) or `already_released` (earlier,
-    /// or never reserved: a tombstone).
-    static func release(_ outcome: String) {
-        Counter(label: "shop_releases_total", dimensions: [("outcome", outcome)]).increment()
+    enum Release: String, CaseIterable {
+        /// The stock went back now.
+        case returned
+        /// Earlier, or never reserved (a tombstone).
+        case alreadyReleased = "already_released"
     }
 
-    /// Every labelled series from the start at 0 (see `CheckoutMetrics.publishZeros`).
-    static func publishZeros() {
-        for outcome in [
-            "created", "replayed", "insufficient_stock", "unavailable_product", "mixed_currencies",
-            "reservation_mismatch", "reservation_released",
-        ] {
-            Counter(label: "shop_reservations_total", dimensions: [("outcome", outcome)]).increment(by: 0)
-        }
-        for outcome in ["returned", "already_released"] {
-            Counter(label: "shop_releases_total", dimensions: [("outcome", outcome)]).increment(by: 0)
-        }
-        for result in ["hit", "miss"] {
-            Counter(label: "shop_catalogue_cache_total", dimensions: [("result", result)]).increment(by: 0)
-        }
-    }
+    enum CacheResult: String, CaseIterable { case hit, miss }
 
-    /// `hit` or `miss` of the pre-encoded catalogue pages.
-    static func cache(_ result: String) {
-        Counter(label: "shop_catalogue_cache_total", dimensions: [("result", result)]).increment()
+    static let reservations = LabelledCounter<Reservation>("shop_reservations_total", "outcome")
+    static let releases = LabelledCounter<Release>("shop_releases_total", "outcome")
+    /// The pre-encoded catalogue pages.
+    static let cache = LabelledCounter<CacheResult>("shop_catalogue_cache_total", "result")
+
+    /// Makes every series now, at 0.
+    static func publish() {
+        _ = (reservations, releases, cache)
     }
 }

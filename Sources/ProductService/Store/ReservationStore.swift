@@ -194,7 +194,7 @@ struct ReservationStore: Sendable {
             return (try await Self.load(checkoutID: checkoutID, lock: lockClause, db: db).unwrap(), false)
         }
         // Counted once committed: a rolled-back release returned nothing.
-        ReservationMetrics.release(returned ? "returned" : "already_released")
+        ReservationMetrics.releases.increment(returned ? .returned : .alreadyReleased)
         return reservation
     }
 

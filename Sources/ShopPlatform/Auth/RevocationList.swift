@@ -77,6 +77,16 @@ public final class RevocationList: Sendable {
         return true
     }
 
+    /// Whether a token of `sessionID` is to be refused; nil while the list
+    /// was never loaded (one lock: this runs on every authenticated request).
+    public func refuses(_ sessionID: String?) -> Bool? {
+        state.withLock { state in
+            guard state.asOf != nil else { return nil }
+            guard let sessionID else { return true }
+            return state.revokedAt[sessionID] != nil
+        }
+    }
+
     public func contains(_ sessionID: String) -> Bool {
         state.withLock { $0.revokedAt[sessionID] != nil }
     }

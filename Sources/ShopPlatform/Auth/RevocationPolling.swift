@@ -15,10 +15,6 @@ import ServiceLifecycle
 public struct RevocationPolling: Service {
     let list: RevocationList
     let client: ServiceClient
-    /// For the first poll: a short deadline, so a service whose user-service
-    /// is down starts within a few seconds (AsyncHTTPClient keeps retrying a
-    /// refused connection until the deadline).
-    let startupClient: ServiceClient
     let interval: Duration
     let logger: Logger
 
@@ -27,9 +23,6 @@ public struct RevocationPolling: Service {
         self.client = ServiceClient(
             baseURL: userServiceURL, target: "user-service-revocations", timeout: .seconds(5), maxAttempts: 1,
             breaker: CircuitBreaker(threshold: .max, cooldown: .zero))
-        self.startupClient = ServiceClient(
-            baseURL: userServiceURL, target: "user-service-revocations", timeout: .seconds(3), maxAttempts: 1,
-            breaker: CircuitBreaker(threshold: .max, cooldown: .zero))
         self.interval = interval
         self.logger = logger
     }
@@ -37,6 +30,8 @@ public struct RevocationPolling: Service {
     public func run() async throws {
         do {
             try await cancelWhenGracefulShutdown {
+                // `load()` made the first poll before the server started.
+                try await Task.sleep(for: interval)
                 var failing = !list.isLoaded
                 while true {
                     failing = await pollOnce(failing: failing)
@@ -53,18 +48,21 @@ public struct RevocationPolling: Service {
     @discardableResult
     public func load() async -> Bool {
         for attempt in 1...3 {
-            if !(await pollOnce(failing: attempt > 1, using: startupClient)) { return true }
+            if !(await pollOnce(failing: attempt > 1, timeout: .seconds(3))) { return true }
             if attempt < 3 { try? await Task.sleep(for: .milliseconds(500)) }
         }
         return false
     }
 
     /// One poll; returns whether it failed, logging only changes of that.
-    private func pollOnce(failing: Bool, using client: ServiceClient? = nil) async -> Bool {
+    /// The first poll has a short deadline, so a service whose user-service is
+    /// down still starts within seconds (AsyncHTTPClient keeps retrying a
+    /// refused connection until the deadline).
+    private func pollOnce(failing: Bool, timeout: Duration? = nil) async -> Bool {
         do {
             list.merge(
-                try await (client ?? self.client).getJSON(
-                    "/v1/revocations?since=\(list.nextSince)", as: RevocationFeed.self))
+                try await client.getJSON(
+                    "/v1/revocations?since=\(list.nextSince)", as: RevocationFeed.self, timeout: timeout))
             if failing { logger.notice("revocations readable again") }
             return false
         } catch {

@@ -27,13 +27,13 @@ public struct TokenAuthenticator: AuthenticatorMiddleware {
     /// up to `wait` for the first poll, then gets 503.
     public init(verifier: TokenVerifier, refusing revoked: RevocationList, wait: Duration = .seconds(10)) {
         self.init(verifier: verifier) { claims in
+            if let refused = revoked.refuses(claims.sessionID) { return !refused }
             guard await revoked.waitUntilLoaded(upTo: wait) else {
                 throw ProblemError(
                     .serviceUnavailable, "Sign-ins cannot be checked yet; try again in a moment",
                     headers: ["Retry-After": "1"])
             }
-            guard let sessionID = claims.sessionID else { return false }
-            return !revoked.contains(sessionID)
+            return revoked.refuses(claims.sessionID) == false
         }
     }
 

@@ -56,7 +56,7 @@ public struct ServiceConfiguration: Sendable {
 
     /// HTTP/1.1 with the idle timeout.
     public var http1: HTTPServerBuilder {
-        .http1(configuration: .init(idleTimeout: .nanoseconds(Int64(idleTimeout.components.seconds) * 1_000_000_000)))
+        .http1(configuration: .init(idleTimeout: TimeAmount(idleTimeout)))
     }
 
     /// The configured faults; throws on a rule that does not parse, so a typo

@@ -1,25 +1,25 @@
 import Metrics
 
-/// How many of a database's connections are held, for
+/// How many database connections are held, for
 /// `shop_db_pool_connections{state="in_use"|"idle"}` (idle: free slots of the
-/// configured pool), and how long each unit of work held one
-/// (`shop_db_query_duration_seconds`: a query, or a whole transaction).
-///
-/// Meters move by increments inside the exporter, so concurrent units never
-/// publish out of order, and several databases in one process add up.
-struct PoolUsage: Sendable {
-    init(capacity: Int) {
-        Self.free.increment(by: Double(capacity))
+/// configured pools, summed over a process's databases), and how long each unit
+/// of work held one (`shop_db_query_duration_seconds`: a query, or a whole
+/// transaction). Meters move by increments inside the exporter, so concurrent
+/// units never publish out of order.
+enum PoolUsage {
+    /// A pool of `capacity` connections opened.
+    static func add(capacity: Int) {
+        free.increment(by: Double(capacity))
     }
 
-    func measure<T>(_ work: () async throws -> T) async rethrows -> T {
-        Self.held.increment()
-        Self.free.decrement()
+    static func measure<T>(_ work: () async throws -> T) async rethrows -> T {
+        held.increment()
+        free.decrement()
         let started = ContinuousClock.now
         defer {
-            Self.duration.record(since: started)
-            Self.held.decrement()
-            Self.free.increment()
+            duration.record(duration: .now - started)
+            held.decrement()
+            free.increment()
         }
         return try await work()
     }

@@ -20,7 +20,6 @@ public struct ShopDatabase: Sendable {
     public let service: any Service
     private let backend: Backend
     private let probe = ReachabilityProbe()
-    private let usage: PoolUsage
 
     private enum Backend: Sendable {
         case postgres(PostgresClient)
@@ -33,8 +32,8 @@ public struct ShopDatabase: Sendable {
         case .postgres(let location):
             let client = PostgresClient(
                 configuration: try location.clientConfiguration(poolSize: poolSize), backgroundLogger: logger)
-            return ShopDatabase(
-                kind: .postgres, service: client, backend: .postgres(client), usage: PoolUsage(capacity: poolSize))
+            PoolUsage.add(capacity: poolSize)
+            return ShopDatabase(kind: .postgres, service: client, backend: .postgres(client))
         case .sqlite(let path):
             let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
@@ -49,13 +48,14 @@ public struct ShopDatabase: Sendable {
 
     private static func openSQLite(storage: SQLiteConnection.Storage, logger: Logger) async throws -> ShopDatabase {
         let connection = try await SQLiteConnection.open(storage: storage, logger: logger)
+        PoolUsage.add(capacity: 1)
         let sql = connection.sql(queryLogLevel: .trace)
         try await sql.raw("PRAGMA journal_mode = WAL").run()
         try await sql.raw("PRAGMA foreign_keys = ON").run()
         try await sql.raw("PRAGMA synchronous = NORMAL").run()
         return ShopDatabase(
             kind: .sqlite, service: SQLiteCloser(connection: connection),
-            backend: .sqlite(connection, AsyncGate()), usage: PoolUsage(capacity: 1))
+            backend: .sqlite(connection, AsyncGate()))
     }
 
     /// Runs `body` with one connection; nothing else uses that connection meanwhile.
@@ -65,11 +65,11 @@ public struct ShopDatabase: Sendable {
         switch backend {
         case .postgres(let client):
             return try await client.withConnection { connection in
-                try await usage.measure { try await body(connection.sql(queryLogLevel: .trace)) }
+                try await PoolUsage.measure { try await body(connection.sql(queryLogLevel: .trace)) }
             }
         case .sqlite(let connection, let gate):
             return try await gate.withGate {
-                try await usage.measure {
+                try await PoolUsage.measure {
                     try await body(
                         BusyRetryingSQLDatabase(
                             database: connection.sql(queryLogLevel: .trace), wait: Self.sqliteBusyWait))

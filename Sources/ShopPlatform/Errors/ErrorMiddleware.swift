@@ -53,24 +53,17 @@ extension ProblemError {
         }
     }
 
-    /// The status's reason phrase. A status made from a bare code (a stored
-    /// problem replayed) has none, so the standard one is looked up.
-    static func title(of status: HTTPResponse.Status) -> String {
-        guard status.reasonPhrase.isEmpty else { return status.reasonPhrase }
-        let standard: [HTTPResponse.Status] = [
-            .badRequest, .unauthorized, .forbidden, .notFound, .methodNotAllowed, .notAcceptable, .requestTimeout,
-            .conflict, .gone, .preconditionFailed, .contentTooLarge, .unsupportedMediaType, .unprocessableContent,
-            .preconditionRequired, .tooManyRequests, .internalServerError, .badGateway, .serviceUnavailable,
-            .gatewayTimeout,
-        ]
-        return standard.first { $0.code == status.code }?.reasonPhrase ?? "Error \(status.code)"
-    }
-
-    func response(legacy: Bool, instance: String) -> Response {
+    /// `headers` as HTTP fields (names that are not valid are dropped).
+    public var httpFields: HTTPFields {
         var fields = HTTPFields()
         for (name, value) in headers {
             if let name = HTTPField.Name(name) { fields[name] = value }
         }
+        return fields
+    }
+
+    func response(legacy: Bool, instance: String) -> Response {
+        var fields = httpFields
         // RFC 9110: a 401 names the scheme that would work.
         if status == .unauthorized, fields[.wwwAuthenticate] == nil {
             fields[.wwwAuthenticate] = #"Bearer realm="microshop""#
@@ -86,7 +79,7 @@ extension ProblemError {
             body =
                 (try? JSONEncoder.shop.encode(
                     ProblemDocument(
-                        type: "https://microshop.dev/problems/\(kind)", title: Self.title(of: status),
+                        type: "https://microshop.dev/problems/\(kind)", title: status.reasonPhrase,
                         status: Int(status.code), detail: detail, instance: instance,
                         errors: fieldErrors.isEmpty ? nil : fieldErrors))) ?? Data()
         }

@@ -98,3 +98,17 @@ extension ProblemError: HTTPResponseError {
         response(legacy: request.uri.path.hasPrefix("/api/"), instance: request.uri.path)
     }
 }
+
+extension HTTPResponse.Status {
+    /// The standard status for a bare code, reason phrase included (a status
+    /// made with `init(code:)` has none, and its problem would have no title).
+    public init(standardCode code: Int) {
+        let standard: [HTTPResponse.Status] = [
+            .ok, .created, .noContent, .badRequest, .unauthorized, .forbidden, .notFound, .methodNotAllowed,
+            .notAcceptable, .requestTimeout, .conflict, .gone, .preconditionFailed, .contentTooLarge,
+            .unsupportedMediaType, .unprocessableContent, .preconditionRequired, .tooManyRequests,
+            .internalServerError, .badGateway, .serviceUnavailable, .gatewayTimeout,
+        ]
+        self = standard.first { $0.code == code } ?? .init(code: code)
+    }
+}

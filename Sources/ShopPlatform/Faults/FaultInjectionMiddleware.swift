@@ -23,7 +23,7 @@ public struct FaultInjectionMiddleware<Context: RequestContext>: RouterMiddlewar
             try await Task.sleep(for: delay)
             return try await next(request, context)
         case .error(let status):
-            throw HTTPError(.init(code: status), message: "Injected fault")
+            throw HTTPError(.init(standardCode: status), message: "Injected fault")
         case .drop:
             _ = try await next(request, context)
             // Held until the caller has given up, or the service shuts down.

@@ -22,17 +22,6 @@ public final class CircuitBreaker: Sendable {
         self.cooldown = cooldown
     }
 
-    /// For the `shop_circuit_breaker_state` gauge: 0 closed, 1 half-open, 2 open.
-    public var level: Int {
-        state.withLock {
-            switch $0 {
-            case .closed: 0
-            case .halfOpen: 1
-            case .open(let until): ContinuousClock.now < until ? 2 : 1
-            }
-        }
-    }
-
     /// Whether a call may go out now.
     public func allowsCall() -> Bool {
         state.withLock { state in
@@ -49,17 +38,24 @@ public final class CircuitBreaker: Sendable {
         }
     }
 
-    public func recordSuccess() {
+    /// Closes the circuit; returns its level for the gauge (0, closed).
+    @discardableResult
+    public func recordSuccess() -> Int {
         state.withLock { $0 = .closed(failures: 0) }
+        return 0
     }
 
-    public func recordFailure() {
+    /// Counts a failure; returns the level for the gauge: 0 still closed, 2 open.
+    @discardableResult
+    public func recordFailure() -> Int {
         state.withLock { state in
             switch state {
             case .closed(let failures) where failures + 1 < threshold:
                 state = .closed(failures: failures + 1)
+                return 0
             default:
                 state = .open(until: .now + cooldown)
+                return 2
             }
         }
     }

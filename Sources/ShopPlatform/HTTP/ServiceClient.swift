@@ -11,8 +11,7 @@ import ServiceLifecycle
 /// the caller marks idempotent are retried (bounded, with backoff and jitter);
 /// a circuit breaker turns a dead dependency into an immediate `Unavailable`;
 /// the caller's request id and trace context travel along. Every call is
-/// counted and timed per target (`shop_http_client_*`), and the breaker's state
-/// is a gauge (`shop_circuit_breaker_state`).
+/// counted and timed per target (`ClientMetrics`).
 public struct ServiceClient: Sendable {
     /// The dependency could not be reached or answered 5xx: a clear 503 upstream.
     public struct Unavailable: Error, CustomStringConvertible {
@@ -41,6 +40,7 @@ public struct ServiceClient: Sendable {
     let maxAttempts: Int
     let headers: [(String, String)]
     public let breaker: CircuitBreaker
+    let metrics: ClientMetrics
     /// `call` rules of fault injection; none unless configured.
     let faults: Faults
 
@@ -51,6 +51,7 @@ public struct ServiceClient: Sendable {
     ) {
         self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
         self.target = target
+        self.metrics = ClientMetrics(target: target)
         self.httpClient = httpClient
         self.timeout = timeout
         self.maxAttempts = max(1, maxAttempts)
@@ -64,7 +65,8 @@ public struct ServiceClient: Sendable {
     /// retried only when `idempotent`.
     public func send(
         _ method: HTTPMethod, _ path: String, body: Data? = nil, contentType: String = "application/json",
-        headers extraHeaders: [(String, String)] = [], idempotent: Bool, requestID: String? = nil
+        headers extraHeaders: [(String, String)] = [], idempotent: Bool, requestID: String? = nil,
+        timeout: Duration? = nil
     ) async throws -> Reply {
         var request = HTTPClientRequest(url: baseURL + path)
         request.method = method
@@ -77,16 +79,18 @@ public struct ServiceClient: Sendable {
         }
         // AsyncHTTPClient records a client span and sends the W3C `traceparent`
         // of the current trace itself.
-        return try await execute(request, path: path, idempotent: idempotent)
+        return try await execute(request, path: path, idempotent: idempotent, timeout: timeout ?? self.timeout)
     }
 
-    private func execute(_ request: HTTPClientRequest, path: String, idempotent: Bool) async throws -> Reply {
+    private func execute(_ request: HTTPClientRequest, path: String, idempotent: Bool, timeout: Duration) async throws
+        -> Reply
+    {
         var attempt = 0
         while true {
             attempt += 1
             guard breaker.allowsCall() else {
-                record("circuit_open", since: nil)
-                publishBreaker()
+                metrics.outcomes.increment(.circuitOpen)
+                metrics.breaker.record(2)
                 throw Unavailable(description: "\(baseURL) is unavailable (circuit open)")
             }
             let started = ContinuousClock.now
@@ -105,20 +109,17 @@ public struct ServiceClient: Sendable {
                 let response = try await httpClient.execute(request, deadline: deadline)
                 let body = try await response.body.collect(upTo: 8 << 20)
                 if fault == .drop { throw Unavailable(description: "\(baseURL)\(path): response dropped (injected)") }
+                metrics.record(.init(status: response.status.code), since: started)
                 if response.status.code >= 500 {
-                    record("5xx", since: started)
                     throw Unavailable(description: "\(baseURL)\(path) answered \(response.status.code)")
                 }
-                breaker.recordSuccess()
-                publishBreaker()
-                record("\(response.status.code / 100)xx", since: started)
+                metrics.breaker.record(breaker.recordSuccess())
                 return Reply(status: Int(response.status.code), headers: response.headers, body: body)
             } catch {
                 if !(error is Unavailable) {
-                    record(error is CancellationError ? "cancelled" : "error", since: started)
+                    metrics.record(error is CancellationError ? .cancelled : .error, since: started)
                 }
-                breaker.recordFailure()
-                publishBreaker()
+                metrics.breaker.record(breaker.recordFailure())
                 guard idempotent, attempt < maxAttempts else {
                     throw (error as? Unavailable) ?? Unavailable(description: "\(baseURL)\(path): \(error)")
                 }
@@ -128,27 +129,12 @@ public struct ServiceClient: Sendable {
         }
     }
 
-    /// One call's outcome (`2xx`…`5xx`, `error` for no answer, `circuit_open`)
-    /// and its duration when it went out.
-    private func record(_ outcome: String, since started: ContinuousClock.Instant?) {
-        Counter(label: "shop_http_client_requests_total", dimensions: [("target", target), ("outcome", outcome)])
-            .increment()
-        if let started {
-            Metrics.Timer(label: "shop_http_client_duration_seconds", dimensions: [("target", target)])
-                .record(since: started)
-        }
-    }
-
-    /// The breaker's state once a call changed it (it is read again on the next
-    /// call, so after a quiet cooldown the gauge still shows the last state).
-    private func publishBreaker() {
-        Gauge(label: "shop_circuit_breaker_state", dimensions: [("target", target)]).record(breaker.level)
-    }
-
     /// GET a JSON document; retried as GET is idempotent. Non-200 answers throw
     /// `UnexpectedStatus`.
-    public func getJSON<T: Decodable>(_ path: String, as type: T.Type, requestID: String? = nil) async throws -> T {
-        let reply = try await send(.GET, path, idempotent: true, requestID: requestID)
+    public func getJSON<T: Decodable>(
+        _ path: String, as type: T.Type, requestID: String? = nil, timeout: Duration? = nil
+    ) async throws -> T {
+        let reply = try await send(.GET, path, idempotent: true, requestID: requestID, timeout: timeout)
         guard reply.status == 200 else { throw UnexpectedStatus(status: reply.status) }
         return try reply.decode(T.self)
     }

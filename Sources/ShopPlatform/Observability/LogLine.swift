@@ -105,23 +105,16 @@ struct LogLine {
 
     /// The fields of one record: the call's own first, then the provider's
     /// (trace ids), then the handler's; a key is written once, the first time
-    /// (so the call's value wins, as with swift-log's merge). No dictionary is
-    /// built: a record has a handful of fields.
+    /// (so the call's value wins, as with swift-log's merge). Nothing is
+    /// allocated to find that out.
     static func fields(
         _ handler: Logger.Metadata, _ provider: Logger.MetadataProvider?, _ explicit: Logger.Metadata?,
         _ body: (String, Logger.Metadata.Value) -> Void
     ) {
-        var written: [String] = []
-        written.reserveCapacity(12)
-        func emit(_ metadata: Logger.Metadata) {
-            for (key, value) in metadata where !written.contains(key) {
-                written.append(key)
-                body(key, value)
-            }
-        }
-        if let explicit { emit(explicit) }
-        if let provider { emit(provider.get()) }
-        emit(handler)
+        let provided = provider?.get() ?? [:]
+        for (key, value) in explicit ?? [:] { body(key, value) }
+        for (key, value) in provided where explicit?[key] == nil { body(key, value) }
+        for (key, value) in handler where explicit?[key] == nil && provided[key] == nil { body(key, value) }
     }
 
     /// Writes the line (with its newline) to standard output.

@@ -1,4 +1,3 @@
-import CoreMetrics
 import Hummingbird
 import Metrics
 import NIOConcurrencyHelpers
@@ -39,10 +38,22 @@ public enum ShopMetrics {
     }
 }
 
-extension CoreMetrics.Timer {
-    /// Records the time since `start` on the continuous clock.
-    public func record(since start: ContinuousClock.Instant) {
-        let (seconds, attoseconds) = (ContinuousClock.now - start).components
-        recordNanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
+/// A counter with one label whose values are known up front: every series is
+/// made once, at 0 (so the first event is an increase Prometheus can see, and
+/// an event never looks a series up in the registry again).
+public struct LabelledCounter<Value: CaseIterable & RawRepresentable & Hashable & Sendable>: Sendable
+where Value.RawValue == String {
+    private let series: [Value: Metrics.Counter]
+
+    public init(_ label: String, _ dimension: String, fixed: [(String, String)] = []) {
+        ShopMetrics.bootstrap()
+        series = Dictionary(
+            uniqueKeysWithValues: Value.allCases.map {
+                ($0, Metrics.Counter(label: label, dimensions: fixed + [(dimension, $0.rawValue)]))
+            })
+    }
+
+    public func increment(_ value: Value, by amount: Int = 1) {
+        series[value]?.increment(by: amount)
     }
 }

@@ -100,13 +100,12 @@ struct Accounts: Sendable {
         if userID == admin.userID, input.isAdmin == false || input.isActive == false {
             throw ProblemError.conflict("Admins cannot remove their own admin role or deactivate themselves")
         }
-        let before = user
         if let isAdmin = input.isAdmin { user.isAdmin = isAdmin }
         if let isActive = input.isActive { user.isActive = isActive }
         let saved = try await users.update(user)
         // Whenever the request takes a right away, even one already gone: a retry
         // after a failed revocation must still revoke.
-        if input.isAdmin == false || input.isActive == false || before.isAdmin && !saved.isAdmin {
+        if input.isAdmin == false || input.isActive == false {
             try await sessions.revokeFamilies(ofUser: userID)
         }
         return saved
@@ -141,17 +140,17 @@ struct Accounts: Sendable {
         try validator.throwIfInvalid()
         guard let username, let password else { throw ProblemError.validation(validator.errors) }
         if let retryAfter = try await throttle.claimAttempt(username: username) {
-            SessionMetrics.login(.throttled)
+            SessionMetrics.logins.increment(.throttled)
             throw Self.throttled(retryAfter: retryAfter)
         }
         let user = try await users.find(username: username)
         let matches = try await isPassword(password, of: user)
         guard let user, matches, user.isActive else {
-            SessionMetrics.login(.failure)
+            SessionMetrics.logins.increment(.failure)
             throw ProblemError.unauthorized("Invalid username or password")
         }
         try await throttle.clear(username: username)
-        SessionMetrics.login(.success)
+        SessionMetrics.logins.increment(.success)
         return user
     }
 
@@ -193,13 +192,17 @@ struct Accounts: Sendable {
             newExpiresAt: nextExpiresAt)
         switch outcome {
         case .invalid:
-            SessionMetrics.refresh(.invalid)
+            SessionMetrics.refreshes.increment(.invalid)
             throw ProblemError.unauthorized("Refresh token is invalid or expired")
         case .reused:
-            SessionMetrics.refresh(.reused)
+            SessionMetrics.refreshes.increment(.reused)
             throw ProblemError.unauthorized("Refresh token was already used; the session has been revoked")
         case .rotated(let userID, let familyID), .repeated(let userID, let familyID):
-            if case .repeated = outcome { SessionMetrics.refresh(.repeated) } else { SessionMetrics.refresh(.rotated) }
+            if case .repeated = outcome {
+                SessionMetrics.refreshes.increment(.repeated)
+            } else {
+                SessionMetrics.refreshes.increment(.rotated)
+            }
             guard let user = try await users.find(id: userID), user.isActive else {
                 try await sessions.revokeFamily(familyID)
                 throw ProblemError.unauthorized("Account is not active")

@@ -1,15 +1,15 @@
-import Metrics
+import ShopPlatform
 
 /// What user-service tells Prometheus about logins and refreshes (README,
 /// Operations, lists every name).
 enum SessionMetrics {
-    enum Login: String {
+    enum Login: String, CaseIterable {
         case success, failure
         /// Refused by the throttle before the password was checked.
         case throttled
     }
 
-    enum Refresh: String {
+    enum Refresh: String, CaseIterable {
         case rotated
         /// A repeat within the grace (two tabs): a sibling pair.
         case repeated
@@ -19,23 +19,11 @@ enum SessionMetrics {
         case reused
     }
 
-    /// Every labelled series from the start at 0: an alert on the first theft
-    /// needs a series that existed before it.
-    static func publishZeros() {
-        for outcome in [Login.success, .failure, .throttled] {
-            Counter(label: "shop_logins_total", dimensions: [("outcome", outcome.rawValue)]).increment(by: 0)
-        }
-        for outcome in [Refresh.rotated, .repeated, .invalid, .reused] {
-            Counter(label: "shop_sessions_refreshed_total", dimensions: [("outcome", outcome.rawValue)])
-                .increment(by: 0)
-        }
-    }
+    static let logins = LabelledCounter<Login>("shop_logins_total", "outcome")
+    static let refreshes = LabelledCounter<Refresh>("shop_sessions_refreshed_total", "outcome")
 
-    static func login(_ outcome: Login) {
-        Counter(label: "shop_logins_total", dimensions: [("outcome", outcome.rawValue)]).increment()
-    }
-
-    static func refresh(_ outcome: Refresh) {
-        Counter(label: "shop_sessions_refreshed_total", dimensions: [("outcome", outcome.rawValue)]).increment()
+    /// Makes every series now, at 0.
+    static func publish() {
+        _ = (logins, refreshes)
     }
 }

@@ -1,7 +1,6 @@
 import Foundation
 import HummingbirdBcrypt
 import Logging
-import NIOPosix
 import ShopPlatform
 
 /// What user-service does, independent of which API asked: `/v1` routes and the
@@ -270,13 +269,12 @@ struct Accounts: Sendable {
         return matches && comparable && user != nil
     }
 
-    /// bcrypt is deliberately slow: run it off the cooperative pool.
+    /// bcrypt is deliberately slow: it runs off the cooperative pool.
     private func hash(_ password: String) async throws -> String {
-        let cost = bcryptCost
-        return try await NIOThreadPool.singleton.runIfActive { Bcrypt.hash(password, cost: cost) }
+        try await PasswordHashing.hash(password, cost: bcryptCost)
     }
 
     private func verify(_ password: String, hash: String) async throws -> Bool {
-        try await NIOThreadPool.singleton.runIfActive { Bcrypt.verify(password, hash: hash) }
+        try await PasswordHashing.verify(password, hash: hash)
     }
 }

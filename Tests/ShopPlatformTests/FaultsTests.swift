@@ -1,5 +1,6 @@
 import Configuration
 import Foundation
+import HTTPTypes
 import Testing
 
 @testable import ShopPlatform
@@ -53,5 +54,14 @@ struct FaultsTests {
         let broken = ServiceConfiguration(
             reader: .shop(arguments: ["t"], environment: ["FAULTS": "call GET"]), name: "x", defaultPort: 1)
         #expect(throws: Faults.ParseError.self) { try broken.faults() }
+    }
+
+    /// An injected (or replayed) bare status code still gives its problem a
+    /// title: the standard reason, or "Error <code>".
+    @Test func aBareStatusCodeGetsATitle() {
+        #expect(HTTPResponse.Status(standardCode: 409).reasonPhrase == "Conflict")
+        #expect(HTTPResponse.Status(standardCode: 503) == .serviceUnavailable)
+        #expect(HTTPResponse.Status(standardCode: 418).reasonPhrase == "Error 418")
+        #expect(HTTPResponse.Status(standardCode: 599).code == 599)
     }
 }

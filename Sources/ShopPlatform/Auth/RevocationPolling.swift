@@ -30,8 +30,8 @@ public struct RevocationPolling: Service {
     public func run() async throws {
         do {
             try await cancelWhenGracefulShutdown {
-                // `load()` made the first poll before the server started.
-                try await Task.sleep(for: interval)
+                // Starts with `load()`, not after it: polling at once also
+                // covers a `load()` whose tries all failed.
                 var failing = !list.isLoaded
                 while true {
                     failing = await pollOnce(failing: failing)

@@ -101,7 +101,8 @@ extension ProblemError: HTTPResponseError {
 
 extension HTTPResponse.Status {
     /// The standard status for a bare code, reason phrase included (a status
-    /// made with `init(code:)` has none, and its problem would have no title).
+    /// made with `init(code:)` has none, and its problem would have no title);
+    /// "Error 418" for a code not listed.
     public init(standardCode code: Int) {
         let standard: [HTTPResponse.Status] = [
             .ok, .created, .noContent, .badRequest, .unauthorized, .forbidden, .notFound, .methodNotAllowed,
@@ -109,6 +110,6 @@ extension HTTPResponse.Status {
             .unsupportedMediaType, .unprocessableContent, .preconditionRequired, .tooManyRequests,
             .internalServerError, .badGateway, .serviceUnavailable, .gatewayTimeout,
         ]
-        self = standard.first { $0.code == code } ?? .init(code: code)
+        self = standard.first { $0.code == code } ?? .init(code: code, reasonPhrase: "Error \(code)")
     }
 }

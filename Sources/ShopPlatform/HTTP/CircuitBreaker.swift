@@ -1,3 +1,4 @@
+import Metrics
 import Synchronization
 
 /// Fails fast while a dependency is down instead of letting every request wait
@@ -6,11 +7,23 @@ import Synchronization
 /// After `threshold` consecutive failures the circuit opens for `cooldown`;
 /// then one trial call is let through (half-open): success closes it, failure
 /// opens it again.
+///
+/// Each method takes the gauge that shows the state (0 closed, 1 half-open,
+/// 2 open) and writes it under the breaker's lock whenever the state changes,
+/// so calls finishing at once cannot leave it showing a state already left.
 public final class CircuitBreaker: Sendable {
     enum State: Equatable {
         case closed(failures: Int)
         case open(until: ContinuousClock.Instant)
         case halfOpen
+
+        var level: Int {
+            switch self {
+            case .closed: 0
+            case .halfOpen: 1
+            case .open: 2
+            }
+        }
     }
 
     private let state = Mutex(State.closed(failures: 0))
@@ -23,8 +36,8 @@ public final class CircuitBreaker: Sendable {
     }
 
     /// Whether a call may go out now.
-    public func allowsCall() -> Bool {
-        state.withLock { state in
+    public func allowsCall(reporting gauge: Gauge? = nil) -> Bool {
+        change(reporting: gauge) { state in
             switch state {
             case .closed:
                 return true
@@ -38,24 +51,18 @@ public final class CircuitBreaker: Sendable {
         }
     }
 
-    /// Closes the circuit; returns its level for the gauge (0, closed).
-    @discardableResult
-    public func recordSuccess() -> Int {
-        state.withLock { $0 = .closed(failures: 0) }
-        return 0
+    /// Closes the circuit.
+    public func recordSuccess(reporting gauge: Gauge? = nil) {
+        change(reporting: gauge) { $0 = .closed(failures: 0) }
     }
 
-    /// Counts a failure; returns the level for the gauge: 0 still closed, 2 open.
-    @discardableResult
-    public func recordFailure() -> Int {
-        state.withLock { state in
-            switch state {
-            case .closed(let failures) where failures + 1 < threshold:
+    /// Counts a failure; the one that reaches `threshold`, or a failed trial, opens the circuit.
+    public func recordFailure(reporting gauge: Gauge? = nil) {
+        change(reporting: gauge) { state in
+            if case .closed(let failures) = state, failures + 1 < threshold {
                 state = .closed(failures: failures + 1)
-                return 0
-            default:
+            } else {
                 state = .open(until: .now + cooldown)
-                return 2
             }
         }
     }
@@ -64,6 +71,18 @@ public final class CircuitBreaker: Sendable {
         state.withLock {
             if case .open(let until) = $0 { return ContinuousClock.now < until }
             return false
+        }
+    }
+
+    /// 0 closed, 1 half-open, 2 open.
+    var level: Int { state.withLock { $0.level } }
+
+    private func change<T>(reporting gauge: Gauge?, _ body: (inout State) -> T) -> T {
+        state.withLock { state in
+            let before = state.level
+            let result = body(&state)
+            if let gauge, state.level != before { gauge.record(state.level) }
+            return result
         }
     }
 }

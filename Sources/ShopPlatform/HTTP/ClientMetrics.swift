@@ -25,7 +25,7 @@ struct ClientMetrics: Sendable {
 
     let outcomes: LabelledCounter<Outcome>
     let duration: Metrics.Timer
-    /// 0 closed, 1 half-open, 2 open, as of the last call that changed it.
+    /// 0 closed, 1 half-open, 2 open: written by the breaker as its state changes.
     let breaker: Gauge
 
     init(target: String) {

@@ -88,9 +88,8 @@ public struct ServiceClient: Sendable {
         var attempt = 0
         while true {
             attempt += 1
-            guard breaker.allowsCall() else {
+            guard breaker.allowsCall(reporting: metrics.breaker) else {
                 metrics.outcomes.increment(.circuitOpen)
-                metrics.breaker.record(2)
                 throw Unavailable(description: "\(baseURL) is unavailable (circuit open)")
             }
             let started = ContinuousClock.now
@@ -113,13 +112,13 @@ public struct ServiceClient: Sendable {
                 if response.status.code >= 500 {
                     throw Unavailable(description: "\(baseURL)\(path) answered \(response.status.code)")
                 }
-                metrics.breaker.record(breaker.recordSuccess())
+                breaker.recordSuccess(reporting: metrics.breaker)
                 return Reply(status: Int(response.status.code), headers: response.headers, body: body)
             } catch {
                 if !(error is Unavailable) {
                     metrics.record(error is CancellationError ? .cancelled : .error, since: started)
                 }
-                metrics.breaker.record(breaker.recordFailure())
+                breaker.recordFailure(reporting: metrics.breaker)
                 guard idempotent, attempt < maxAttempts else {
                     throw (error as? Unavailable) ?? Unavailable(description: "\(baseURL)\(path): \(error)")
                 }

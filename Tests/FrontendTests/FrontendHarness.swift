@@ -53,7 +53,7 @@ struct FrontendHarness: Sendable {
                 let productURL = "http://127.0.0.1:\(productClient.port!)"
                 let orderEnvironment = common.merging([
                     "DATABASE_URL": "sqlite://\(dataDir)/orders.db", "USER_SERVICE_URL": userURL,
-                    "PRODUCT_SERVICE_URL": productURL,
+                    "PRODUCT_SERVICE_URL": productURL, "PRODUCT_SERVICE_TIMEOUT_MS": "10000",
                 ]) { $1 }
                 let orders = try await buildOrderService(reader: .shop(arguments: ["t"], environment: orderEnvironment))
                 try await orders.test(.live) { orderClient in
@@ -61,6 +61,9 @@ struct FrontendHarness: Sendable {
                     var environment = common.merging([
                         "USER_SERVICE_URL": userURL, "PRODUCT_SERVICE_URL": productURL, "ORDER_SERVICE_URL": orderURL,
                         "SESSION_KEY": sessionKey,
+                        // Deadlines for a loaded full run, not for a dead backend
+                        // (tests of that set their own).
+                        "BACKEND_TIMEOUT_MS": "10000",
                     ]) { $1 }
                     environment.merge(settings) { $1 }
                     let harness = FrontendHarness(

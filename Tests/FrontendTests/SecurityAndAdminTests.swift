@@ -247,6 +247,7 @@ struct BackendDownTests {
             let cookie = browser.sessionCookie
             var environment = harness.environment
             environment["ORDER_SERVICE_URL"] = "http://127.0.0.1:9"
+            environment["BACKEND_TIMEOUT_MS"] = "3000"
             let degraded = try await buildFrontend(reader: .shop(arguments: ["t"], environment: environment))
             try await degraded.test(.router) { client in
                 let other = Browser(client: client)

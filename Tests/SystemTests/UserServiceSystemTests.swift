@@ -78,36 +78,4 @@ struct UserServiceSystemTests {
         #expect(statuses == Array(repeating: 201, count: 6))
         #expect(try await service.waitForExit() == 0)
     }
-
-    /// Every login costs one bcrypt, whether or not the account exists, so
-    /// anyone can queue many at once. They run on threads of their own: the
-    /// database, and with it readiness and every other request, keeps its
-    /// threads while a flood of logins waits for the CPU.
-    @Test func aLoginFloodLeavesTheServiceReady() async throws {
-        let service = try ServiceProcess("user-service", environment: Self.environment(["BCRYPT_COST": "12"]))
-        defer { service.stop() }
-        try await service.waitUntilReady()
-        let base = service.baseURL
-        let flood = Task {
-            try await withThrowingTaskGroup(of: Int.self) { group in
-                for guess in 0..<32 {
-                    group.addTask {
-                        try await HTTP.send(
-                            .POST, base + "/v1/sessions",
-                            json: ["username": "nobody-\(guess)", "password": "guess-1234"]
-                        ).status
-                    }
-                }
-                return try await group.reduce(into: [Int]()) { $0.append($1) }
-            }
-        }
-        // Readiness is asked throughout the flood, and meets its 2 s deadline each time.
-        var answers: [Int] = []
-        repeat {
-            try await Task.sleep(for: .milliseconds(250))
-            answers.append(try await HTTP.send(.GET, base + "/health/ready").status)
-        } while answers.count < 12
-        #expect(answers.allSatisfy { $0 == 200 }, "\(answers)")
-        #expect(try await flood.value == Array(repeating: 401, count: 32))
-    }
 }

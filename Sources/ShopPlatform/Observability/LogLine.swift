@@ -1,5 +1,4 @@
 import Logging
-import Synchronization
 
 #if canImport(Glibc)
     import Glibc
@@ -13,9 +12,8 @@ import Synchronization
 ///
 /// The per-request line must stay cheap (issue 12: well under 0.01 ms), so
 /// nothing here goes through Foundation: the time comes from `clock_gettime`
-/// and `gmtime_r`, numbers are written digit by digit, and the finished line is
-/// one `write(2)` to standard output under a lock, so concurrent lines never
-/// interleave.
+/// and `gmtime_r`, numbers are written digit by digit, and the finished line
+/// goes to `LogSink`, which writes it from a thread of its own.
 struct LogLine {
     var bytes: [UInt8] = []
 
@@ -117,27 +115,12 @@ struct LogLine {
         for (key, value) in handler where explicit?[key] == nil && provided[key] == nil { body(key, value) }
     }
 
-    /// Writes the line (with its newline) to standard output.
-    mutating func emit() {
+    /// Hands the line, with its newline, to standard output's `LogSink`;
+    /// `now` for a line that must be out before the caller goes on.
+    mutating func emit(now: Bool) {
         bytes.append(UInt8(ascii: "\n"))
-        Self.output.withLock { _ in
-            bytes.withUnsafeBytes { buffer in
-                var offset = 0
-                while offset < buffer.count {
-                    let written = write(1, buffer.baseAddress! + offset, buffer.count - offset)
-                    if written < 0, errno == EINTR { continue }
-                    if written <= 0 {
-                        // Never leave half a line for the next one to join.
-                        if offset > 0 { _ = write(1, "\n", 1) }
-                        break
-                    }
-                    offset += written
-                }
-            }
-        }
+        LogSink.standardOutput.append(bytes, now: now)
     }
-
-    private static let output = Mutex(())
 }
 
 /// The services' log handler: `LOG_FORMAT=text` (local) writes
@@ -203,6 +186,7 @@ public struct ShopLogHandler: LogHandler {
             }
             line.append(byte: UInt8(ascii: "}"))
         }
-        line.emit()
+        // Warnings and errors are out before the caller goes on.
+        line.emit(now: event.level >= .warning)
     }
 }

@@ -8,7 +8,7 @@ import NIOPosix
 /// flood would stall the whole service. Here they queue behind each other only.
 enum PasswordHashing {
     /// One thread per core: more would only make the hashes share the cores.
-    private static let threads: NIOThreadPool = {
+    static let threads: NIOThreadPool = {
         let pool = NIOThreadPool(numberOfThreads: System.coreCount)
         pool.start()
         return pool

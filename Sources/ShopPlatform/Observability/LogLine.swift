@@ -66,6 +66,13 @@ struct LogLine {
     /// A JSON string: quotes, backslashes and control characters escaped.
     mutating func appendJSONString(_ string: String) {
         bytes.append(UInt8(ascii: "\""))
+        // Most values need no escape: one scan, then one copy.
+        guard string.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") })
+        else {
+            bytes.append(contentsOf: string.utf8)
+            bytes.append(UInt8(ascii: "\""))
+            return
+        }
         for byte in string.utf8 {
             switch byte {
             case UInt8(ascii: "\""): bytes.append(contentsOf: #"\""#.utf8)

@@ -106,6 +106,15 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .executableTarget(
+            name: "shop-bench",
+            dependencies: [
+                "ShopPlatform",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "OTel", package: "swift-otel"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
             name: "product-service",
             dependencies: ["ProductService", "ShopPlatform"],
             swiftSettings: swiftSettings

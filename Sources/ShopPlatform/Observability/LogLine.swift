@@ -154,6 +154,12 @@ public struct ShopLogHandler: LogHandler {
         set { metadata[key] = newValue }
     }
 
+    /// Writes every pending line now: for a tool that measures the lines'
+    /// cost, or one about to stop without `exit`.
+    public static func flushOutput() {
+        LogSink.standardOutput.flush()
+    }
+
     /// Keys of the JSON line itself; metadata may not repeat them.
     static let reserved: Set<String> = ["ts", "level", "logger", "msg"]
 

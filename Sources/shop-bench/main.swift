@@ -32,9 +32,8 @@ func cpuMilliseconds() -> Double {
     #else
         getrusage(RUSAGE_SELF, &usage)
     #endif
-    let total =
-        (usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) * 1_000_000 + usage.ru_utime.tv_usec
-        + usage.ru_stime.tv_usec
+    let seconds = Int(usage.ru_utime.tv_sec) + Int(usage.ru_stime.tv_sec)
+    let total = seconds * 1_000_000 + Int(usage.ru_utime.tv_usec) + Int(usage.ru_stime.tv_usec)
     return Double(total) / 1000
 }
 

@@ -60,3 +60,19 @@ struct CircuitBreakerTests {
         }
     }
 }
+
+extension CircuitBreakerTests {
+    /// An injected 4xx is an answer: a trial call that gets one closes the
+    /// breaker instead of leaving it half-open, refusing every later call.
+    @Test func anInjectedClientErrorEndsTheTrial() async throws {
+        let breaker = CircuitBreaker(threshold: 1, cooldown: .milliseconds(20))
+        let client = ServiceClient(
+            baseURL: "http://127.0.0.1:9", target: "test", maxAttempts: 1, breaker: breaker,
+            faults: try Faults(parsing: "call GET /thing error=404"))
+        breaker.recordFailure()
+        try await Task.sleep(for: .milliseconds(30))
+        let reply = try await client.send(.GET, "/thing", idempotent: true)
+        #expect(reply.status == 404)
+        #expect(breaker.level == 0)
+    }
+}

@@ -80,4 +80,25 @@ struct LogSinkTests {
         #expect(text.contains("lines dropped while output was blocked"))
         #expect(text.split(separator: "\n").count < 20_000)
     }
+
+    /// Standard output set non-blocking (by whoever holds the other end): a
+    /// full pipe is waited out, not taken for an error that loses the batch.
+    @Test func aNonBlockingOutputLosesNothing() async throws {
+        let output = Output()
+        _ = fcntl(output.write, F_SETFL, fcntl(output.write, F_GETFL) | O_NONBLOCK)
+        let sink = LogSink(descriptor: output.write, gather: .milliseconds(1))
+        for number in 0..<20_000 { sink.append(Self.line("line \(number) of a non-blocking output")) }
+        var text = ""
+        var count = 0
+        for _ in 0..<1000 where count < 20_000 {
+            let chunk = output.drain()
+            count += chunk.utf8.count { $0 == UInt8(ascii: "\n") }
+            text += chunk
+            try await Task.sleep(for: .milliseconds(5))
+        }
+        let lines = text.split(separator: "\n")
+        #expect(lines.count == 20_000)
+        #expect(lines.last == "line 19999 of a non-blocking output")
+        #expect(!text.contains("dropped"))
+    }
 }

@@ -100,6 +100,9 @@ public struct ServiceClient: Sendable {
                     if status >= 500 {
                         throw Unavailable(description: "\(baseURL)\(path) answered \(status) (injected)")
                     }
+                    // An answer, as far as the breaker is concerned (a trial call
+                    // must not leave it half-open).
+                    breaker.recordSuccess(reporting: metrics.breaker)
                     return Reply(
                         status: status, headers: ["Content-Type": "application/problem+json"],
                         body: ByteBuffer(string: #"{"status":\#(status),"detail":"Injected fault"}"#))

@@ -19,10 +19,12 @@ import NIOConcurrencyHelpers
 /// - A warning or error is written by its caller before `append` returns,
 ///   after everything pending, and `exit` writes what is pending: the lines
 ///   that explain a failure are not the ones left in a buffer. (A trap loses
-///   at most the last `gather` of info lines.)
-/// - Past `limit` bytes pending (the reader stalled), lines are dropped and
-///   counted, never queued without bound and never waited for; the count is
-///   written once the reader is back.
+///   at most the last `gather` of info lines.) The price: a warning waits for
+///   a stalled output, as every line did before the sink.
+/// - Past `limit` bytes pending (the reader stalled), info lines are dropped
+///   and counted, never queued without bound and never waited for; so are
+///   lines a write error (a full disk) loses. The count is written with the
+///   next lines that get out.
 /// `@unchecked`: `state` is only touched under `pending`, `spare` under `writing`.
 final class LogSink: @unchecked Sendable {
     /// Standard output, written at exit too.
@@ -110,14 +112,32 @@ final class LogSink: @unchecked Sendable {
         return spare
     }
 
+    /// Writes `bytes`, waiting while a non-blocking output is full. On an
+    /// error (a full disk, a closed pipe) the lines not written are counted as
+    /// dropped, and a line cut short is ended, so the next one starts whole.
     private func writeAll(_ bytes: [UInt8]) {
         bytes.withUnsafeBytes { buffer in
             var offset = 0
             while offset < buffer.count {
                 let written = write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
+                if written > 0 {
+                    offset += written
+                    continue
+                }
                 if written < 0, errno == EINTR { continue }
-                if written <= 0 { return }
-                offset += written
+                if written < 0, errno == EAGAIN || errno == EWOULDBLOCK {
+                    var ready = pollfd(fd: descriptor, events: Int16(POLLOUT), revents: 0)
+                    _ = poll(&ready, 1, -1)
+                    continue
+                }
+                let rest = buffer[offset...]
+                let cut = offset > 0 && buffer[offset - 1] != UInt8(ascii: "\n")
+                if cut { _ = write(descriptor, "\n", 1) }
+                let lost = rest.reduce(0) { $0 + ($1 == UInt8(ascii: "\n") ? 1 : 0) }
+                pending.lock()
+                state.dropped += lost
+                pending.unlock()
+                return
             }
         }
     }

@@ -19,7 +19,8 @@ struct ReachabilityProbeTests {
             return true
         }
         #expect(!reachable)
-        #expect(ContinuousClock.now - started < .seconds(10), "answered at all (the check never does)")
+        // Answered at all (the check never does), well before the probe gives up on it (60 s).
+        #expect(ContinuousClock.now - started < .seconds(50))
     }
 
     @Test func concurrentCallersShareOneCheck() async {

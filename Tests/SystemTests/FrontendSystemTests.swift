@@ -11,7 +11,7 @@ struct FrontendSystemTests {
     @Test func metricsAreServedOnTheirOwnPortOnly() async throws {
         let metricsPort = try ServiceProcess.freePort()
         let dataDir = FileManager.default.temporaryDirectory.appendingPathComponent("fe-\(UUID().uuidString)").path
-        let frontend = try ServiceProcess(
+        let frontend = try await ServiceProcess(
             "frontend", environment: ["DATA_DIR": dataDir, "METRICS_PORT": "\(metricsPort)", "LOG_LEVEL": "warning"])
         defer { frontend.stop() }
         try await frontend.waitUntilReady()

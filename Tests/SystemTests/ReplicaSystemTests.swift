@@ -16,7 +16,7 @@ struct ReplicaSystemTests {
             "DATA_DIR": dataDir, "SERVICE_TOKEN": "replica-token", "USER_SERVICE_URL": "http://127.0.0.1:\(userPort)",
             "DATABASE_POOL_SIZE": "6", "LOG_LEVEL": "info",
         ]
-        let users = try ServiceProcess(
+        let users = try await ServiceProcess(
             "user-service", port: userPort,
             environment: common.merging([
                 "DATABASE_URL": try await TestBackend.postgres.makeDatabaseURL(), "BCRYPT_COST": "4",
@@ -26,19 +26,24 @@ struct ReplicaSystemTests {
 
         // Replicas of one service start at the same moment on one database.
         let productDB = try await TestBackend.postgres.makeDatabaseURL()
-        let products = try productPorts.map { port in
-            try ServiceProcess(
-                "product-service", port: port,
-                environment: common.merging(["DATABASE_URL": productDB, "CATALOGUE_CACHE_MS": "0"]) { $1 })
+        var startedProducts: [ServiceProcess] = []
+        for port in productPorts {
+            startedProducts.append(
+                try await ServiceProcess(
+                    "product-service", port: port,
+                    environment: common.merging(["DATABASE_URL": productDB, "CATALOGUE_CACHE_MS": "0"]) { $1 }))
         }
         let orderDB = try await TestBackend.postgres.makeDatabaseURL()
-        let orders = try productPorts.map { productPort in
-            try ServiceProcess(
-                "order-service",
-                environment: common.merging([
-                    "DATABASE_URL": orderDB, "PRODUCT_SERVICE_URL": "http://127.0.0.1:\(productPort)",
-                ]) { $1 })
+        var startedOrders: [ServiceProcess] = []
+        for productPort in productPorts {
+            startedOrders.append(
+                try await ServiceProcess(
+                    "order-service",
+                    environment: common.merging([
+                        "DATABASE_URL": orderDB, "PRODUCT_SERVICE_URL": "http://127.0.0.1:\(productPort)",
+                    ]) { $1 }))
         }
+        let (products, orders) = (startedProducts, startedOrders)
         defer { (orders + products).forEach { $0.stop() } }
         for service in [users] + products + orders { try await service.waitUntilReady() }
 

@@ -15,7 +15,7 @@ final class ServiceProcess: Sendable {
     var baseURL: String { "http://127.0.0.1:\(port)" }
 
     /// Starts `.build/<config>/<name> serve` with `environment` added to this process's.
-    init(_ name: String, port: Int? = nil, environment: [String: String]) throws {
+    init(_ name: String, port: Int? = nil, environment: [String: String]) async throws {
         self.name = name
         self.port = try port ?? Self.freePort()
         let process = Process()
@@ -32,17 +32,34 @@ final class ServiceProcess: Sendable {
         process.standardError = handle
         self.logURL = log
         self.process = process
-        try Self.launch(process)
+        try await Self.launch(process)
     }
 
-    /// Starts `process`, one launch at a time in this test process: Foundation's
-    /// `Process.run()` on Linux crashed (a bad pointer in its memcpy) when
-    /// parallel tests launched services at the same moment.
-    static func launch(_ process: Process) throws {
-        try launchLock.withLock { try process.run() }
+    /// Starts `process`, one launch at a time in this test process (Foundation's
+    /// `Process.run()` on Linux crashed, a bad pointer in its memcpy, when
+    /// parallel tests launched services at the same moment), on a queue of its
+    /// own: tests waiting their turn are suspended, not blocking the two threads
+    /// every test shares (blocked, they stalled the whole run for seconds).
+    static func launch(_ process: Process) async throws {
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+            launches.async { continuation.resume(with: Result { try process.run() }) }
+        }
     }
 
-    private static let launchLock = NSLock()
+    private static let launches = DispatchQueue(label: "microshop.system-tests.launch")
+
+    /// The exit status of `process` once it has exited, waited for without
+    /// blocking a thread.
+    static func exitStatus(of process: Process, timeout: Duration = .seconds(60)) async throws -> Int32 {
+        let deadline = ContinuousClock.now + timeout
+        while process.isRunning {
+            guard ContinuousClock.now < deadline else {
+                throw SystemTestError("process \(process.processIdentifier) did not exit")
+            }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        return process.terminationStatus
+    }
 
     /// Where SwiftPM put the executables: beside the test binary
     /// (`.build/<triple>/debug/microshopPackageTests.xctest`), unless `SHOP_BUILD_DIR` says otherwise.

@@ -48,7 +48,7 @@ final class ShopCluster: Sendable {
             "REVOCATION_POLL_MS": "500", "HTTP_IDLE_TIMEOUT_SECONDS": "3600",
             "LOG_LEVEL": logLevel,
         ]
-        self.users = try ServiceProcess(
+        self.users = try await ServiceProcess(
             "user-service", port: userPort,
             environment: common.merging(
                 [
@@ -65,8 +65,8 @@ final class ShopCluster: Sendable {
             ].merging(productSettings) { $1 }
         ) { $1 }
         self.productBox = ProcessBox(
-            try ServiceProcess("product-service", port: productPort, environment: productEnvironment))
-        self.orders = try ServiceProcess(
+            try await ServiceProcess("product-service", port: productPort, environment: productEnvironment))
+        self.orders = try await ServiceProcess(
             "order-service",
             environment: common.merging(
                 [
@@ -75,7 +75,7 @@ final class ShopCluster: Sendable {
                 ].merging(orderSettings) { $1 }
             ) { $1 })
         if withFrontend {
-            self.frontend = try ServiceProcess(
+            self.frontend = try await ServiceProcess(
                 "frontend",
                 environment: common.merging(
                     ["ORDER_SERVICE_URL": "http://127.0.0.1:\(orders.port)"].merging(frontendSettings) { $1 }
@@ -101,7 +101,7 @@ final class ShopCluster: Sendable {
     /// Starts product-service again, with `settings` added to its first environment.
     func restartProductService(settings: [String: String] = [:]) async throws {
         productBox.replace(
-            try ServiceProcess(
+            try await ServiceProcess(
                 "product-service", port: productPort, environment: productEnvironment.merging(settings) { $1 }))
         try await products.waitUntilReady()
     }

@@ -8,11 +8,34 @@ struct ShopCommandSystemTests {
     final class Output: @unchecked Sendable {
         private let lock = NSLock()
         private var text = ""
+        private var ended = false
         func append(_ data: Data) { lock.withLock { text += String(decoding: data, as: UTF8.self) } }
         var value: String { lock.withLock { text } }
+
+        /// Collects what `handle` delivers until its end.
+        func read(_ handle: FileHandle) {
+            handle.readabilityHandler = { handle in
+                let data = handle.availableData
+                if data.isEmpty {
+                    handle.readabilityHandler = nil
+                    self.lock.withLock { self.ended = true }
+                } else {
+                    self.append(data)
+                }
+            }
+        }
+
+        /// Everything, once the writer has closed its end (bounded).
+        func whole(timeout: Duration = .seconds(10)) async throws -> String {
+            let deadline = ContinuousClock.now + timeout
+            while !lock.withLock({ ended }), ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(20))
+            }
+            return value
+        }
     }
 
-    static func start(dataDir: String, extra: [String] = []) throws -> (Process, Output) {
+    static func start(dataDir: String, extra: [String] = []) async throws -> (Process, Output) {
         let process = Process()
         process.executableURL = ServiceProcess.buildDirectory.appendingPathComponent("shop")
         process.arguments = ["up", "--data-dir", dataDir] + extra
@@ -25,7 +48,7 @@ struct ShopCommandSystemTests {
         process.standardError = pipe
         let output = Output()
         pipe.fileHandleForReading.readabilityHandler = { output.append($0.availableData) }
-        try ServiceProcess.launch(process)
+        try await ServiceProcess.launch(process)
         return (process, output)
     }
 
@@ -39,7 +62,7 @@ struct ShopCommandSystemTests {
 
     @Test func upServesTheShopAndStopsCleanly() async throws {
         let dataDir = FileManager.default.temporaryDirectory.appendingPathComponent("shop-up-\(UUID().uuidString)").path
-        let (process, output) = try Self.start(dataDir: dataDir)
+        let (process, output) = try await Self.start(dataDir: dataDir)
         defer { if process.isRunning { process.terminate() } }
         try await Self.waitFor("Press Ctrl-C to stop.", in: output)
         for url in ["http://localhost:5000", "http://localhost:5001", "http://localhost:5002", "http://localhost:5003"]
@@ -63,8 +86,7 @@ struct ShopCommandSystemTests {
 
         kill(process.processIdentifier, SIGINT)
         try await Self.waitFor("[shop] stopped", in: output, timeout: .seconds(30))
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0)
+        #expect(try await ServiceProcess.exitStatus(of: process) == 0)
         #expect((try? await HTTP.send(.GET, "http://127.0.0.1:5002/health/live", timeout: .seconds(1))) == nil)
     }
 
@@ -74,7 +96,7 @@ struct ShopCommandSystemTests {
         let dataDir = FileManager.default.temporaryDirectory.appendingPathComponent("shop-trace-\(UUID().uuidString)")
             .path
         let port = try ServiceProcess.freePort()
-        let (process, output) = try Self.start(dataDir: dataDir, extra: ["--trace", "--trace-port", "\(port)"])
+        let (process, output) = try await Self.start(dataDir: dataDir, extra: ["--trace", "--trace-port", "\(port)"])
         defer { if process.isRunning { process.terminate() } }
         try await Self.waitFor("Press Ctrl-C to stop.", in: output)
         let password = try String(contentsOfFile: dataDir + "/admin-password", encoding: .utf8)
@@ -104,7 +126,7 @@ struct ShopCommandSystemTests {
     @Test func aDyingServiceIsReportedAndStopsTheShop() async throws {
         let dataDir = FileManager.default.temporaryDirectory.appendingPathComponent("shop-die-\(UUID().uuidString)")
             .path
-        let (process, output) = try Self.start(dataDir: dataDir)
+        let (process, output) = try await Self.start(dataDir: dataDir)
         defer { if process.isRunning { process.terminate() } }
         try await Self.waitFor("Press Ctrl-C to stop.", in: output)
         let health = try await HTTP.send(.GET, "http://127.0.0.1:5003/health/live")
@@ -113,8 +135,7 @@ struct ShopCommandSystemTests {
         kill(pid, SIGKILL)
         try await Self.waitFor("order-service exited unexpectedly", in: output, timeout: .seconds(30))
         try await Self.waitFor("[shop] stopped", in: output, timeout: .seconds(30))
-        process.waitUntilExit()
-        #expect(process.terminationStatus != 0)
+        #expect(try await ServiceProcess.exitStatus(of: process) != 0)
     }
 
     /// The pid of `shop`'s child running `serve <service>` (via /proc).
@@ -137,7 +158,7 @@ struct ShopCommandSystemTests {
     @Test func seedLoadsTheDemoCatalogueOnce() async throws {
         let dataDir = FileManager.default.temporaryDirectory.appendingPathComponent("shop-seed-\(UUID().uuidString)")
             .path
-        func seed() throws -> (Int32, String) {
+        func seed() async throws -> (Int32, String) {
             let process = Process()
             process.executableURL = ServiceProcess.buildDirectory.appendingPathComponent("shop")
             process.arguments = ["seed"]
@@ -147,19 +168,20 @@ struct ShopCommandSystemTests {
             let pipe = Pipe()
             process.standardOutput = pipe
             process.standardError = pipe
-            try ServiceProcess.launch(process)
-            let output = pipe.fileHandleForReading.readDataToEndOfFile()
-            process.waitUntilExit()
-            return (process.terminationStatus, String(decoding: output, as: UTF8.self))
+            let output = Output()
+            output.read(pipe.fileHandleForReading)
+            try await ServiceProcess.launch(process)
+            let status = try await ServiceProcess.exitStatus(of: process)
+            return (status, try await output.whole())
         }
-        let first = try seed()
+        let first = try await seed()
         #expect(first.0 == 0)
         #expect(first.1.contains("loaded the demo catalogue"))
-        let second = try seed()
+        let second = try await seed()
         #expect(second.0 == 0)
         #expect(second.1.contains("nothing seeded"))
 
-        let service = try ServiceProcess(
+        let service = try await ServiceProcess(
             "product-service",
             environment: ["DATABASE_URL": "sqlite://\(dataDir)/product-service.db", "DATA_DIR": dataDir])
         defer { service.stop() }

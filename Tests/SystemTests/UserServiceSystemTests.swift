@@ -17,7 +17,7 @@ struct UserServiceSystemTests {
     }
 
     @Test func originalContractJourneyWithCurlShapedRequests() async throws {
-        let service = try ServiceProcess("user-service", environment: Self.environment())
+        let service = try await ServiceProcess("user-service", environment: Self.environment())
         defer { service.stop() }
         try await service.waitUntilReady()
 
@@ -44,7 +44,7 @@ struct UserServiceSystemTests {
         // A real bcrypt cost makes each login take a noticeable time on these cores.
         // Six logins at once for one username would pass the default five-attempt
         // throttle window (attempts are claimed before bcrypt), so it is raised here.
-        let service = try ServiceProcess(
+        let service = try await ServiceProcess(
             "user-service",
             environment: Self.environment([
                 "BCRYPT_COST": "12", "SHUTDOWN_DRAIN_SECONDS": "3", "LOGIN_MAX_FAILURES": "10",

@@ -25,7 +25,7 @@ final class WebDriver: Sendable {
         process.arguments = ["--port=\(port)"]
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
-        try ServiceProcess.launch(process)
+        try await ServiceProcess.launch(process)
         self.driver = process
         self.base = "http://127.0.0.1:\(port)"
         var sessionID: String?
@@ -56,9 +56,13 @@ final class WebDriver: Sendable {
         self.sessionID = sessionID
     }
 
+    /// Ends the session and chromedriver; SIGKILL if it outlives SIGTERM by
+    /// 2 s (left alone, chromedriver processes piled up across test runs).
     func quit() async {
         _ = try? await HTTP.send(.DELETE, "\(base)/session/\(sessionID)")
         driver.terminate()
+        for _ in 0..<100 where driver.isRunning { try? await Task.sleep(for: .milliseconds(20)) }
+        if driver.isRunning { kill(driver.processIdentifier, SIGKILL) }
     }
 
     @discardableResult

@@ -15,7 +15,7 @@ struct API8SecurityMisconfigurationTests {
     ])
     func productionModeRefusesMissingSecrets(service: String, missing: String) async throws {
         let dataDir = FileManager.default.temporaryDirectory.appendingPathComponent("prod-\(UUID().uuidString)").path
-        let process = try ServiceProcess(
+        let process = try await ServiceProcess(
             service,
             environment: [
                 "SHOP_MODE": "production", "DATA_DIR": dataDir, "DATABASE_URL": "sqlite://\(dataDir)/db.sqlite",

@@ -23,7 +23,7 @@ final class TortureCluster: Sendable {
             "DATA_DIR": dataDir, "SERVICE_TOKEN": Self.serviceToken, "USER_SERVICE_URL": "http://127.0.0.1:\(userPort)",
             "DATABASE_POOL_SIZE": "6",
         ]
-        users = try ServiceProcess(
+        users = try await ServiceProcess(
             "user-service", port: userPort,
             environment: common.merging([
                 "DATABASE_URL": try await backend.makeDatabaseURL(), "BCRYPT_COST": "4",
@@ -36,7 +36,7 @@ final class TortureCluster: Sendable {
         var products: [ServiceProcess] = []
         var orders: [ServiceProcess] = []
         for _ in 0..<replicas {
-            let product = try ServiceProcess(
+            let product = try await ServiceProcess(
                 "product-service",
                 environment: common.merging([
                     "DATABASE_URL": productDatabase, "CATALOGUE_CACHE_MS": "200",
@@ -46,7 +46,7 @@ final class TortureCluster: Sendable {
                 ]) { $1 })
             products.append(product)
             // Replicas of one service start together on one database (migrations lock).
-            let order = try ServiceProcess(
+            let order = try await ServiceProcess(
                 "order-service",
                 environment: common.merging([
                     "DATABASE_URL": orderDatabase, "PRODUCT_SERVICE_URL": product.baseURL,

@@ -109,6 +109,7 @@ let package = Package(
             name: "shop-bench",
             dependencies: [
                 "ShopPlatform",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "OTel", package: "swift-otel"),
             ],

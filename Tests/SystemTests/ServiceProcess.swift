@@ -115,12 +115,10 @@ final class ServiceProcess: Sendable {
 
     /// Waits for exit and returns the exit status (or the signal number, negated).
     func waitForExit(timeout: Duration = .seconds(30)) async throws -> Int32 {
-        let deadline = ContinuousClock.now + timeout
-        while process.isRunning {
-            guard ContinuousClock.now < deadline else { throw SystemTestError("\(name) did not exit:\n\(output)") }
-            try await Task.sleep(for: .milliseconds(20))
+        guard let status = try? await Self.exitStatus(of: process, timeout: timeout) else {
+            throw SystemTestError("\(name) did not exit:\n\(output)")
         }
-        return process.terminationReason == .exit ? process.terminationStatus : -process.terminationStatus
+        return process.terminationReason == .exit ? status : -status
     }
 
     /// SIGTERM, then up to 15 s for the drain, then SIGKILL. Bounded, and without

@@ -7,8 +7,9 @@ import ServiceLifecycle
 /// This is the revocation bound every service but user-service honours: an
 /// ended session is refused within `interval` plus one round trip. The first
 /// poll runs before the server accepts connections (`load()`); until one has
-/// succeeded, requests carrying a token get 503 (anonymous ones are served), so
-/// a fresh replica never honours a session it cannot check. Once loaded, an
+/// succeeded, a request carrying a token waits for it (up to 10 s, see
+/// `TokenAuthenticator`) and then gets 503 (anonymous ones are served), so a
+/// fresh replica never honours a session it cannot check. Once loaded, an
 /// unreachable user-service leaves the last known list in force (tokens stay
 /// verifiable offline, and revocations are made at user-service, so none are
 /// being missed unless only this service lost it); the transition is logged.
@@ -43,8 +44,9 @@ public struct RevocationPolling: Service {
         }
     }
 
-    /// The first poll, before the server starts: three tries of at most 3 s, half a second apart (user-service may be starting too); whether
-    /// one succeeded. Polling goes on afterwards either way.
+    /// The first poll, before the server starts: three tries of at most 3 s,
+    /// half a second apart (user-service may be starting too); whether one
+    /// succeeded. Polling goes on afterwards either way.
     @discardableResult
     public func load() async -> Bool {
         for attempt in 1...3 {

@@ -104,12 +104,13 @@ extension HTTPResponse.Status {
     /// made with `init(code:)` has none, and its problem would have no title);
     /// "Error 418" for a code not listed.
     public init(standardCode code: Int) {
-        let standard: [HTTPResponse.Status] = [
-            .ok, .created, .noContent, .badRequest, .unauthorized, .forbidden, .notFound, .methodNotAllowed,
-            .notAcceptable, .requestTimeout, .conflict, .gone, .preconditionFailed, .contentTooLarge,
-            .unsupportedMediaType, .unprocessableContent, .preconditionRequired, .tooManyRequests,
-            .internalServerError, .badGateway, .serviceUnavailable, .gatewayTimeout,
-        ]
-        self = standard.first { $0.code == code } ?? .init(code: code, reasonPhrase: "Error \(code)")
+        self = Self.standard.first { $0.code == code } ?? .init(code: code, reasonPhrase: "Error \(code)")
     }
+
+    private static let standard: [HTTPResponse.Status] = [
+        .ok, .created, .noContent, .badRequest, .unauthorized, .forbidden, .notFound, .methodNotAllowed,
+        .notAcceptable, .requestTimeout, .conflict, .gone, .preconditionFailed, .contentTooLarge,
+        .unsupportedMediaType, .unprocessableContent, .preconditionRequired, .tooManyRequests,
+        .internalServerError, .badGateway, .serviceUnavailable, .gatewayTimeout,
+    ]
 }

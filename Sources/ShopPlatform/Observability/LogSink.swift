@@ -58,14 +58,13 @@ final class LogSink: @unchecked Sendable {
         self.limit = limit
         state.bytes.reserveCapacity(64 << 10)
         spare.reserveCapacity(64 << 10)
+        let (seconds, attoseconds) = gather.components
+        let pause = Double(seconds) + Double(attoseconds) / 1e18
         let writer = Thread { [self] in
             while true {
                 pending.lock(whenValue: 1)
                 pending.unlock()
-                let (seconds, attoseconds) = gather.components
-                var pause = timespec(tv_sec: Int(seconds), tv_nsec: Int(attoseconds / 1_000_000_000))
-                var left = timespec()
-                while nanosleep(&pause, &left) != 0, errno == EINTR { pause = left }
+                Thread.sleep(forTimeInterval: pause)
                 flush()
             }
         }

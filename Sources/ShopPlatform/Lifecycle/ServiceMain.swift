@@ -60,6 +60,8 @@ public enum ServiceMain {
         do {
             try await command(entry, arguments: arguments)
         } catch {
+            // The lines that led here go out first.
+            ShopLogHandler.flushOutput()
             FileHandle.standardError.write(Data("\(entry.name): \(error)\n".utf8))
             exit(1)
         }

@@ -22,6 +22,11 @@ struct ProductSummary: Decodable, Sendable {
 
 /// A checkout attempt's reservation as product-service reports it.
 struct ReservedStock: Codable, Sendable {
+    /// A reservation's state at product-service; any other value fails decoding.
+    enum Status: String, Codable, Sendable {
+        case reserved, released
+    }
+
     struct Line: Codable, Sendable {
         let productID: Int64
         let name: String
@@ -39,7 +44,7 @@ struct ReservedStock: Codable, Sendable {
     let id: Int64?
     let checkoutID: String
     let orderID: Int64?
-    let status: String
+    let status: Status
     let currency: String?
     let totalMinor: Int64?
     let lines: [Line]
@@ -55,7 +60,7 @@ struct ReservedStock: Codable, Sendable {
 
     /// Held for exactly this order and these lines.
     func holds(_ order: Order) -> Bool {
-        status == "reserved" && orderID == order.id && currency != nil && totalMinor != nil
+        status == .reserved && orderID == order.id && currency != nil && totalMinor != nil
             && Dictionary(uniqueKeysWithValues: lines.map { ($0.productID, $0.quantity) })
                 == Dictionary(uniqueKeysWithValues: order.lines.map { ($0.productID, $0.quantity) })
     }
@@ -132,7 +137,8 @@ struct ProductCatalogClient: Sendable {
     /// Up to `limit` live reservations after `cursor`, oldest first.
     func liveReservations(after cursor: Int64, limit: Int) async throws -> [ReservedStock] {
         try await client.getJSON(
-            "/v1/reservations?status=reserved&cursor=\(cursor)&limit=\(limit)", as: Page<ReservedStock>.self
+            "/v1/reservations?status=\(ReservedStock.Status.reserved.rawValue)&cursor=\(cursor)&limit=\(limit)",
+            as: Page<ReservedStock>.self
         ).items
     }
 

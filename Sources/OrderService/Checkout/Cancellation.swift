@@ -28,7 +28,7 @@ struct Cancellation: Sendable {
                     metadata: ["order": "\(order.id)", "error": "\(error)"])
             }
         }
-        guard let cancelled = try await orders.order(reference: String(order.id), userID: order.userID) else {
+        guard let cancelled = try await orders.order(id: order.id, userID: order.userID) else {
             throw ProblemError.notFound("No such order")
         }
         return cancelled

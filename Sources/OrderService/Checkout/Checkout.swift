@@ -160,7 +160,7 @@ struct Checkout: Sendable {
 
     /// The order's present state as a checkout result.
     private func current(_ orderID: Int64) async throws -> Result {
-        guard let order = try await orders.order(reference: String(orderID), userID: nil) else {
+        guard let order = try await orders.order(id: orderID, userID: nil) else {
             throw ProblemError.conflict("This checkout did not complete; start a new one with a new Idempotency-Key")
         }
         switch order.status {

@@ -1,8 +1,9 @@
 import Foundation
+import ShopPlatform
 
 /// An order as stored. The cart is the order in status `cart`.
 struct Order: Sendable, Equatable {
-    enum Status: String, Sendable, Codable {
+    enum Status: String, Sendable, Codable, StoredState {
         case cart, pending, placed, cancelled
     }
 

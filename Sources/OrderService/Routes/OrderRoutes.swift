@@ -91,11 +91,17 @@ struct OrderRoutes {
 
     private func owned(_ context: Context) async throws -> Order {
         let user = try context.requireIdentity()
+        // An order is named by its id (as in `Location`) or by its number (`MS-…`).
         let reference = try context.parameters.require("reference")
-        guard reference.count <= 32, let order = try await orders.order(reference: reference, userID: user.userID)
-        else {
-            throw ProblemError.notFound("No such order")
+        let found: Order?
+        if let id = Int64(reference) {
+            found = try await orders.order(id: id, userID: user.userID)
+        } else if reference.utf8.count <= 32 {
+            found = try await orders.order(number: reference, userID: user.userID)
+        } else {
+            found = nil
         }
+        guard let order = found else { throw ProblemError.notFound("No such order") }
         return order
     }
 }

@@ -14,7 +14,7 @@ extension CheckoutStore {
                 try await db.raw(
                     """
                     SELECT checkout_id FROM orders
-                    WHERE checkout_id IN (\(binds: checkoutIDs)) AND status IN ('pending', 'placed')
+                    WHERE checkout_id IN (\(binds: checkoutIDs)) AND status IN (\(Order.Status.pending), \(Order.Status.placed))
                     """
                 ).all().map { try $0.decode(column: "checkout_id", as: String.self) })
         }
@@ -47,7 +47,7 @@ extension CheckoutStore {
     func stalePendingCount(cutoff: Date) async throws -> Int {
         try await database.withConnection { db in
             try await db.raw(
-                "SELECT COUNT(*) AS stale FROM orders WHERE status = 'pending' AND updated_at < \(bind: cutoff)"
+                "SELECT COUNT(*) AS stale FROM orders WHERE status = \(Order.Status.pending) AND updated_at < \(bind: cutoff)"
             ).first()?.decode(column: "stale", as: Int.self) ?? 0
         }
     }

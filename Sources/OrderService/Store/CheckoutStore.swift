@@ -49,9 +49,9 @@ struct CheckoutStore: Sendable {
                 let checkoutID = UUID().uuidString.lowercased()
                 try await db.raw(
                     """
-                    UPDATE orders SET status = 'pending', checkout_id = \(bind: checkoutID),
+                    UPDATE orders SET status = \(Order.Status.pending), checkout_id = \(bind: checkoutID),
                         pending_since = \(bind: now), updated_at = \(bind: now)
-                    WHERE id = \(bind: cartID) AND status = 'cart'
+                    WHERE id = \(bind: cartID) AND status = \(Order.Status.cart)
                     """
                 ).run()
                 try await db.raw(
@@ -85,10 +85,10 @@ struct CheckoutStore: Sendable {
             guard
                 try await db.raw(
                     """
-                    UPDATE orders SET status = 'placed', currency = \(bind: reservation.currency),
+                    UPDATE orders SET status = \(Order.Status.placed), currency = \(bind: reservation.currency),
                         total_minor = \(bind: reservation.totalMinor), placed_at = \(bind: now), updated_at = \(bind: now),
                         pending_since = NULL
-                    WHERE id = \(bind: orderID) AND status = 'pending' AND checkout_id = \(bind: reservation.checkoutID)
+                    WHERE id = \(bind: orderID) AND status = \(Order.Status.pending) AND checkout_id = \(bind: reservation.checkoutID)
                     RETURNING id
                     """
                 ).first() != nil
@@ -125,8 +125,8 @@ struct CheckoutStore: Sendable {
             guard let cartID = open.first(where: { $0.status == .cart })?.id else {
                 try await db.raw(
                     """
-                    UPDATE orders SET status = 'cart', pending_since = NULL, updated_at = \(bind: now)
-                    WHERE id = \(bind: orderID) AND status = 'pending'
+                    UPDATE orders SET status = \(Order.Status.cart), pending_since = NULL, updated_at = \(bind: now)
+                    WHERE id = \(bind: orderID) AND status = \(Order.Status.pending)
                     """
                 ).run()
                 return true
@@ -134,9 +134,9 @@ struct CheckoutStore: Sendable {
             try await Self.copyLines(of: order, into: cartID, at: now, db: db)
             try await db.raw(
                 """
-                UPDATE orders SET status = 'cancelled', cancelled_at = \(bind: now), pending_since = NULL,
+                UPDATE orders SET status = \(Order.Status.cancelled), cancelled_at = \(bind: now), pending_since = NULL,
                     updated_at = \(bind: now)
-                WHERE id = \(bind: orderID) AND status = 'pending'
+                WHERE id = \(bind: orderID) AND status = \(Order.Status.pending)
                 """
             ).run()
             return true
@@ -159,9 +159,9 @@ struct CheckoutStore: Sendable {
             guard
                 try await db.raw(
                     """
-                    UPDATE orders SET status = 'cancelled', needs_release = \(bind: true), cancelled_at = \(bind: now),
+                    UPDATE orders SET status = \(Order.Status.cancelled), needs_release = \(bind: true), cancelled_at = \(bind: now),
                         pending_since = NULL, updated_at = \(bind: now)
-                    WHERE id = \(bind: orderID) AND status = 'pending'
+                    WHERE id = \(bind: orderID) AND status = \(Order.Status.pending)
                     RETURNING id
                     """
                 ).first() != nil
@@ -203,9 +203,9 @@ struct CheckoutStore: Sendable {
             let now = Date()
             return try await db.raw(
                 """
-                UPDATE orders SET status = 'cancelled', needs_release = \(bind: true), cancelled_at = \(bind: now),
+                UPDATE orders SET status = \(Order.Status.cancelled), needs_release = \(bind: true), cancelled_at = \(bind: now),
                     updated_at = \(bind: now)
-                WHERE id = \(bind: orderID) AND status = 'placed'
+                WHERE id = \(bind: orderID) AND status = \(Order.Status.placed)
                 RETURNING id
                 """
             ).first() != nil
@@ -238,7 +238,7 @@ struct CheckoutStore: Sendable {
         return try await database.transaction { db in
             let ids = try await db.raw(
                 """
-                SELECT id FROM orders WHERE status = 'pending' AND pending_since < \(bind: cutoff)
+                SELECT id FROM orders WHERE status = \(Order.Status.pending) AND pending_since < \(bind: cutoff)
                 ORDER BY id LIMIT \(bind: limit)\(skipLocked)
                 """
             ).all().map { try $0.decode(column: "id", as: Int64.self) }

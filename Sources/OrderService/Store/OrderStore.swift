@@ -14,7 +14,7 @@ struct OrderStore: Sendable {
         "id, number, user_id, status, currency, total_minor, created_at, updated_at, placed_at, cancelled_at, checkout_id"
     )
     /// Excludes checkout attempts that were abandoned before being placed.
-    static let notAbandoned = SQLQueryString("(status <> 'cancelled' OR placed_at IS NOT NULL)")
+    static let notAbandoned: SQLQueryString = "(status <> \(Order.Status.cancelled) OR placed_at IS NOT NULL)"
 
     // MARK: Cart
 
@@ -22,7 +22,7 @@ struct OrderStore: Sendable {
         try await database.withConnection { db in
             guard
                 let row = try await db.raw(
-                    "SELECT \(Self.columns) FROM orders WHERE user_id = \(bind: userID) AND status = 'cart'"
+                    "SELECT \(Self.columns) FROM orders WHERE user_id = \(bind: userID) AND status = \(Order.Status.cart)"
                 ).first()
             else { return nil }
             return try await Self.load(row, db: db)
@@ -136,17 +136,24 @@ struct OrderStore: Sendable {
 
     // MARK: Orders
 
-    /// By numeric id or by order number; only `userID`'s orders unless nil (admin).
+    /// The order (never a cart) with this id; only `userID`'s unless nil (admin).
     /// Customers never see abandoned checkout attempts (cancelled, never placed).
-    func order(reference: String, userID: Int64?) async throws -> Order? {
+    func order(id: Int64, userID: Int64?) async throws -> Order? {
+        try await order(where: "id = \(bind: id)", userID: userID)
+    }
+
+    /// The order with this number (`MS-…`, any case), as `order(id:userID:)`.
+    func order(number: String, userID: Int64?) async throws -> Order? {
+        try await order(where: "number = \(bind: number.uppercased())", userID: userID)
+    }
+
+    private func order(where condition: SQLQueryString, userID: Int64?) async throws -> Order? {
         try await database.withConnection { db in
-            let condition: SQLQueryString =
-                Int64(reference).map { "id = \(bind: $0)" } ?? "number = \(bind: reference.uppercased())"
             let owner: SQLQueryString =
                 userID.map { " AND user_id = \(bind: $0) AND \(Self.notAbandoned)" } ?? ""
             guard
                 let row = try await db.raw(
-                    "SELECT \(Self.columns) FROM orders WHERE \(condition)\(owner) AND status <> 'cart'"
+                    "SELECT \(Self.columns) FROM orders WHERE \(condition)\(owner) AND status <> \(Order.Status.cart)"
                 ).first()
             else { return nil }
             return try await Self.load(row, db: db)
@@ -160,7 +167,7 @@ struct OrderStore: Sendable {
     ) async throws -> [Order] {
         try await database.withConnection { db in
             var query: SQLQueryString = "SELECT \(Self.columns) FROM orders WHERE "
-            query += includeCarts ? "1 = 1" : "status <> 'cart'"
+            query += includeCarts ? "1 = 1" : "status <> \(Order.Status.cart)"
             if let userID, !includeAbandoned { query += " AND user_id = \(bind: userID) AND \(Self.notAbandoned)" }
             if let userID, includeAbandoned { query += " AND user_id = \(bind: userID)" }
             if let status { query += " AND status = \(bind: status.rawValue)" }
@@ -179,7 +186,7 @@ struct OrderStore: Sendable {
         -> Int64?
     {
         if let row = try await db.raw(
-            "SELECT id FROM orders WHERE user_id = \(bind: userID) AND status = 'cart'\(lock)"
+            "SELECT id FROM orders WHERE user_id = \(bind: userID) AND status = \(Order.Status.cart)\(lock)"
         ).first() {
             return try row.decode(column: "id", as: Int64.self)
         }
@@ -195,12 +202,11 @@ struct OrderStore: Sendable {
     {
         try await db.raw(
             """
-            SELECT id, status FROM orders WHERE user_id = \(bind: userID) AND status IN ('cart', 'pending')
+            SELECT id, status FROM orders WHERE user_id = \(bind: userID) AND status IN (\(Order.Status.cart), \(Order.Status.pending))
             ORDER BY id\(lock)
             """
         ).all().map { row in
-            let status = try row.decode(column: "status", as: String.self)
-            return (try row.decode(column: "id", as: Int64.self), status == "pending" ? .pending : .cart)
+            (try row.decode(column: "id", as: Int64.self), try row.decode(state: "status"))
         }
     }
 
@@ -210,7 +216,7 @@ struct OrderStore: Sendable {
             let row = try await db.raw(
                 """
                 INSERT INTO orders (number, user_id, status, created_at, updated_at)
-                VALUES (\(bind: OrderNumber.make()), \(bind: userID), 'cart', \(bind: now), \(bind: now))
+                VALUES (\(bind: OrderNumber.make()), \(bind: userID), \(Order.Status.cart), \(bind: now), \(bind: now))
                 RETURNING id
                 """
             ).first()
@@ -247,7 +253,7 @@ struct OrderStore: Sendable {
             id: id,
             number: try row.decode(column: "number", as: String.self),
             userID: try row.decode(column: "user_id", as: Int64.self),
-            status: Order.Status(rawValue: try row.decode(column: "status", as: String.self)) ?? .cart,
+            status: try row.decode(state: "status"),
             currency: try row.decode(column: "currency", as: String?.self),
             totalMinor: try row.decode(column: "total_minor", as: Int64?.self),
             lines: lines,

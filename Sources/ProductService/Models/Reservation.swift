@@ -8,7 +8,7 @@ import ShopPlatform
 /// `orderID` says whose it is. A release that found nothing is stored too (no
 /// order, no lines, `released`), so the attempt can never reserve afterwards.
 struct Reservation: Encodable, Sendable, Equatable {
-    enum Status: String, Encodable, Sendable {
+    enum Status: String, Encodable, Sendable, StoredState {
         case reserved, released
     }
 

@@ -58,7 +58,8 @@ struct ReservationRoutes {
 
     /// `?status=reserved&cursor=&limit=`: live reservations, oldest first.
     @Sendable func live(_ request: Request, context: Context) async throws -> ReservationPage {
-        guard request.uri.queryParameters["status"] == "reserved" else {
+        guard request.uri.queryParameters["status"].flatMap({ Reservation.Status(rawValue: String($0)) }) == .reserved
+        else {
             throw ProblemError.validation([.init(field: "status", message: "must be reserved")])
         }
         let limit = try Pagination.limit(from: request)

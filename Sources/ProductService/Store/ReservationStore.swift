@@ -44,7 +44,7 @@ struct ReservationStore: Sendable {
             if let claimed = try await db.raw(
                 """
                 INSERT INTO reservations (checkout_id, order_id, status, created_at)
-                VALUES (\(bind: checkoutID), \(bind: orderID), 'reserved', \(bind: now))
+                VALUES (\(bind: checkoutID), \(bind: orderID), \(Reservation.Status.reserved), \(bind: now))
                 ON CONFLICT (checkout_id) DO NOTHING
                 RETURNING id
                 """
@@ -144,7 +144,7 @@ struct ReservationStore: Sendable {
         try await database.withConnection { db in
             let rows = try await db.raw(
                 """
-                SELECT id, checkout_id FROM reservations WHERE status = 'reserved' AND id > \(bind: after)
+                SELECT id, checkout_id FROM reservations WHERE status = \(Reservation.Status.reserved) AND id > \(bind: after)
                 ORDER BY id LIMIT \(bind: limit)
                 """
             ).all()
@@ -168,15 +168,15 @@ struct ReservationStore: Sendable {
             try await db.raw(
                 """
                 INSERT INTO reservations (checkout_id, status, created_at, released_at)
-                VALUES (\(bind: checkoutID), 'released', \(bind: now), \(bind: now))
+                VALUES (\(bind: checkoutID), \(Reservation.Status.released), \(bind: now), \(bind: now))
                 ON CONFLICT (checkout_id) DO NOTHING
                 """
             ).run()
             // The conditional update is the claim: only one caller flips the status.
             if let claimed = try await db.raw(
                 """
-                UPDATE reservations SET status = 'released', released_at = \(bind: now)
-                WHERE checkout_id = \(bind: checkoutID) AND status = 'reserved'
+                UPDATE reservations SET status = \(Reservation.Status.released), released_at = \(bind: now)
+                WHERE checkout_id = \(bind: checkoutID) AND status = \(Reservation.Status.reserved)
                 RETURNING id
                 """
             ).first() {
@@ -222,15 +222,11 @@ struct ReservationStore: Sendable {
                 quantity: try line.decode(column: "quantity", as: Int.self),
                 unitPriceMinor: try line.decode(column: "unit_price_minor", as: Int64.self))
         }
-        let status = try row.decode(column: "status", as: String.self)
-        guard let parsed = Reservation.Status(rawValue: status) else {
-            throw ProblemError(.internalServerError, "reservation \(reservationID) has an unknown status")
-        }
         return Reservation(
             id: reservationID,
             checkoutID: checkoutID,
             orderID: try row.decode(column: "order_id", as: Int64?.self),
-            status: parsed,
+            status: try row.decode(state: "status"),
             currency: try row.decode(column: "currency", as: String?.self),
             totalMinor: try row.decode(column: "total_minor", as: Int64?.self),
             lines: lines,

@@ -1,0 +1,75 @@
+import Foundation
+import Logging
+import SQLKit
+import ShopTestSupport
+import Testing
+
+@testable import ShopPlatform
+
+@Suite("Stored states")
+struct StoredStateTests {
+    enum Parcel: String, StoredState {
+        case packed, shipped
+    }
+
+    static func withParcels(_ backend: TestBackend, _ body: @Sendable (ShopDatabase) async throws -> Void)
+        async throws
+    {
+        let database = try await ShopDatabase.open(
+            url: try await backend.makeDatabaseURL(), poolSize: 2, logger: Logger(label: "test"))
+        try await database.withRunningService {
+            try await database.withConnection { db in
+                try await db.raw(
+                    """
+                    CREATE TABLE parcels (id INTEGER PRIMARY KEY, status TEXT NOT NULL
+                        CHECK (status IN ('packed', 'shipped')), since INTEGER NOT NULL)
+                    """
+                ).run()
+                try await db.raw("CREATE INDEX parcels_packed ON parcels (since) WHERE status = 'packed'").run()
+            }
+            try await body(database)
+        }
+    }
+
+    @Test(arguments: TestBackend.available)
+    func statesAreWrittenAndReadByTheirEnum(backend: TestBackend) async throws {
+        try await Self.withParcels(backend) { database in
+            let states = try await database.withConnection { db in
+                try await db.raw("INSERT INTO parcels VALUES (1, \(Parcel.packed), 10), (2, \(Parcel.shipped), 20)")
+                    .run()
+                try await db.raw("UPDATE parcels SET status = \(Parcel.shipped) WHERE status = \(Parcel.packed)").run()
+                return try await db.raw("SELECT status FROM parcels ORDER BY id").all().map {
+                    try $0.decode(state: "status", as: Parcel.self)
+                }
+            }
+            #expect(states == [.shipped, .shipped])
+        }
+    }
+
+    /// A value the enum does not know is an error, never a default state.
+    @Test(arguments: TestBackend.available)
+    func anUnknownValueIsAnError(backend: TestBackend) async throws {
+        try await Self.withParcels(backend) { database in
+            let error = await #expect(throws: UnknownStoredState.self) {
+                try await database.withConnection { db in
+                    try await db.raw("SELECT 'lost' AS status").first()?.decode(state: "status", as: Parcel.self)
+                }
+            }
+            #expect(error?.value == "lost")
+            #expect(error?.column == "status")
+        }
+    }
+
+    /// A bound state still lets SQLite use a partial index on that state: the
+    /// reconciler's and the sweep's queries must not scan every order.
+    @Test func aStateInAQueryUsesItsPartialIndex() async throws {
+        try await Self.withParcels(.sqlite) { database in
+            let plan = try await database.withConnection { db in
+                try await db.raw(
+                    "EXPLAIN QUERY PLAN SELECT id FROM parcels WHERE status = \(Parcel.packed) AND since < \(bind: 15)"
+                ).all().map { try $0.decode(column: "detail", as: String.self) }
+            }
+            #expect(plan.contains { $0.contains("parcels_packed") }, "\(plan)")
+        }
+    }
+}

@@ -11,30 +11,26 @@ public func buildFrontend(reader: ConfigReader, readiness: Readiness = Readiness
     -> some ApplicationProtocol
 {
     let configuration = FrontendConfiguration(reader: reader)
-    let logger = {
-        var logger = Logger(label: "frontend")
-        logger.logLevel = configuration.service.logLevel
-        return logger
-    }()
+    let logger = configuration.service.logger
     let faults = try configuration.service.faults()
     var production = ProductionMode(isOn: configuration.service.isProduction, faults: faults)
     production.require(configuration.sessionKey, "session.key")
-    try production.check(service: "frontend")
+    try production.check(service: configuration.service.name)
     ShopMetrics.bootstrap()
 
     let httpClient = ServiceClient.makeHTTPClient(readTimeout: configuration.backendTimeout)
-    func backend(_ url: String, _ target: String) -> Backend {
+    func backend(_ service: ServiceDescriptor, _ url: String) -> Backend {
         // Two attempts at most: a person is waiting for this page.
         Backend(
             client: ServiceClient(
-                baseURL: url, target: target, httpClient: httpClient, timeout: configuration.backendTimeout,
+                baseURL: url, target: service.name, httpClient: httpClient, timeout: configuration.backendTimeout,
                 maxAttempts: 2,
                 breaker: CircuitBreaker(threshold: 5, cooldown: .seconds(5)), faults: faults))
     }
     let backends = Backends(
-        users: backend(configuration.userServiceURL, "user-service"),
-        products: backend(configuration.productServiceURL, "product-service"),
-        orders: backend(configuration.orderServiceURL, "order-service"))
+        users: backend(.userService, configuration.userServiceURL),
+        products: backend(.productService, configuration.productServiceURL),
+        orders: backend(.orderService, configuration.orderServiceURL))
     let pages = try await PageRenderer.load()
     let tokens = TokenKeeper(users: backends.users)
     let cookie = SessionCookie(
@@ -64,9 +60,7 @@ public func buildFrontend(reader: ConfigReader, readiness: Readiness = Readiness
     AdminRoutes(backends: backends, pages: pages, tokens: tokens).addRoutes(to: router)
 
     try router.completeRoutes()
-    var app = Application(
-        router: router, server: configuration.service.http1,
-        configuration: configuration.service.server(name: "microshop-frontend"), logger: logger)
+    var app = configuration.service.application(router: router)
     app.addServices(HTTPClientService(client: httpClient))
     if let metricsPort = configuration.metricsPort {
         let metrics = Router(context: BasicRequestContext.self)
@@ -82,8 +76,7 @@ public func buildFrontend(reader: ConfigReader, readiness: Readiness = Readiness
 
 /// `frontend [serve]`, shared by the thin executable and `shop`.
 public enum FrontendEntry: ShopServiceEntry {
-    public static let name = "frontend"
-    public static let defaultPort = 5000
+    public static let descriptor = ServiceDescriptor.frontend
     public static var migrations: [Migration] { [] }
 
     public static func buildApplication(reader: ConfigReader, readiness: Readiness) async throws

@@ -19,10 +19,10 @@ public struct FrontendConfiguration: Sendable {
     public var metricsPort: Int?
 
     public init(reader: ConfigReader) {
-        self.service = ServiceConfiguration(reader: reader, name: "frontend", defaultPort: 5000)
-        self.userServiceURL = reader.string(forKey: "user.service.url", default: "http://127.0.0.1:5001")
-        self.productServiceURL = reader.string(forKey: "product.service.url", default: "http://127.0.0.1:5002")
-        self.orderServiceURL = reader.string(forKey: "order.service.url", default: "http://127.0.0.1:5003")
+        self.service = ServiceConfiguration(reader: reader, service: .frontend)
+        self.userServiceURL = ServiceDescriptor.userService.url(from: reader)
+        self.productServiceURL = ServiceDescriptor.productService.url(from: reader)
+        self.orderServiceURL = ServiceDescriptor.orderService.url(from: reader)
         self.sessionKey = reader.string(forKey: "session.key", isSecret: true)
         self.secureCookies = reader.bool(forKey: "session.secure", default: false)
         self.metricsPort = reader.int(forKey: "metrics.port")

@@ -11,15 +11,11 @@ public func buildOrderService(reader: ConfigReader, readiness: Readiness = Readi
     -> some ApplicationProtocol
 {
     let configuration = OrderServiceConfiguration(reader: reader)
-    let logger = {
-        var logger = Logger(label: "order-service")
-        logger.logLevel = configuration.service.logLevel
-        return logger
-    }()
+    let logger = configuration.service.logger
     let faults = try configuration.service.faults()
     var production = ProductionMode(isOn: configuration.service.isProduction, faults: faults)
     production.requireSecret(configuration.serviceCredential, "service.token")
-    try production.check(service: "order-service")
+    try production.check(service: configuration.service.name)
     ShopMetrics.bootstrap()
     CheckoutMetrics.publish()
 
@@ -28,7 +24,8 @@ public func buildOrderService(reader: ConfigReader, readiness: Readiness = Readi
     let httpClient = ServiceClient.makeHTTPClient(readTimeout: configuration.productServiceTimeout)
     let catalog = ProductCatalogClient(
         client: ServiceClient(
-            baseURL: configuration.productServiceURL, target: "product-service", httpClient: httpClient,
+            baseURL: configuration.productServiceURL, target: ServiceDescriptor.productService.name,
+            httpClient: httpClient,
             timeout: configuration.productServiceTimeout, maxAttempts: configuration.productServiceAttempts,
             headers: configuration.serviceCredential.map { [("Authorization", "Bearer \($0)")] } ?? [],
             breaker: CircuitBreaker(threshold: configuration.breakerThreshold, cooldown: configuration.breakerCooldown),
@@ -39,20 +36,13 @@ public func buildOrderService(reader: ConfigReader, readiness: Readiness = Readi
     let carts = Carts(
         orders: orders, catalog: catalog, maxQuantity: configuration.maxQuantityPerLine,
         defaultCurrency: configuration.currency)
-    let verifier = TokenVerifier(
-        source: RemoteKeySource(userServiceURL: configuration.tokens.userServiceURL),
-        issuer: configuration.tokens.issuer, audience: configuration.tokens.audience, logger: logger)
-
-    let revoked = RevocationList()
-    let revocations = RevocationPolling(
-        list: revoked, userServiceURL: configuration.tokens.userServiceURL,
-        interval: configuration.tokens.revocationPollInterval, logger: logger)
+    let tokens = RemoteTokenVerification(settings: configuration.tokens, logger: logger)
     let openAPI = Bundle.module.url(forResource: "openapi", withExtension: "yaml")
     let router = try Router.shopService(
         readiness: readiness, checks: ["database": { await database.isReachable() }],
         openAPI: openAPI,
         bodyLimit: configuration.service.bodyLimit,
-        authenticator: TokenAuthenticator(verifier: verifier, refusing: revoked), faults: faults)
+        authenticator: tokens.authenticator, faults: faults)
     CartRoutes(carts: carts).addRoutes(to: router.group("v1/cart"))
     let orderRoutes = OrderRoutes(
         orders: orders, checkout: checkout,
@@ -62,16 +52,13 @@ public func buildOrderService(reader: ConfigReader, readiness: Readiness = Readi
     LegacyOrderRoutes(carts: carts, checkout: checkout).addRoutes(to: router.group("api"))
 
     try router.completeRoutes(document: openAPI)
-    var app = Application(
-        router: router, server: configuration.service.http1,
-        configuration: configuration.service.server(name: "microshop-order-service"), logger: logger)
+    var app = configuration.service.application(router: router)
     app.addServices(
         database.service, HTTPClientService(client: httpClient),
         Reconciler(
             store: checkoutStore, catalog: catalog, interval: configuration.reconcilerInterval,
-            grace: configuration.reconcilerGrace, logger: logger),
-        revocations)
-    app.beforeServerStarts { await revocations.load() }
+            grace: configuration.reconcilerGrace, logger: logger))
+    app.addServices(tokens)
     app.beforeServerStarts {
         try await MigrationRunner(
             service: OrderServiceEntry.name, database: database, migrations: OrderMigrations.all, logger: logger
@@ -82,8 +69,7 @@ public func buildOrderService(reader: ConfigReader, readiness: Readiness = Readi
 
 /// `order-service [serve|migrate]`, shared by the thin executable and `shop`.
 public enum OrderServiceEntry: ShopServiceEntry {
-    public static let name = "order-service"
-    public static let defaultPort = 5003
+    public static let descriptor = ServiceDescriptor.orderService
     public static var migrations: [Migration] { OrderMigrations.all }
 
     public static func buildApplication(reader: ConfigReader, readiness: Readiness) async throws

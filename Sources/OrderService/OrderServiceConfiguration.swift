@@ -19,9 +19,9 @@ public struct OrderServiceConfiguration: Sendable {
     public var reconcilerGrace: Duration
 
     public init(reader: ConfigReader) {
-        self.service = ServiceConfiguration(reader: reader, name: "order-service", defaultPort: 5003)
+        self.service = ServiceConfiguration(reader: reader, service: .orderService)
         self.tokens = TokenSettings(reader: reader)
-        self.productServiceURL = reader.string(forKey: "product.service.url", default: "http://127.0.0.1:5002")
+        self.productServiceURL = ServiceDescriptor.productService.url(from: reader)
         self.serviceCredential = reader.string(forKey: "service.token", isSecret: true)
         self.maxQuantityPerLine = reader.int(forKey: "cart.max.quantity", default: 99)
         self.currency = reader.string(forKey: "shop.currency", default: "USD")

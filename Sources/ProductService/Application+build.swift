@@ -12,15 +12,11 @@ public func buildProductService(reader: ConfigReader, readiness: Readiness = Rea
     -> some ApplicationProtocol
 {
     let configuration = ProductServiceConfiguration(reader: reader)
-    let logger = {
-        var logger = Logger(label: "product-service")
-        logger.logLevel = configuration.service.logLevel
-        return logger
-    }()
+    let logger = configuration.service.logger
     let faults = try configuration.service.faults()
     var production = ProductionMode(isOn: configuration.service.isProduction, faults: faults)
     production.requireSecret(configuration.serviceCredential, "service.token")
-    try production.check(service: "product-service")
+    try production.check(service: configuration.service.name)
     ShopMetrics.bootstrap()
     ReservationMetrics.publish()
     if configuration.serviceCredential == nil {
@@ -33,19 +29,12 @@ public func buildProductService(reader: ConfigReader, readiness: Readiness = Rea
     let catalogue = Catalogue(
         products: SQLProductStore(database: database), cache: cache, defaultCurrency: configuration.currency,
         legacyDefaultStock: configuration.legacyDefaultStock, maxImageBytes: configuration.maxImageBytes)
-    let verifier = TokenVerifier(
-        source: RemoteKeySource(userServiceURL: configuration.tokens.userServiceURL),
-        issuer: configuration.tokens.issuer, audience: configuration.tokens.audience, logger: logger)
-
-    let revoked = RevocationList()
-    let revocations = RevocationPolling(
-        list: revoked, userServiceURL: configuration.tokens.userServiceURL,
-        interval: configuration.tokens.revocationPollInterval, logger: logger)
+    let tokens = RemoteTokenVerification(settings: configuration.tokens, logger: logger)
     let openAPI = Bundle.module.url(forResource: "openapi", withExtension: "yaml")
     let router = try Router.shopService(
         readiness: readiness, checks: ["database": { await database.isReachable() }],
         openAPI: openAPI, bodyLimit: nil,
-        authenticator: TokenAuthenticator(verifier: verifier, refusing: revoked), faults: faults)
+        authenticator: tokens.authenticator, faults: faults)
 
     // Body limits per group: image uploads may be larger than everything else.
     let bodyLimit = BodyLimitMiddleware(limit: configuration.service.bodyLimit)
@@ -60,13 +49,10 @@ public func buildProductService(reader: ConfigReader, readiness: Readiness = Rea
     LegacyProductRoutes(catalogue: catalogue).addRoutes(to: router.group("api").add(middleware: bodyLimit))
 
     try router.completeRoutes(document: openAPI)
-    var app = Application(
-        router: router, server: configuration.service.http1,
-        configuration: configuration.service.server(name: "microshop-product-service"), logger: logger)
+    var app = configuration.service.application(router: router)
     app.addServices(
-        database.service,
-        revocations)
-    app.beforeServerStarts { await revocations.load() }
+        database.service)
+    app.addServices(tokens)
     app.beforeServerStarts {
         try await MigrationRunner(
             service: ProductServiceEntry.name, database: database, migrations: ProductMigrations.all, logger: logger
@@ -78,8 +64,7 @@ public func buildProductService(reader: ConfigReader, readiness: Readiness = Rea
 
 /// `product-service [serve|migrate|seed]`, shared by the thin executable and `shop`.
 public enum ProductServiceEntry: ShopServiceEntry {
-    public static let name = "product-service"
-    public static let defaultPort = 5002
+    public static let descriptor = ServiceDescriptor.productService
     public static var migrations: [Migration] { ProductMigrations.all }
 
     public static func buildApplication(reader: ConfigReader, readiness: Readiness) async throws

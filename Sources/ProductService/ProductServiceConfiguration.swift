@@ -15,7 +15,7 @@ public struct ProductServiceConfiguration: Sendable {
     public var seedDemo: Bool
 
     public init(reader: ConfigReader) {
-        self.service = ServiceConfiguration(reader: reader, name: "product-service", defaultPort: 5002)
+        self.service = ServiceConfiguration(reader: reader, service: .productService)
         self.tokens = TokenSettings(reader: reader)
         self.serviceCredential = reader.string(forKey: "service.token", isSecret: true)
         self.currency = reader.string(forKey: "shop.currency", default: "USD")

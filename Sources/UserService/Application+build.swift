@@ -13,16 +13,12 @@ public func buildUserService(reader: ConfigReader, readiness: Readiness = Readin
     -> some ApplicationProtocol
 {
     let configuration = UserServiceConfiguration(reader: reader)
-    let logger = {
-        var logger = Logger(label: "user-service")
-        logger.logLevel = configuration.service.logLevel
-        return logger
-    }()
+    let logger = configuration.service.logger
     let faults = try configuration.service.faults()
     var production = ProductionMode(isOn: configuration.service.isProduction, faults: faults)
     production.require(configuration.signingKeyPEM ?? configuration.signingKeyFile, "signing.key or signing.key.file")
     production.refuseWeakPassword(configuration.adminPassword, "shop.admin.password")
-    try production.check(service: "user-service")
+    try production.check(service: configuration.service.name)
     ShopMetrics.bootstrap()
     SessionMetrics.publish()
 
@@ -62,9 +58,7 @@ public func buildUserService(reader: ConfigReader, readiness: Readiness = Readin
         .addRoutes(to: router.group("api"))
 
     try router.completeRoutes(document: openAPI)
-    var app = Application(
-        router: router, server: configuration.service.http1,
-        configuration: configuration.service.server(name: "microshop-user-service"), logger: logger)
+    var app = configuration.service.application(router: router)
     app.addServices(database.service)
     app.beforeServerStarts {
         try await MigrationRunner(
@@ -80,8 +74,7 @@ public func buildUserService(reader: ConfigReader, readiness: Readiness = Readin
 
 /// `user-service [serve|migrate]`, shared by the thin executable and `shop serve`.
 public enum UserServiceEntry: ShopServiceEntry {
-    public static let name = "user-service"
-    public static let defaultPort = 5001
+    public static let descriptor = ServiceDescriptor.userService
     public static var migrations: [Migration] { UserMigrations.all }
 
     public static func buildApplication(reader: ConfigReader, readiness: Readiness) async throws

@@ -24,7 +24,7 @@ public struct UserServiceConfiguration: Sendable {
     public var loginLockout: Duration
 
     public init(reader: ConfigReader) {
-        self.service = ServiceConfiguration(reader: reader, name: "user-service", defaultPort: 5001)
+        self.service = ServiceConfiguration(reader: reader, service: .userService)
         self.tokens = TokenSettings(reader: reader)
         self.accessTokenLifetime = .seconds(reader.int(forKey: "token.ttl", default: 900))
         self.legacyTokenLifetime = .seconds(reader.int(forKey: "token.legacy.ttl", default: 8 * 3600))

@@ -43,7 +43,7 @@ struct LogLineBench: ParsableCommand {
 
     /// CPU per line, in milliseconds, of `lines` request lines at `level`.
     func measure(at level: Logger.Level) -> Double {
-        var logger = Logger(label: "product-service")
+        var logger = Logger(label: ServiceDescriptor.productService.name)
         logger.logLevel = level
         logger[metadataKey: "hb.request.id"] = "6a2c0f1e9b8d47a3a1c5e2f4b6d8e0a2"
         let start = Self.cpuMilliseconds()

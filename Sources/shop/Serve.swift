@@ -1,6 +1,7 @@
 import ArgumentParser
 import Configuration
 import Foundation
+import ProductService
 import ShopPlatform
 
 /// `shop serve <service> [--port N ...]`: run one service in this process. This is
@@ -16,7 +17,7 @@ struct Serve: AsyncParsableCommand {
 
     func run() async throws {
         let entry = try ServiceCatalog.named(service)
-        try await ServiceMain.run(entry.entry, arguments: [service, "serve"] + configuration)
+        try await ServiceMain.run(entry, arguments: [service, "serve"] + configuration)
     }
 }
 
@@ -32,7 +33,7 @@ struct Migrate: AsyncParsableCommand {
 
     func run() async throws {
         let entry = try ServiceCatalog.named(service)
-        try await ServiceMain.run(entry.entry, arguments: [service, "migrate"] + configuration)
+        try await ServiceMain.run(entry, arguments: [service, "migrate"] + configuration)
     }
 }
 
@@ -49,9 +50,9 @@ struct Seed: AsyncParsableCommand {
 
     func run() async throws {
         let folder = dataDir ?? ConfigReader.shop(arguments: ["shop"]).string(forKey: "shop.data.dir", default: ".shop")
-        let database = "sqlite://" + URL(fileURLWithPath: folder).appendingPathComponent("product-service.db").path
+        let products = ProductServiceEntry.descriptor.name
+        let database = "sqlite://" + URL(fileURLWithPath: folder).appendingPathComponent("\(products).db").path
         try await ServiceMain.run(
-            ServiceCatalog.named("product-service").entry,
-            arguments: ["product-service", "seed", "--database-url", database] + configuration)
+            ProductServiceEntry.self, arguments: [products, "seed", "--database-url", database] + configuration)
     }
 }

@@ -15,24 +15,16 @@ struct Shop: AsyncParsableCommand {
         defaultSubcommand: Up.self)
 }
 
-/// The services `shop` knows, in start order, with their standard ports.
+/// The services `shop` knows, in start order.
 enum ServiceCatalog {
-    struct Entry: Sendable {
-        let name: String
-        let port: Int
-        let entry: any ShopServiceEntry.Type
-    }
-
-    static let all: [Entry] = [
-        Entry(name: "user-service", port: 5001, entry: UserServiceEntry.self),
-        Entry(name: "product-service", port: 5002, entry: ProductServiceEntry.self),
-        Entry(name: "order-service", port: 5003, entry: OrderServiceEntry.self),
-        Entry(name: "frontend", port: 5000, entry: FrontendEntry.self),
+    static let all: [any ShopServiceEntry.Type] = [
+        UserServiceEntry.self, ProductServiceEntry.self, OrderServiceEntry.self, FrontendEntry.self,
     ]
 
-    static func named(_ name: String) throws -> Entry {
-        guard let entry = all.first(where: { $0.name == name }) else {
-            throw ValidationError("unknown service '\(name)'; known: \(all.map(\.name).joined(separator: ", "))")
+    static func named(_ name: String) throws -> any ShopServiceEntry.Type {
+        guard let entry = all.first(where: { $0.descriptor.name == name }) else {
+            throw ValidationError(
+                "unknown service '\(name)'; known: \(all.map { $0.descriptor.name }.joined(separator: ", "))")
         }
         return entry
     }

@@ -42,9 +42,7 @@ struct Up: AsyncParsableCommand {
         childEnvironment["SHOP_ADMIN_PASSWORD"] = admin.password
         childEnvironment["SERVICE_TOKEN"] = try LocalSecret.value(
             environment: environment["SERVICE_TOKEN"], file: dataURL.appendingPathComponent("service-token"))
-        childEnvironment["USER_SERVICE_URL"] = "http://\(host):5001"
-        childEnvironment["PRODUCT_SERVICE_URL"] = "http://\(host):5002"
-        childEnvironment["ORDER_SERVICE_URL"] = "http://\(host):5003"
+        for service in ServiceDescriptor.all { childEnvironment[service.urlVariable] = service.defaultURL(host: host) }
         childEnvironment["SEED_DEMO"] = "true"
         // Each child gets its own database on the command line; a DATABASE_URL
         // exported in this shell must not make them share one.
@@ -73,11 +71,11 @@ struct Up: AsyncParsableCommand {
         let (events, emit) = AsyncStream.makeStream(of: Event.self)
         let executable = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
         var children: [ChildProcess] = []
-        for service in ServiceCatalog.all {
+        for service in ServiceCatalog.all.map({ $0.descriptor }) {
             let child = ChildProcess(
                 name: service.name, executable: executable,
                 arguments: [
-                    "serve", service.name, "--port", String(service.port), "--http-host", host,
+                    "serve", service.name, "--port", String(service.defaultPort), "--http-host", host,
                     "--data-dir", dataURL.path,
                     "--database-url", "sqlite://" + dataURL.appendingPathComponent("\(service.name).db").path,
                 ],
@@ -94,8 +92,8 @@ struct Up: AsyncParsableCommand {
         defer { signals.cancel() }
 
         let ready = Task {
-            for service in ServiceCatalog.all {
-                try await Self.waitUntilReady(url: "http://\(host):\(service.port)/health/ready")
+            for service in ServiceDescriptor.all {
+                try await Self.waitUntilReady(url: service.defaultURL(host: host) + "/health/ready")
             }
             Self.printSummary(host: host, admin: admin, dataDirectory: dataURL.path)
         }
@@ -137,10 +135,10 @@ struct Up: AsyncParsableCommand {
     static func printSummary(host: String, admin: AdminCredentials, dataDirectory: String) {
         var lines = ["", "Microshop is running:", ""]
         let shown = ["127.0.0.1", "0.0.0.0"].contains(host) ? "localhost" : host
-        for service in ServiceCatalog.all.sorted(by: { $0.port < $1.port }) {
-            let role = service.name == "frontend" ? "  <- the shop" : ""
+        for service in ServiceDescriptor.all.sorted(by: { $0.defaultPort < $1.defaultPort }) {
+            let role = service == .frontend ? "  <- the shop" : ""
             lines.append(
-                "  \(service.name.padding(toLength: 18, withPad: " ", startingAt: 0))http://\(shown):\(service.port)\(role)"
+                "  \(service.name.padding(toLength: 18, withPad: " ", startingAt: 0))\(service.defaultURL(host: shown))\(role)"
             )
         }
         lines += [

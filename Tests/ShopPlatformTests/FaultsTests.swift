@@ -48,11 +48,11 @@ struct FaultsTests {
 
     @Test func configurationReadsTheRules() throws {
         let configuration = ServiceConfiguration(
-            reader: .shop(arguments: ["t"], environment: ["FAULTS": "call GET /v1/products error=503"]), name: "x",
-            defaultPort: 1)
+            reader: .shop(arguments: ["t"], environment: ["FAULTS": "call GET /v1/products error=503"]),
+            service: .frontend)
         #expect(try configuration.faults().rules.count == 1)
         let broken = ServiceConfiguration(
-            reader: .shop(arguments: ["t"], environment: ["FAULTS": "call GET"]), name: "x", defaultPort: 1)
+            reader: .shop(arguments: ["t"], environment: ["FAULTS": "call GET"]), service: .frontend)
         #expect(throws: Faults.ParseError.self) { try broken.faults() }
     }
 

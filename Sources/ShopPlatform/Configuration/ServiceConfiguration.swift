@@ -12,7 +12,7 @@ import SystemPackage
 /// person types `--port 5001 --database-url ...` and compose or Kubernetes sets
 /// `PORT` / `DATABASE_URL`: swift-configuration derives both spellings from one key.
 public struct ServiceConfiguration: Sendable {
-    public var name: String
+    public let descriptor: ServiceDescriptor
     public var host: String
     public var port: Int
     public var databaseURL: String
@@ -31,15 +31,15 @@ public struct ServiceConfiguration: Sendable {
     /// Fault-injection rules (`faults`, see `Faults`); empty means none.
     public var faultRules: String
 
-    /// Reads the common keys; `defaultPort` is the service's standard port.
-    public init(reader: ConfigReader, name: String, defaultPort: Int) {
-        self.name = name
+    /// Reads the common keys for `service`.
+    public init(reader: ConfigReader, service: ServiceDescriptor) {
+        self.descriptor = service
         self.host = reader.string(forKey: "http.host", default: "127.0.0.1")
-        self.port = reader.int(forKey: "port", default: defaultPort)
+        self.port = reader.int(forKey: "port", default: service.defaultPort)
         self.dataDirectory = reader.string(forKey: "data.dir", default: ".shop")
         self.databaseURL = reader.string(
             forKey: "database.url", isSecret: true,
-            default: "sqlite://\(dataDirectory)/\(name).db")
+            default: "sqlite://\(dataDirectory)/\(service.name).db")
         self.logLevel = reader.string(forKey: "log.level").flatMap(Logger.Level.init(rawValue:)) ?? .info
         self.bodyLimit = reader.int(forKey: "body.limit", default: 1 << 20)
         self.databasePoolSize = reader.int(forKey: "database.pool.size", default: 10)
@@ -48,10 +48,27 @@ public struct ServiceConfiguration: Sendable {
         self.faultRules = reader.string(forKey: "faults", default: "")
     }
 
+    public var name: String { descriptor.name }
+
+    /// The service's logger: labelled with its name, at the configured level.
+    public var logger: Logger {
+        var logger = Logger(label: descriptor.name)
+        logger.logLevel = logLevel
+        return logger
+    }
+
     /// Where and how the service listens: the configured address and HTTP/1.1
     /// with the idle timeout.
-    public func server(port: Int? = nil, name: String) -> ApplicationConfiguration {
-        ApplicationConfiguration(address: .hostname(host, port: port ?? self.port), serverName: name)
+    public func server(port: Int? = nil, name: String? = nil) -> ApplicationConfiguration {
+        ApplicationConfiguration(
+            address: .hostname(host, port: port ?? self.port), serverName: name ?? descriptor.serverName)
+    }
+
+    /// The service's application: `router` served on the configured address,
+    /// HTTP/1.1 with the idle timeout, logging as the service.
+    public func application<Router: HTTPResponderBuilder>(router: Router) -> Application<Router.Responder>
+    where Router.Responder.Context: InitializableFromSource<ApplicationRequestContextSource> {
+        Application(router: router, server: http1, configuration: server(), logger: logger)
     }
 
     /// HTTP/1.1 with the idle timeout.

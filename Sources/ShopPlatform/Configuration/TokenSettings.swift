@@ -13,7 +13,7 @@ public struct TokenSettings: Sendable {
     public init(reader: ConfigReader) {
         self.issuer = reader.string(forKey: "token.issuer", default: "microshop-user-service")
         self.audience = reader.string(forKey: "token.audience", default: "microshop")
-        self.userServiceURL = reader.string(forKey: "user.service.url", default: "http://127.0.0.1:5001")
+        self.userServiceURL = ServiceDescriptor.userService.url(from: reader)
         self.revocationPollInterval = .milliseconds(max(50, reader.int(forKey: "revocation.poll.ms", default: 2000)))
     }
 }

@@ -5,12 +5,11 @@ import Logging
 import OTel
 import ServiceLifecycle
 
-/// What a service executable is: a name, a standard port, a schema, and an
-/// application. `serve`, `migrate` and `seed` come with it, the same for all.
+/// What a service executable is: a descriptor (name, standard port), a schema,
+/// and an application. `serve`, `migrate` and `seed` come with it, the same for all.
 public protocol ShopServiceEntry: Sendable {
     associatedtype App: ApplicationProtocol
-    static var name: String { get }
-    static var defaultPort: Int { get }
+    static var descriptor: ServiceDescriptor { get }
     /// The schema `migrate` applies; empty for a service without a database.
     static var migrations: [Migration] { get }
     static func buildApplication(reader: ConfigReader, readiness: Readiness) async throws -> App
@@ -22,6 +21,8 @@ public protocol ShopServiceEntry: Sendable {
 }
 
 extension ShopServiceEntry {
+    public static var name: String { descriptor.name }
+
     public static func serve(reader: ConfigReader, logger: Logger, telemetry: [any Service]) async throws {
         let readiness = Readiness(drainDelay: .seconds(reader.int(forKey: "shutdown.drain.seconds", default: 0)))
         try await buildApplication(reader: reader, readiness: readiness)
@@ -33,7 +34,7 @@ extension ShopServiceEntry {
             logger.info("\(name) has no database to migrate")
             return
         }
-        let configuration = ServiceConfiguration(reader: reader, name: name, defaultPort: defaultPort)
+        let configuration = ServiceConfiguration(reader: reader, service: descriptor)
         let database = try await ShopDatabase.open(url: configuration.databaseURL, logger: logger)
         let applied = try await database.withRunningService {
             try await MigrationRunner(service: name, database: database, migrations: migrations, logger: logger)

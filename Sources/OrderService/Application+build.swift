@@ -22,7 +22,7 @@ public func buildOrderService(reader: ConfigReader, readiness: Readiness = Readi
     let database = try await ShopDatabase.open(
         url: configuration.service.databaseURL, poolSize: configuration.service.databasePoolSize, logger: logger)
     let httpClient = ServiceClient.makeHTTPClient(readTimeout: configuration.productServiceTimeout)
-    let catalog = ProductCatalogClient(
+    let catalog = try ProductCatalogClient(
         client: ServiceClient(
             baseURL: configuration.productServiceURL, target: ServiceDescriptor.productService.name,
             httpClient: httpClient,

@@ -86,7 +86,11 @@ struct CheckoutTests {
             #expect(short.status == .conflict)
             let named = (short.json["errors"] as? [[String: Any]] ?? []).compactMap { $0["field"] as? String }
             #expect(named == ["product:\(lamp)"])
-            #expect((short.json["detail"] as? String)?.contains("Lamp") == true)
+            #expect((short.json["detail"] as? String)?.contains("Lamp: requested 3, available 1") == true)
+            let lines = try #require(short.json["lines"] as? [[String: Any]])
+            #expect(lines.map { $0["product_id"] as? Int } == [lamp])
+            #expect(lines.map { $0["name"] as? String } == ["Lamp"])
+            #expect(lines.map { $0["available"] as? Int } == [1])
             #expect(try await harness.stock("mug") == 5, "nothing reserved")
             let cart = try await client.call(.get, "/v1/cart", token: token)
             #expect((cart.json["items"] as? [Any])?.count == 2, "the cart is back")
@@ -97,13 +101,17 @@ struct CheckoutTests {
             #expect(replayed.json["title"] as? String == "Conflict")
             #expect(replayed.json["title"] as? String == short.json["title"] as? String)
             #expect(replayed.json["detail"] as? String == short.json["detail"] as? String)
+            #expect((replayed.json["lines"] as? [[String: Any]])?.map { $0["name"] as? String } == ["Lamp"])
             _ = try await client.call(.put, "/v1/cart/items/\(lamp)", json: ["quantity": 1], token: token)
             #expect(try await client.checkout(token: token, key: "k2").status == .created)
             #expect(try await harness.stock("lamp") == 0)
 
             try await client.addToCart(mug, 1, token: token)
             try await harness.deactivate("mug")
-            #expect(try await client.checkout(token: token).status == .unprocessableContent)
+            let withdrawn = try await client.checkout(token: token)
+            #expect(withdrawn.status == .unprocessableContent)
+            #expect((withdrawn.json["lines"] as? [[String: Any]])?.map { $0["name"] as? String } == ["Mug"])
+            #expect((withdrawn.json["detail"] as? String)?.contains("Mug: is unknown or no longer sold") == true)
         }
     }
 

@@ -146,7 +146,7 @@ struct ResilienceTests {
         try await database.withRunningService {
             let reconciler = Reconciler(
                 store: CheckoutStore(database: database),
-                catalog: ProductCatalogClient(
+                catalog: try ProductCatalogClient(
                     client: ServiceClient(
                         baseURL: configuration.productServiceURL, target: "product-service",
                         headers: [("Authorization", "Bearer \(OrderServiceHarness.serviceToken)")])),

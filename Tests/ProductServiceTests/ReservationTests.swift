@@ -69,6 +69,12 @@ struct ReservationTests {
             let named = (short.json["errors"] as? [[String: Any]] ?? []).compactMap { $0["field"] as? String }
             #expect(named == ["product:\(pad)", "product:\(ink)"])
             #expect((short.json["detail"] as? String)?.contains("requested 3, available 1") == true)
+            // What a consumer needs, as typed fields: no parsing of `errors`, no second call for names.
+            let lines = try #require(short.json["lines"] as? [[String: Any]])
+            #expect(lines.map { $0["product_id"] as? Int } == [pad, ink])
+            #expect(lines.map { $0["name"] as? String } == ["Pad", "Ink"])
+            #expect(lines.map { $0["requested"] as? Int } == [3, 1])
+            #expect(lines.map { $0["available"] as? Int } == [1, 0])
             #expect(try await client.stock(of: "pen", harness: harness) == 5, "all or nothing")
             #expect(
                 try await client.call(.get, "/v1/reservations/c-7", token: ProductServiceHarness.serviceToken).status

@@ -24,12 +24,12 @@ struct Carts: Sendable {
                     lineTotalMinor: nil, imageURL: nil, available: nil, stock: nil)
             }
             let product = products[line.productID]
-            let available = product.map { $0.isActive && $0.stock >= line.quantity } ?? false
+            let available = product.map { $0.isActive && $0.stock >= Int64(line.quantity) } ?? false
             return .init(
                 productID: line.productID, quantity: line.quantity, slug: product?.slug, name: product?.name,
                 unitPriceMinor: product?.priceMinor,
                 lineTotalMinor: product.map { $0.priceMinor * Int64(line.quantity) },
-                imageURL: product?.imageURL, available: available, stock: product?.stock)
+                imageURL: product?.imageUrl, available: available, stock: product.map { Int($0.stock) })
         }
         let subtotal: Int64? =
             products == nil ? nil : items.filter { $0.available == true }.reduce(0) { $0 + ($1.lineTotalMinor ?? 0) }

@@ -101,7 +101,7 @@ struct Checkout: Sendable {
 
     /// Back to the cart with a problem naming the lines, remembered for replays.
     private func refuse(
-        _ order: Order, key: String, status: HTTPResponse.Status, lines: [(productID: Int64, detail: String)],
+        _ order: Order, key: String, status: HTTPResponse.Status, lines: [ProblemError.ProductLine],
         summary: String
     ) async throws -> Result {
         // Nothing was reserved, but a retry of the same request may still be on its
@@ -111,15 +111,20 @@ struct Checkout: Sendable {
         if try await store.revertToCart(orderID: order.id) {
             try? await catalog.release(checkoutID: order.reservationKey)
         }
-        let names = (try? await catalog.products(ids: lines.map(\.productID))) ?? [:]
         let fieldErrors = lines.map { line in
-            ProblemError.FieldError(
-                field: "product:\(line.productID)",
-                message: "\(names[line.productID]?.name ?? "product \(line.productID)"): \(line.detail)")
+            let why =
+                if let requested = line.requested, let available = line.available {
+                    "requested \(requested), available \(available)"
+                } else {
+                    "is unknown or no longer sold"
+                }
+            return ProblemError.FieldError(
+                field: "product:\(line.productID)", message: "\(line.name ?? "product \(line.productID)"): \(why)")
         }
         let problem = ProblemError(
             status, "\(summary): " + fieldErrors.map(\.message).joined(separator: "; "),
-            kind: status == .conflict ? "insufficient-stock" : "unavailable-product", fieldErrors: fieldErrors)
+            kind: status == .conflict ? "insufficient-stock" : "unavailable-product", fieldErrors: fieldErrors,
+            lines: lines)
         try await store.saveResponse(
             userID: order.userID, key: key, status: Int(status.code),
             body: String(decoding: try JSONEncoder.shop.encode(StoredProblem(problem)), as: UTF8.self))
@@ -182,15 +187,18 @@ struct StoredProblem: Codable {
     let detail: String
     let kind: String
     let errors: [ProblemError.FieldError]
+    /// Absent from problems kept before refusals carried their lines.
+    let lines: [ProblemError.ProductLine]?
 
     init(_ problem: ProblemError) {
         self.status = Int(problem.status.code)
         self.detail = problem.detail
         self.kind = problem.kind
         self.errors = problem.fieldErrors
+        self.lines = problem.lines
     }
 
     var problem: ProblemError {
-        ProblemError(.init(standardCode: status), detail, kind: kind, fieldErrors: errors)
+        ProblemError(.init(standardCode: status), detail, kind: kind, fieldErrors: errors, lines: lines ?? [])
     }
 }

@@ -102,19 +102,19 @@ struct Reconciler: Service {
         do {
             let cursor = try await store.sweepCursor()
             let page = try await catalog.liveReservations(after: cursor, limit: Self.batch * 5)
-            let settled = page.prefix { ($0.createdAt ?? .distantFuture) < cutoff }
-            let inUse = try await store.attemptsInUse(settled.map(\.checkoutID))
+            let settled = page.prefix { $0.createdAt < cutoff }
+            let inUse = try await store.attemptsInUse(settled.map(\.checkoutId))
             var released = 0
             var last = cursor
             for reservation in settled {
-                if !inUse.contains(reservation.checkoutID) {
-                    try await catalog.release(checkoutID: reservation.checkoutID)
+                if !inUse.contains(reservation.checkoutId) {
+                    try await catalog.release(checkoutID: reservation.checkoutId)
                     released += 1
                     logger.notice(
                         "reconciler released an orphaned reservation",
-                        metadata: ["checkout": "\(reservation.checkoutID)", "order": "\(reservation.orderID ?? 0)"])
+                        metadata: ["checkout": "\(reservation.checkoutId)", "order": "\(reservation.orderId ?? 0)"])
                 }
-                if let id = reservation.id { last = id }
+                last = reservation.id
             }
             if last > cursor { try await store.advanceSweep(to: last) }
             CheckoutMetrics.reconcilerActions.increment(.orphanReleased, by: released)

@@ -88,7 +88,7 @@ struct CheckoutStore: Sendable {
                     UPDATE orders SET status = \(Order.Status.placed), currency = \(bind: reservation.currency),
                         total_minor = \(bind: reservation.totalMinor), placed_at = \(bind: now), updated_at = \(bind: now),
                         pending_since = NULL
-                    WHERE id = \(bind: orderID) AND status = \(Order.Status.pending) AND checkout_id = \(bind: reservation.checkoutID)
+                    WHERE id = \(bind: orderID) AND status = \(Order.Status.pending) AND checkout_id = \(bind: reservation.checkoutId)
                     RETURNING id
                     """
                 ).first() != nil
@@ -97,7 +97,7 @@ struct CheckoutStore: Sendable {
                 try await db.raw(
                     """
                     UPDATE order_lines SET name = \(bind: line.name), unit_price_minor = \(bind: line.unitPriceMinor)
-                    WHERE order_id = \(bind: orderID) AND product_id = \(bind: line.productID)
+                    WHERE order_id = \(bind: orderID) AND product_id = \(bind: line.productId)
                     """
                 ).run()
             }

@@ -83,13 +83,13 @@ struct ReservationPage: Encodable, Sendable {
 extension ReservationPage: ResponseEncodable {}
 
 /// A line that cannot be reserved for lack of stock, reported in the 409.
-struct Shortage: Codable, Sendable, Equatable {
+struct Shortage: Sendable, Equatable {
     let productID: Int64
+    let name: String
     let requested: Int
     let available: Int
 
-    enum CodingKeys: String, CodingKey {
-        case requested, available
-        case productID = "product_id"
+    var line: ProblemError.ProductLine {
+        .init(productID: productID, name: name, requested: requested, available: available)
     }
 }

@@ -115,13 +115,17 @@ struct ReservationRoutes {
                     .init(
                         field: "product:\($0.productID)",
                         message: "requested \($0.requested), available \($0.available)")
-                })
-        case .unavailable(let ids):
+                },
+                lines: shortages.map(\.line))
+        case .unavailable(let lines):
             return ProblemError(
                 .unprocessableContent,
-                "Unknown or inactive products: \(ids.map(String.init).joined(separator: ", "))",
+                "Unknown or inactive products: \(lines.map { String($0.productID) }.joined(separator: ", "))",
                 kind: "unavailable-product",
-                fieldErrors: ids.map { .init(field: "product:\($0)", message: "is unknown or no longer sold") })
+                fieldErrors: lines.map {
+                    .init(field: "product:\($0.productID)", message: "is unknown or no longer sold")
+                },
+                lines: lines)
         case .mixedCurrencies:
             return ProblemError(.unprocessableContent, "All lines of one order must share a currency")
         case .differentLines:

@@ -27,7 +27,8 @@ struct ReservationStore: Sendable {
 
     enum Refusal: Error, Sendable {
         case shortages([Shortage])
-        case unavailable([Int64])
+        /// Unknown products (no name) and withdrawn ones.
+        case unavailable([ProblemError.ProductLine])
         case mixedCurrencies
         /// The attempt already holds a reservation for other lines or another order.
         case differentLines
@@ -90,13 +91,17 @@ struct ReservationStore: Sendable {
             )
         }
         let unavailable = ids.filter { byID[$0]?.active != true }
-        guard unavailable.isEmpty else { throw Refusal.unavailable(unavailable) }
+        guard unavailable.isEmpty else {
+            throw Refusal.unavailable(unavailable.map { .init(productID: $0, name: byID[$0]?.name) })
+        }
         let currencies = Set(byID.values.map(\.currency))
         guard currencies.count == 1, let currency = currencies.first else { throw Refusal.mixedCurrencies }
         let shortages = lines.compactMap { line -> Shortage? in
-            let available = byID[line.productID]!.stock
-            return available < line.quantity
-                ? Shortage(productID: line.productID, requested: line.quantity, available: available) : nil
+            let product = byID[line.productID]!
+            return product.stock < line.quantity
+                ? Shortage(
+                    productID: line.productID, name: product.name, requested: line.quantity, available: product.stock)
+                : nil
         }
         guard shortages.isEmpty else { throw Refusal.shortages(shortages.sorted { $0.productID < $1.productID }) }
 

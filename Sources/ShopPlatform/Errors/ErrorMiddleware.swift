@@ -81,13 +81,15 @@ extension ProblemError {
                     ProblemDocument(
                         type: "https://microshop.dev/problems/\(kind)", title: status.reasonPhrase,
                         status: Int(status.code), detail: detail, instance: instance,
-                        errors: fieldErrors.isEmpty ? nil : fieldErrors))) ?? Data()
+                        errors: fieldErrors.isEmpty ? nil : fieldErrors, lines: lines.isEmpty ? nil : lines)))
+                ?? Data()
         }
         return Response(status: status, headers: fields, body: .init(byteBuffer: ByteBuffer(data: body)))
     }
 }
 
-/// RFC 9457 body; `errors` lists field-level validation failures.
+/// RFC 9457 body; `errors` lists field-level validation failures, `lines` the
+/// product lines a refusal is about.
 struct ProblemDocument: Encodable {
     let type: String
     let title: String
@@ -95,4 +97,5 @@ struct ProblemDocument: Encodable {
     let detail: String
     let instance: String
     let errors: [ProblemError.FieldError]?
+    let lines: [ProblemError.ProductLine]?
 }

@@ -14,23 +14,48 @@ public struct ProblemError: Error, Sendable, Equatable {
         }
     }
 
+    /// A product line a refusal is about: the product, its name when known, and
+    /// for a shortage what was asked for and what is left. A consumer reads these
+    /// rather than parsing `errors`.
+    public struct ProductLine: Codable, Sendable, Equatable {
+        public let productID: Int64
+        public let name: String?
+        public let requested: Int?
+        public let available: Int?
+
+        public init(productID: Int64, name: String?, requested: Int? = nil, available: Int? = nil) {
+            self.productID = productID
+            self.name = name
+            self.requested = requested
+            self.available = available
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case name, requested, available
+            case productID = "product_id"
+        }
+    }
+
     public var status: HTTPResponse.Status
     /// Human-readable explanation of this occurrence; safe to show to the caller.
     public var detail: String
     /// A short stable slug naming the problem kind (`validation`, `conflict`, ...).
     public var kind: String
     public var fieldErrors: [FieldError]
+    /// The product lines a refusal is about (`lines` in the document).
+    public var lines: [ProductLine]
     /// Extra response headers, e.g. `Retry-After` on 429/503.
     public var headers: [String: String]
 
     public init(
         _ status: HTTPResponse.Status, _ detail: String, kind: String? = nil,
-        fieldErrors: [FieldError] = [], headers: [String: String] = [:]
+        fieldErrors: [FieldError] = [], lines: [ProductLine] = [], headers: [String: String] = [:]
     ) {
         self.status = status
         self.detail = detail
         self.kind = kind ?? Self.defaultKind(for: status)
         self.fieldErrors = fieldErrors
+        self.lines = lines
         self.headers = headers
     }
 

@@ -7,11 +7,11 @@ import NIOFoundationCompat
 import NIOHTTP1
 import ServiceLifecycle
 
-/// The one outbound HTTP client wrapper. Every call has a deadline; only calls
-/// the caller marks idempotent are retried (bounded, with backoff and jitter);
-/// a circuit breaker turns a dead dependency into an immediate `Unavailable`;
-/// the caller's request id and trace context travel along. Every call is
-/// counted and timed per target (`ClientMetrics`).
+/// The one outbound HTTP client wrapper: one dependency's base URL, credential,
+/// deadline and `CallPolicy` (faults, circuit breaker, retries of idempotent
+/// calls, metrics). It sends JSON calls itself, and backs the clients generated
+/// from the providers' OpenAPI documents (`transport`, `middleware`), so both
+/// kinds of call behave alike. The caller's request id and trace context travel along.
 public struct ServiceClient: Sendable {
     /// The dependency could not be reached or answered 5xx: a clear 503 upstream.
     public struct Unavailable: Error, CustomStringConvertible {
@@ -37,12 +37,9 @@ public struct ServiceClient: Sendable {
     public let target: String
     let httpClient: HTTPClient
     let timeout: Duration
-    let maxAttempts: Int
     let headers: [(String, String)]
-    public let breaker: CircuitBreaker
-    let metrics: ClientMetrics
-    /// `call` rules of fault injection; none unless configured.
-    let faults: Faults
+    public var breaker: CircuitBreaker { policy.breaker }
+    let policy: CallPolicy
 
     public init(
         baseURL: String, target: String, httpClient: HTTPClient = .shared, timeout: Duration = .seconds(3),
@@ -51,13 +48,12 @@ public struct ServiceClient: Sendable {
     ) {
         self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
         self.target = target
-        self.metrics = ClientMetrics(target: target)
         self.httpClient = httpClient
         self.timeout = timeout
-        self.maxAttempts = max(1, maxAttempts)
         self.headers = headers
-        self.breaker = breaker
-        self.faults = faults
+        self.policy = CallPolicy(
+            baseURL: self.baseURL, breaker: breaker, metrics: ClientMetrics(target: target), faults: faults,
+            maxAttempts: max(1, maxAttempts))
     }
 
     /// Sends one request. 4xx answers are returned to the caller (never retried);
@@ -85,51 +81,22 @@ public struct ServiceClient: Sendable {
     private func execute(_ request: HTTPClientRequest, path: String, idempotent: Bool, timeout: Duration) async throws
         -> Reply
     {
-        var attempt = 0
-        while true {
-            attempt += 1
-            guard breaker.allowsCall(reporting: metrics.breaker) else {
-                metrics.outcomes.increment(.circuitOpen)
-                throw Unavailable(description: "\(baseURL) is unavailable (circuit open)")
-            }
-            let started = ContinuousClock.now
-            do {
-                let fault = faults.effect(on: .call, method: request.method.rawValue, path: path)
-                if case .delay(let delay) = fault { try await Task.sleep(for: delay) }
-                if case .error(let status) = fault {
-                    if status >= 500 {
-                        throw Unavailable(description: "\(baseURL)\(path) answered \(status) (injected)")
-                    }
-                    // An answer, as far as the breaker is concerned (a trial call
-                    // must not leave it half-open).
-                    breaker.recordSuccess(reporting: metrics.breaker)
-                    return Reply(
-                        status: status, headers: ["Content-Type": "application/problem+json"],
-                        body: ByteBuffer(string: #"{"status":\#(status),"detail":"Injected fault"}"#))
-                }
-                let deadline = NIODeadline.now() + TimeAmount(timeout)
-                let response = try await httpClient.execute(request, deadline: deadline)
-                let body = try await response.body.collect(upTo: 8 << 20)
-                if fault == .drop { throw Unavailable(description: "\(baseURL)\(path): response dropped (injected)") }
-                metrics.record(.init(status: response.status.code), since: started)
-                if response.status.code >= 500 {
-                    throw Unavailable(description: "\(baseURL)\(path) answered \(response.status.code)")
-                }
-                breaker.recordSuccess(reporting: metrics.breaker)
+        try await policy.run(
+            method: request.method.rawValue, path: path, idempotent: idempotent, status: \.status,
+            injected: { status in
+                Reply(
+                    status: status, headers: ["Content-Type": "application/problem+json"],
+                    body: ByteBuffer(string: #"{"status":\#(status),"detail":"Injected fault"}"#))
+            },
+            attempt: {
+                let response = try await httpClient.execute(request, deadline: NIODeadline.now() + TimeAmount(timeout))
+                let body = try await response.body.collect(upTo: Self.maxBody)
                 return Reply(status: Int(response.status.code), headers: response.headers, body: body)
-            } catch {
-                if !(error is Unavailable) {
-                    metrics.record(error is CancellationError ? .cancelled : .error, since: started)
-                }
-                breaker.recordFailure(reporting: metrics.breaker)
-                guard idempotent, attempt < maxAttempts else {
-                    throw (error as? Unavailable) ?? Unavailable(description: "\(baseURL)\(path): \(error)")
-                }
-                let backoff = 100 * (1 << (attempt - 1))
-                try await Task.sleep(for: .milliseconds(backoff + Int.random(in: 0...backoff / 2)))
-            }
-        }
+            })
     }
+
+    /// The largest answer read from a dependency.
+    static let maxBody = 8 << 20
 
     /// GET a JSON document; retried as GET is idempotent. Non-200 answers throw
     /// `UnexpectedStatus`.

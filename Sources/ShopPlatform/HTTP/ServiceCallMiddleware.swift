@@ -1,0 +1,78 @@
+import Foundation
+import HTTPTypes
+import OpenAPIAsyncHTTPClient
+import OpenAPIRuntime
+
+/// Puts a generated client's calls under the same rules as `ServiceClient`'s:
+/// the credential and the caller's request id on every request, the answer read
+/// in full within the deadline, and `CallPolicy` around each attempt.
+///
+/// GET, HEAD, PUT and DELETE are retried as HTTP makes them idempotent; a POST
+/// only when its operation is listed in `idempotentOperations` (the provider
+/// documents it as safe to repeat, e.g. a reservation keyed by its checkout id).
+public struct ServiceCallMiddleware: ClientMiddleware {
+    /// The id of the request being served, sent along as `X-Request-ID` on the
+    /// calls made for it, so one id follows a request through every service.
+    @TaskLocal public static var requestID: String?
+
+    let policy: CallPolicy
+    let headers: HTTPFields
+    let idempotentOperations: Set<String>
+
+    public func intercept(
+        _ request: HTTPRequest, body: HTTPBody?, baseURL: URL, operationID: String,
+        next: @Sendable (HTTPRequest, HTTPBody?, URL) async throws -> (HTTPResponse, HTTPBody?)
+    ) async throws -> (HTTPResponse, HTTPBody?) {
+        var request = request
+        request.headerFields.append(contentsOf: headers)
+        if let requestID = Self.requestID { request.headerFields[.requestID] = requestID }
+        let idempotent =
+            [.get, .head, .put, .delete].contains(request.method) || idempotentOperations.contains(operationID)
+        let path = request.path ?? "/"
+        let (response, data): (HTTPResponse, Data?) = try await policy.run(
+            method: request.method.rawValue, path: path, idempotent: idempotent,
+            status: { Int($0.0.status.code) },
+            injected: { status in
+                var fields = HTTPFields()
+                fields[.contentType] = "application/problem+json"
+                return (
+                    HTTPResponse(status: .init(code: status), headerFields: fields),
+                    Data(
+                        #"{"type":"about:blank","title":"Injected","status":\#(status),"detail":"Injected fault"}"#.utf8
+                    )
+                )
+            },
+            attempt: {
+                let (response, body) = try await next(request, body, baseURL)
+                guard let body else { return (response, nil) }
+                return (response, try await Data(collecting: body, upTo: ServiceClient.maxBody))
+            })
+        return (response, data.map { HTTPBody($0) })
+    }
+}
+
+extension ServiceClient {
+    /// The transport for a generated client of this dependency: its HTTP client,
+    /// each attempt bounded by the call deadline.
+    public var transport: AsyncHTTPClientTransport {
+        AsyncHTTPClientTransport(configuration: .init(client: httpClient, timeout: .init(timeout)))
+    }
+
+    /// Where a generated client of this dependency sends its calls.
+    public var serverURL: URL {
+        get throws {
+            guard let url = URL(string: baseURL) else { throw Unavailable(description: "\(baseURL) is not a URL") }
+            return url
+        }
+    }
+
+    /// This dependency's rules for a generated client; `idempotentOperations`
+    /// are the POST operations it may retry.
+    public func middleware(idempotentOperations: Set<String> = []) -> ServiceCallMiddleware {
+        var fields = HTTPFields()
+        for (name, value) in headers {
+            if let name = HTTPField.Name(name) { fields.append(HTTPField(name: name, value: value)) }
+        }
+        return ServiceCallMiddleware(policy: policy, headers: fields, idempotentOperations: idempotentOperations)
+    }
+}

@@ -57,7 +57,8 @@ public func buildFrontend(reader: ConfigReader, readiness: Readiness = Readiness
     CartRoutes(backends: backends, pages: pages, tokens: tokens).addRoutes(to: router)
     AccountRoutes(backends: backends, pages: pages).addRoutes(to: router)
     OrderRoutes(backends: backends, pages: pages, tokens: tokens).addRoutes(to: router)
-    AdminRoutes(backends: backends, pages: pages, tokens: tokens).addRoutes(to: router)
+    AdminRoutes(backends: backends, pages: pages, tokens: tokens, currency: configuration.currency).addRoutes(
+        to: router)
 
     try router.completeRoutes()
     var app = configuration.service.application(router: router)

@@ -14,6 +14,9 @@ public struct FrontendConfiguration: Sendable {
     /// Mark the cookie `Secure` (behind TLS). Also set when a proxy reports https.
     public var secureCookies: Bool
     public var backendTimeout: Duration
+    /// The shop's currency (`shop.currency`, as product-service reads it): new
+    /// products are priced in it.
+    public var currency: String
     /// The frontend faces the internet, so `/metrics` is served on this port of
     /// its own (for Prometheus inside the cluster) and never on the public one.
     public var metricsPort: Int?
@@ -27,5 +30,6 @@ public struct FrontendConfiguration: Sendable {
         self.secureCookies = reader.bool(forKey: "session.secure", default: false)
         self.metricsPort = reader.int(forKey: "metrics.port")
         self.backendTimeout = .milliseconds(reader.int(forKey: "backend.timeout.ms", default: 3000))
+        self.currency = reader.string(forKey: "shop.currency", default: "USD")
     }
 }

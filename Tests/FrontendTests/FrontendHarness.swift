@@ -23,8 +23,11 @@ struct FrontendHarness: Sendable {
     let urls: [String: String]
     let environment: [String: String]
 
+    /// `settings` configure the frontend, `userSettings` user-service, and
+    /// `shopSettings` every service (e.g. `SHOP_CURRENCY`).
     static func run(
-        settings: [String: String] = [:], userSettings: [String: String] = [:], seed: Bool = true,
+        settings: [String: String] = [:], userSettings: [String: String] = [:],
+        shopSettings: [String: String] = [:], seed: Bool = true,
         _ body: @Sendable (Browser, FrontendHarness) async throws -> Void
     ) async throws {
         let dataDir = TestDirectory.make().path
@@ -33,7 +36,7 @@ struct FrontendHarness: Sendable {
         // machine; the idle timeout is tested on its own (OWASP API4).
         let common = [
             "DATA_DIR": dataDir, "LOG_LEVEL": "warning", "SERVICE_TOKEN": token, "HTTP_IDLE_TIMEOUT_SECONDS": "3600",
-        ]
+        ].merging(shopSettings) { $1 }
         let userEnvironment = common.merging(
             [
                 "DATABASE_URL": "sqlite://\(dataDir)/users.db", "BCRYPT_COST": "4",

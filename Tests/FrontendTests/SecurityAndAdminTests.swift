@@ -268,19 +268,6 @@ struct BackendDownTests {
     }
 }
 
-@Suite("Admin product form")
-struct AdminProductFormTests {
-    @Test func newProductsStartActiveAndTheCheckboxReflectsIt() async throws {
-        try await FrontendHarness.run { browser, _ in
-            try await browser.logIn(FrontendHarness.adminUsername, FrontendHarness.adminPassword)
-            let form = try await browser.get("/admin/products/new")
-            #expect(form.text.contains(#"name="active" checked"#))
-            let inactive = try await browser.get("/admin/products/classic-mug")
-            #expect(inactive.text.contains(#"name="active" checked"#))
-        }
-    }
-}
-
 @Suite("Token refresh")
 struct TokenRefreshTests {
     /// With access tokens that are always close to expiry, every page exchanges

@@ -119,11 +119,12 @@ struct ProductPayload: Encodable {
     let name: String
     let description: String
     let priceMinor: Int64
+    let currency: String
     let stock: Int
     let isActive: Bool
 
     enum CodingKeys: String, CodingKey {
-        case slug, name, description, stock
+        case slug, name, description, stock, currency
         case priceMinor = "price_minor"
         case isActive = "is_active"
     }

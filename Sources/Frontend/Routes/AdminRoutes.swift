@@ -11,6 +11,8 @@ struct AdminRoutes {
     let backends: Backends
     let pages: PageRenderer
     let tokens: TokenKeeper
+    /// The shop's currency, in which new products are priced.
+    let currency: String
 
     func addRoutes(to router: Router<Context>) {
         router.get("/admin", use: adminOnly(products))
@@ -60,18 +62,24 @@ struct AdminRoutes {
         return pages.render(
             "admin_product_form",
             AdminProductFormModel(
-                product: nil, isNew: true, form: FormModel(values: ["stock": "0", "active": "on"]), priceValue: ""),
+                product: nil, isNew: true, form: FormModel(values: ["stock": "0", "active": "on"]), priceValue: "",
+                currency: currency),
             context: context, title: "New product")
     }
 
     @Sendable func create(_ request: Request, context: Context, token: String) async throws -> Response {
         let form = try await request.decode(as: ProductForm.self, context: context)
         var model = FormModel(values: Self.values(form))
-        guard let price = Money.parse(major: form.price ?? "", currency: "USD") else {
-            model.errors["price"] = "Enter a price such as 12.50"
+        let price = Money.parse(major: form.price ?? "", currency: currency)
+        if price == nil { model.errors["price"] = "Enter a price such as 12.50" }
+        let stockText = (form.stock ?? "").trimmingCharacters(in: .whitespaces)
+        let stock = Int(stockText)
+        if stock == nil { model.errors["stock"] = "Enter a whole number of units, such as 10" }
+        guard let price, let stock else {
             return pages.render(
                 "admin_product_form",
-                AdminProductFormModel(product: nil, isNew: true, form: model, priceValue: form.price ?? ""),
+                AdminProductFormModel(
+                    product: nil, isNew: true, form: model, priceValue: form.price ?? "", currency: currency),
                 context: context, status: .unprocessableContent, title: "New product")
         }
         do {
@@ -79,7 +87,8 @@ struct AdminRoutes {
                 .POST, "/v1/products",
                 json: ProductPayload(
                     slug: form.slug ?? "", name: form.name ?? "", description: form.description ?? "",
-                    priceMinor: price.minorUnits, stock: Int(form.stock ?? "0") ?? -1, isActive: form.active == "on"),
+                    priceMinor: price.minorUnits, currency: price.currency, stock: stock,
+                    isActive: form.active == "on"),
                 token: token, requestID: context.id)
             context.session.update { $0.flash(.success, "Created \(product.name). Add a picture below.") }
             return .redirect(to: "/admin/products/\(product.slug)", type: .normal)
@@ -90,7 +99,8 @@ struct AdminRoutes {
             if model.errors.isEmpty { model.general = refusal.problem.detail }
             return pages.render(
                 "admin_product_form",
-                AdminProductFormModel(product: nil, isNew: true, form: model, priceValue: form.price ?? ""),
+                AdminProductFormModel(
+                    product: nil, isNew: true, form: model, priceValue: form.price ?? "", currency: currency),
                 context: context, status: .unprocessableContent, title: "New product")
         }
     }
@@ -110,7 +120,7 @@ struct AdminRoutes {
         let slug = try context.parameters.require("slug")
         let form = try await request.decode(as: ProductForm.self, context: context)
         var model = FormModel(values: Self.values(form))
-        let price = Money.parse(major: form.price ?? "", currency: form.currency ?? "USD")
+        let price = Money.parse(major: form.price ?? "", currency: form.currency ?? currency)
         if price == nil { model.errors["price"] = "Enter a price such as 12.50" }
         let adjustText = (form.stockAdjust ?? "").trimmingCharacters(in: .whitespaces)
         let adjust = adjustText.isEmpty ? 0 : Int(adjustText)

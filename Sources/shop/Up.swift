@@ -40,8 +40,9 @@ struct Up: AsyncParsableCommand {
         var childEnvironment = environment
         childEnvironment["SHOP_ADMIN_USERNAME"] = admin.username
         childEnvironment["SHOP_ADMIN_PASSWORD"] = admin.password
-        childEnvironment["SERVICE_TOKEN"] = try LocalSecret.value(
-            environment: environment["SERVICE_TOKEN"], file: dataURL.appendingPathComponent("service-token"))
+        childEnvironment["SERVICE_TOKEN"] =
+            try environment["SERVICE_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
+            ?? LocalSecret.token(directory: dataURL.path, name: "service-token").load().secret
         for service in ServiceDescriptor.all { childEnvironment[service.urlVariable] = service.defaultURL(host: host) }
         childEnvironment["SEED_DEMO"] = "true"
         // Each child gets its own database on the command line; a DATABASE_URL
@@ -165,29 +166,7 @@ struct AdminCredentials {
         if let password = reader.string(forKey: "shop.admin.password", isSecret: true), !password.isEmpty {
             return AdminCredentials(username: username, password: password, generated: false)
         }
-        let file = dataDirectory.appendingPathComponent("admin-password")
-        let password = try LocalSecret.value(environment: nil, file: file)
+        let password = try LocalSecret.token(directory: dataDirectory.path, name: "admin-password").load().secret
         return AdminCredentials(username: username, password: password, generated: true)
-    }
-}
-
-/// A secret for local runs: from the environment when set, else generated once
-/// and kept (0600) in the data folder so restarts agree.
-enum LocalSecret {
-    static func value(environment: String?, file: URL) throws -> String {
-        if let environment, !environment.isEmpty { return environment }
-        if let saved = try? String(contentsOf: file, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines),
-            !saved.isEmpty
-        {
-            return saved
-        }
-        let alphabet = Array("abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789")
-        var generator = SystemRandomNumberGenerator()
-        let secret = String((0..<24).map { _ in alphabet.randomElement(using: &generator)! })
-        guard
-            FileManager.default.createFile(
-                atPath: file.path, contents: Data(secret.utf8), attributes: [.posixPermissions: 0o600])
-        else { throw ValidationError("cannot write \(file.path)") }
-        return secret
     }
 }

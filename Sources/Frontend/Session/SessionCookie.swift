@@ -36,20 +36,11 @@ struct SessionCookie: Sendable {
             }
             return SymmetricKey(data: bytes)
         }
-        let path = URL(fileURLWithPath: dataDirectory).appendingPathComponent("frontend-session-key").path
-        if let saved = try? String(contentsOfFile: path, encoding: .utf8),
-            let bytes = Data(base64Encoded: saved.trimmingCharacters(in: .whitespacesAndNewlines)), bytes.count == 32
-        {
-            return SymmetricKey(data: bytes)
-        }
-        try FileManager.default.createDirectory(atPath: dataDirectory, withIntermediateDirectories: true)
-        let key = SymmetricKey(size: .bits256)
-        let encoded = key.withUnsafeBytes { Data($0).base64EncodedString() }
-        guard
-            FileManager.default.createFile(
-                atPath: path, contents: Data(encoded.utf8), attributes: [.posixPermissions: 0o600])
-        else { throw ProblemError(.internalServerError, "cannot write \(path)") }
-        logger.notice("generated a session key", metadata: ["path": "\(path)"])
-        return key
+        return try LocalSecret(directory: dataDirectory, name: "frontend-session-key") { saved in
+            Data(base64Encoded: saved).flatMap { $0.count == 32 ? SymmetricKey(data: $0) : nil }
+        } generate: {
+            let key = SymmetricKey(size: .bits256)
+            return (key, key.withUnsafeBytes { Data($0).base64EncodedString() })
+        }.load(logger: logger).secret
     }
 }

@@ -39,18 +39,12 @@ struct SigningKeyRing: Sendable, VerificationKeySource {
     }
 
     private static func generatedKey(in directory: String, logger: Logger) throws -> ES256PrivateKey {
-        let path = URL(fileURLWithPath: directory).appendingPathComponent("user-service-signing-key.pem").path
-        if let pem = try? String(contentsOfFile: path, encoding: .utf8) {
-            return try ES256PrivateKey(pem: pem)
-        }
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        let key = ES256PrivateKey()
-        guard
-            FileManager.default.createFile(
-                atPath: path, contents: Data(key.pemRepresentation.utf8), attributes: [.posixPermissions: 0o600])
-        else { throw ProblemError(.internalServerError, "cannot write signing key to \(path)") }
-        logger.notice("generated a new signing key", metadata: ["path": "\(path)"])
-        return key
+        try LocalSecret(directory: directory, name: "user-service-signing-key.pem") {
+            try ES256PrivateKey(pem: $0)
+        } generate: {
+            let key = ES256PrivateKey()
+            return (key, key.pemRepresentation)
+        }.load(logger: logger).secret
     }
 
     func makeSigner() async -> JWTKeyCollection {

@@ -102,6 +102,10 @@ struct ReservationRaceTests {
             let rest = try await client.call(
                 .get, "/v1/reservations?status=reserved&limit=1&cursor=\(cursor)", token: Self.token)
             #expect((rest.json["items"] as? [[String: Any]])?.first?["checkout_id"] as? String == "c-3")
+            // The last page says so, even when it is full: no cursor to an empty page.
+            #expect(rest.json.keys.contains("next_cursor") && rest.json["next_cursor"] is NSNull)
+            let both = try await client.call(.get, "/v1/reservations?status=reserved&limit=2", token: Self.token)
+            #expect(both.json["next_cursor"] is NSNull)
             #expect(try await client.call(.get, "/v1/reservations", token: Self.token).status == .unprocessableContent)
             #expect(
                 try await client.call(.get, "/v1/reservations?status=reserved", token: harness.admin).status

@@ -81,12 +81,10 @@ struct OrderRoutes {
     {
         let limit = try Pagination.limit(from: request)
         let found = try await orders.list(
-            userID: userID, status: status, before: try Pagination.cursor(from: request), limit: limit + 1,
-            includeAbandoned: admin)
-        let items = Array(found.prefix(limit))
-        return OrderPage(
-            items: items.map(OrderResource.init),
-            nextCursor: found.count > limit ? items.last.map { String($0.id) } : nil)
+            userID: userID, status: status, before: try Pagination.cursor(from: request),
+            limit: Pagination.fetchLimit(limit), includeAbandoned: admin)
+        let page = Pagination.page(found, limit: limit, id: \.id)
+        return OrderPage(items: page.items.map(OrderResource.init), nextCursor: page.nextCursor)
     }
 
     private func owned(_ context: Context) async throws -> Order {

@@ -20,10 +20,10 @@ struct Catalogue: Sendable {
         let key = "page|\(search ?? "")|\(after ?? 0)|\(limit)|\(includeInactive)"
         return try await cache.entry(for: key) {
             let found = try await products.list(
-                search: search, after: after, limit: limit + 1, includeInactive: includeInactive)
-            let items = Array(found.prefix(limit))
-            let next = found.count > limit ? items.last.map { String($0.id) } : nil
-            return try JSONEncoder.shop.encode(ProductPage(items: items.map(ProductResource.init), nextCursor: next))
+                search: search, after: after, limit: Pagination.fetchLimit(limit), includeInactive: includeInactive)
+            let page = Pagination.page(found, limit: limit, id: \.id)
+            return try JSONEncoder.shop.encode(
+                ProductPage(items: page.items.map(ProductResource.init), nextCursor: page.nextCursor))
         }
     }
 

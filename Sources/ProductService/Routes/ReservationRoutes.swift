@@ -63,8 +63,10 @@ struct ReservationRoutes {
             throw ProblemError.validation([.init(field: "status", message: "must be reserved")])
         }
         let limit = try Pagination.limit(from: request)
-        let found = try await reservations.live(after: try Pagination.cursor(from: request) ?? 0, limit: limit)
-        return ReservationPage(items: found, nextCursor: found.count == limit ? found.last.map { String($0.id) } : nil)
+        let found = try await reservations.live(
+            after: try Pagination.cursor(from: request) ?? 0, limit: Pagination.fetchLimit(limit))
+        let page = Pagination.page(found, limit: limit, id: \.id)
+        return ReservationPage(items: page.items, nextCursor: page.nextCursor)
     }
 
     /// Idempotent: the stock comes back once; later calls report `released`. A

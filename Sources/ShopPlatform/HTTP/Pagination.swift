@@ -21,4 +21,17 @@ public enum Pagination {
         }
         return cursor
     }
+
+    /// One page of an id-ordered list, from the `limit + 1` rows a store was
+    /// asked for (`fetchLimit`): the first `limit`, and the cursor of the next
+    /// page only when a row beyond them exists (a full last page has none).
+    public static func page<Item>(_ fetched: [Item], limit: Int, id: (Item) -> Int64) -> (
+        items: [Item], nextCursor: String?
+    ) {
+        let items = Array(fetched.prefix(limit))
+        return (items, fetched.count > limit ? items.last.map { String(id($0)) } : nil)
+    }
+
+    /// How many rows to fetch for a page of `limit`: one more, to know whether another page follows.
+    public static func fetchLimit(_ limit: Int) -> Int { limit + 1 }
 }

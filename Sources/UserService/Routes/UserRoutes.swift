@@ -47,10 +47,9 @@ struct UserRoutes {
     @Sendable func list(_ request: Request, context: Context) async throws -> UserPage {
         let limit = try Pagination.limit(from: request)
         let after = try Pagination.cursor(from: request)
-        let users = try await accounts.users.list(after: after, limit: limit + 1)
-        let page = Array(users.prefix(limit))
-        return UserPage(
-            items: page.map(UserResource.init), nextCursor: users.count > limit ? page.last.map { String($0.id) } : nil)
+        let users = try await accounts.users.list(after: after, limit: Pagination.fetchLimit(limit))
+        let page = Pagination.page(users, limit: limit, id: \.id)
+        return UserPage(items: page.items.map(UserResource.init), nextCursor: page.nextCursor)
     }
 
     @Sendable func administer(_ request: Request, context: Context) async throws -> UserResource {

@@ -94,7 +94,10 @@ struct Up: AsyncParsableCommand {
 
         let ready = Task {
             for service in ServiceDescriptor.all {
-                try await Self.waitUntilReady(url: service.defaultURL(host: host) + "/health/ready")
+                let url = service.defaultURL(host: host)
+                guard try await Readiness.wait(for: url, timeout: .seconds(120), interval: .milliseconds(200)) else {
+                    throw ValidationError("\(url) did not become ready within 120 seconds")
+                }
             }
             Self.printSummary(host: host, admin: admin, dataDirectory: dataURL.path)
         }
@@ -116,21 +119,6 @@ struct Up: AsyncParsableCommand {
         }
         Console.print("[shop] stopped")
         if exitCode != 0 { throw ExitCode(exitCode) }
-    }
-
-    static func waitUntilReady(url: String, timeout: Duration = .seconds(120)) async throws {
-        let deadline = ContinuousClock.now + timeout
-        while ContinuousClock.now < deadline {
-            try Task.checkCancellation()
-            let request = HTTPClientRequest(url: url)
-            if let response = try? await HTTPClient.shared.execute(request, timeout: .seconds(2)),
-                response.status == .ok
-            {
-                return
-            }
-            try await Task.sleep(for: .milliseconds(200))
-        }
-        throw ValidationError("\(url) did not become ready within \(timeout)")
     }
 
     static func printSummary(host: String, admin: AdminCredentials, dataDirectory: String) {

@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import Foundation
 import NIOCore
 import NIOFoundationCompat
+import ShopPlatform
 import Synchronization
 import Testing
 
@@ -100,12 +101,9 @@ final class ServiceProcess: Sendable {
     var output: String { (try? String(contentsOf: logURL, encoding: .utf8)) ?? "" }
 
     func waitUntilReady(timeout: Duration = .seconds(60)) async throws {
-        let deadline = ContinuousClock.now + timeout
-        while ContinuousClock.now < deadline {
-            guard process.isRunning else { throw SystemTestError("\(name) exited early:\n\(output)") }
-            if let response = try? await HTTP.send(.GET, baseURL + "/health/ready"), response.status == 200 { return }
-            try await Task.sleep(for: .milliseconds(100))
-        }
+        let process = self.process
+        if try await Readiness.wait(for: baseURL, timeout: timeout, stillStarting: { process.isRunning }) { return }
+        guard process.isRunning else { throw SystemTestError("\(name) exited early:\n\(output)") }
         throw SystemTestError("\(name) not ready after \(timeout):\n\(output)")
     }
 

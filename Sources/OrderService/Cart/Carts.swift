@@ -57,7 +57,7 @@ struct Carts: Sendable {
         } catch {
             throw ProblemError(
                 .serviceUnavailable, "The catalogue is unavailable right now; please try again",
-                headers: ["Retry-After": "5"])
+                retryAfter: 5)
         }
         guard let product, product.isActive else {
             throw ProblemError(

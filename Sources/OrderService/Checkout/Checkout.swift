@@ -63,7 +63,7 @@ struct Checkout: Sendable {
             throw ProblemError(
                 .serviceUnavailable,
                 "The shop cannot reserve stock right now; your cart is unchanged. Please try again.",
-                headers: ["Retry-After": "5"])
+                retryAfter: 5)
         }
         switch outcome {
         case .reserved(let stock):
@@ -173,7 +173,7 @@ struct Checkout: Sendable {
             return .placed(order)
         case .pending:
             throw ProblemError(
-                .conflict, "A checkout with this Idempotency-Key is still in progress", headers: ["Retry-After": "2"])
+                .conflict, "A checkout with this Idempotency-Key is still in progress", retryAfter: 2)
         case .cart:
             throw ProblemError.conflict("This checkout did not complete; start a new one with a new Idempotency-Key")
         }

@@ -53,7 +53,7 @@ struct OrderStore: Sendable {
             if open.contains(where: { $0.status == .pending }) {
                 throw ProblemError(
                     .conflict, "Your checkout is still being processed; try again in a moment",
-                    headers: ["Retry-After": "2"])
+                    retryAfter: 2)
             }
             let cartID: Int64
             let opened = open.first == nil

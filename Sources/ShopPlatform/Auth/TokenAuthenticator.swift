@@ -31,7 +31,7 @@ public struct TokenAuthenticator: AuthenticatorMiddleware {
             guard await revoked.waitUntilLoaded(upTo: wait) else {
                 throw ProblemError(
                     .serviceUnavailable, "Sign-ins cannot be checked yet; try again in a moment",
-                    headers: ["Retry-After": "1"])
+                    retryAfter: 1)
             }
             return revoked.refuses(claims.sessionID) == false
         }

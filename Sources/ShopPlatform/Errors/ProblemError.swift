@@ -49,7 +49,8 @@ public struct ProblemError: Error, Sendable, Equatable {
 
     public init(
         _ status: HTTPResponse.Status, _ detail: String, kind: String? = nil,
-        fieldErrors: [FieldError] = [], lines: [ProductLine] = [], headers: [String: String] = [:]
+        fieldErrors: [FieldError] = [], lines: [ProductLine] = [], headers: [String: String] = [:],
+        retryAfter seconds: Int? = nil
     ) {
         self.status = status
         self.detail = detail
@@ -57,7 +58,11 @@ public struct ProblemError: Error, Sendable, Equatable {
         self.fieldErrors = fieldErrors
         self.lines = lines
         self.headers = headers
+        if let seconds { self.headers[Self.retryAfter] = String(seconds) }
     }
+
+    /// The header a 429 or 503 (or a 409 that will pass) uses to say when to try again.
+    public static let retryAfter = "Retry-After"
 
     public static func badRequest(_ detail: String) -> Self { .init(.badRequest, detail) }
     public static func unauthorized(_ detail: String = "Authentication required") -> Self {

@@ -244,7 +244,7 @@ struct Accounts: Sendable {
     private static func throttled(retryAfter: Int) -> ProblemError {
         ProblemError(
             .tooManyRequests, "Too many failed logins; try again in \(retryAfter) seconds",
-            headers: ["Retry-After": String(retryAfter)])
+            retryAfter: retryAfter)
     }
 
     private func sessionResource(

@@ -96,16 +96,6 @@ struct OrderServiceHarness: Sendable {
 }
 
 extension TestClientProtocol {
-    func call(
-        _ method: HTTPRequest.Method, _ uri: String, json: [String: Any]? = nil, token: String?,
-        headers extra: HTTPFields = [:]
-    ) async throws -> TestResponse {
-        var headers = extra
-        if let token { headers[.authorization] = "Bearer \(token)" }
-        if json != nil { headers[.contentType] = "application/json" }
-        return try await execute(uri: uri, method: method, headers: headers, body: json.map { .json($0) })
-    }
-
     @discardableResult
     func addToCart(_ productID: Int, _ quantity: Int, token: String) async throws -> TestResponse {
         try await call(.post, "/v1/cart/items", json: ["product_id": productID, "quantity": quantity], token: token)

@@ -45,16 +45,6 @@ struct ProductServiceHarness: Sendable {
 }
 
 extension TestClientProtocol {
-    func call(
-        _ method: HTTPRequest.Method, _ uri: String, json: [String: Any]? = nil, token: String? = nil,
-        headers extra: HTTPFields = [:]
-    ) async throws -> TestResponse {
-        var headers = extra
-        if let token { headers[.authorization] = "Bearer \(token)" }
-        if json != nil { headers[.contentType] = "application/json" }
-        return try await execute(uri: uri, method: method, headers: headers, body: json.map { .json($0) })
-    }
-
     /// Creates a product as admin and returns its JSON.
     @discardableResult
     func createProduct(

@@ -1,6 +1,21 @@
 import Foundation
+import HTTPTypes
 import HummingbirdTesting
 import NIOCore
+
+extension TestClientProtocol {
+    /// One JSON call as a client of the service makes it: the bearer `token`
+    /// when given, a JSON body when given, and any `headers`.
+    public func call(
+        _ method: HTTPRequest.Method, _ uri: String, json: [String: Any]? = nil, token: String? = nil,
+        headers extra: HTTPFields = [:]
+    ) async throws -> TestResponse {
+        var headers = extra
+        if let token { headers[.authorization] = "Bearer \(token)" }
+        if json != nil { headers[.contentType] = "application/json" }
+        return try await execute(uri: uri, method: method, headers: headers, body: json.map { .json($0) })
+    }
+}
 
 extension TestResponse {
     /// The body parsed as a JSON object (empty when it is not one).

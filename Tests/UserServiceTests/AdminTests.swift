@@ -58,9 +58,9 @@ struct AdminTests {
                 UserServiceHarness.adminUsername, password: UserServiceHarness.adminPassword)
 
             #expect(
-                try await client.send(.patch, "/v1/users/\(id)", json: ["is_admin": true], token: customer).status
+                try await client.call(.patch, "/v1/users/\(id)", json: ["is_admin": true], token: customer).status
                     == .forbidden)
-            let granted = try await client.send(.patch, "/v1/users/\(id)", json: ["is_admin": true], token: admin)
+            let granted = try await client.call(.patch, "/v1/users/\(id)", json: ["is_admin": true], token: admin)
             #expect(granted.status == .ok)
             #expect(granted.json["is_admin"] as? Bool == true)
             // A fresh token carries the admin role.
@@ -69,13 +69,13 @@ struct AdminTests {
 
             let me = try await client.get("/v1/users/me", token: admin)
             let adminID = try #require(me.json["id"] as? Int)
-            let selfDemote = try await client.send(
+            let selfDemote = try await client.call(
                 .patch, "/v1/users/\(adminID)", json: ["is_admin": false], token: admin)
             #expect(selfDemote.status == .conflict)
             #expect(
-                try await client.send(.patch, "/v1/users/424242", json: ["is_admin": true], token: admin).status
+                try await client.call(.patch, "/v1/users/424242", json: ["is_admin": true], token: admin).status
                     == .notFound)
-            let wrongType = try await client.send(.patch, "/v1/users/\(id)", json: ["is_admin": "yes"], token: admin)
+            let wrongType = try await client.call(.patch, "/v1/users/\(id)", json: ["is_admin": "yes"], token: admin)
             #expect(wrongType.status == .badRequest)
         }
     }

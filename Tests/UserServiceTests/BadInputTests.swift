@@ -55,7 +55,7 @@ struct BadInputTests {
     func oversizedBodiesGet413(backend: TestBackend) async throws {
         try await UserServiceHarness.run(backend, settings: ["BODY_LIMIT": "4096"]) { client, _ in
             let huge = String(repeating: "x", count: 10_000)
-            let response = try await client.send(
+            let response = try await client.call(
                 .post, "/v1/users", json: ["username": "big", "email": "big@example.com", "password": huge])
             #expect(response.status == .contentTooLarge)
             #expect(response.headers[.contentType] == "application/problem+json")
@@ -72,7 +72,7 @@ struct BadInputTests {
         try await UserServiceHarness.run(backend) { client, _ in
             let sneaky = "Robert'); DROP TABLE users;--"
             let unicode = "Zoë 🛒 日本語 \u{0301}"
-            let response = try await client.send(
+            let response = try await client.call(
                 .post, "/v1/users",
                 json: [
                     "username": "bobby.tables", "email": "bobby@example.com", "password": "p' OR '1'='1",
@@ -87,18 +87,18 @@ struct BadInputTests {
             // Injection attempts in lookups find nothing and break nothing.
             let probe = try await client.get("/api/user/x'%20OR%20'1'='1/exists")
             #expect(probe.status == .notFound)
-            let loginProbe = try await client.send(
+            let loginProbe = try await client.call(
                 .post, "/v1/sessions", json: ["username": "' OR 1=1 --", "password": "whatever-1"])
             #expect(loginProbe.status == .unauthorized)
 
-            let tooLong = try await client.send(
+            let tooLong = try await client.call(
                 .post, "/v1/users",
                 json: [
                     "username": "longname", "email": "long@example.com", "password": "password-123",
                     "first_name": String(repeating: "é", count: 10_000),
                 ])
             #expect(tooLong.status == .unprocessableContent)
-            let emoji = try await client.send(
+            let emoji = try await client.call(
                 .post, "/v1/users", json: ["username": "emoji🛒", "email": "e@example.com", "password": "password-123"])
             #expect(emoji.status == .unprocessableContent)
         }

@@ -40,7 +40,7 @@ struct CredentialAttackTests {
             #expect(checked <= 5, "\(checked) guesses reached the password check")
             #expect(checked + refused == 30, "\(statuses)")
             // The right password is refused too while the window lasts.
-            let locked = try await client.send(
+            let locked = try await client.call(
                 .post, "/v1/sessions", json: ["username": "victim", "password": "password-123"])
             #expect(locked.status == .tooManyRequests)
         }
@@ -52,9 +52,9 @@ struct CredentialAttackTests {
         try await UserServiceHarness.run(backend, settings: ["LOGIN_MAX_FAILURES": "2"]) { client, _ in
             try await client.register("maya")
             let wrong: [String: Any] = ["username": "maya", "password": "wrong-password"]
-            #expect(try await client.send(.post, "/v1/sessions", json: wrong).status == .unauthorized)
+            #expect(try await client.call(.post, "/v1/sessions", json: wrong).status == .unauthorized)
             _ = try await client.login("maya")
-            #expect(try await client.send(.post, "/v1/sessions", json: wrong).status == .unauthorized)
+            #expect(try await client.call(.post, "/v1/sessions", json: wrong).status == .unauthorized)
             _ = try await client.login("maya")
         }
     }
@@ -66,7 +66,7 @@ struct CredentialAttackTests {
                 "\u{0}secretpassword", "goodpass\u{0}x", "tab\tinside-ok?\u{7}", "\u{85}password",
             ]
             .enumerated() {
-                let response = try await client.send(
+                let response = try await client.call(
                     .post, "/v1/users",
                     json: ["username": "nul\(index)", "email": "nul\(index)@example.com", "password": password])
                 #expect(response.status.code / 100 == 4 && response.status != .created, "\(password.debugDescription)")
@@ -74,7 +74,7 @@ struct CredentialAttackTests {
             // An account whose password is a prefix cannot be entered with a NUL suffix.
             try await client.register("goodpass", password: "goodpass")
             for password in ["goodpass\u{0}x", "goodpass\u{0}"] {
-                let response = try await client.send(
+                let response = try await client.call(
                     .post, "/v1/sessions", json: ["username": "goodpass", "password": password])
                 #expect(response.status.code / 100 == 4 && response.status != .created)
                 let legacy = try await client.execute(
@@ -94,17 +94,17 @@ struct CredentialAttackTests {
             try await client.register("longpass", password: seventyTwo)
             let token = try await client.accessToken("longpass", password: seventyTwo)
             // The current password of a password change is held to the same rule.
-            let change = try await client.send(
+            let change = try await client.call(
                 .patch, "/v1/users/me", json: ["password": "new-password-1", "current_password": seventyTwo + "X"],
                 token: token)
             #expect(change.status == .unprocessableContent)
             // A 73rd byte would be ignored by bcrypt, so it is refused rather than ignored.
-            let extended = try await client.send(
+            let extended = try await client.call(
                 .post, "/v1/sessions", json: ["username": "longpass", "password": seventyTwo + "X"])
             #expect(extended.status == .unauthorized)
 
             for (index, password) in [seventyTwo + "X", String(repeating: "€", count: 25)].enumerated() {
-                let response = try await client.send(
+                let response = try await client.call(
                     .post, "/v1/users",
                     json: ["username": "long\(index)", "email": "long\(index)@example.com", "password": password])
                 #expect(response.status == .unprocessableContent)
@@ -137,11 +137,11 @@ struct CredentialAttackTests {
                 }
             }
             let token = try await client.accessToken("oldtimer", password: long)
-            let changed = try await client.send(
+            let changed = try await client.call(
                 .patch, "/v1/users/me", json: ["password": "new-password-1", "current_password": long], token: token)
             #expect(changed.status == .ok, "\(changed.text)")
             _ = try await client.login("oldtimer", password: "new-password-1")
-            let extended = try await client.send(
+            let extended = try await client.call(
                 .post, "/v1/sessions", json: ["username": "oldtimer", "password": "new-password-1" + long])
             #expect(extended.status == .unauthorized)
         }
@@ -156,7 +156,7 @@ struct CredentialAttackTests {
             var statuses: [HTTPResponse.Status] = []
             for guess in 0..<3 {
                 statuses.append(
-                    try await client.send(
+                    try await client.call(
                         .patch, "/v1/users/me",
                         json: ["password": "new-password-1", "current_password": "guess-\(guess)-wrong"], token: token
                     ).status)
@@ -170,12 +170,12 @@ struct CredentialAttackTests {
     func hugeFieldsAreRefusedBeforeAnyWork(backend: TestBackend) async throws {
         try await UserServiceHarness.run(backend, settings: ["LOGIN_MAX_FAILURES": "1"]) { client, _ in
             let huge = String(repeating: "u", count: 900_000)
-            let login = try await client.send(
+            let login = try await client.call(
                 .post, "/v1/sessions", json: ["username": huge, "password": "password-1"])
             #expect(login.status == .unprocessableContent)
             // One visible character carrying 100k combining marks is not a short name.
             let zalgo = "e" + String(repeating: "\u{0301}", count: 100_000)
-            let registration = try await client.send(
+            let registration = try await client.call(
                 .post, "/v1/users",
                 json: [
                     "username": "zalgo", "email": "zalgo@example.com", "password": "password-123", "first_name": zalgo,
@@ -198,7 +198,7 @@ struct ControlCharacterTests {
                 ["username": "root\u{1b}", "password": "password-123"],
             ]
             for body in hostile {
-                let response = try await client.send(.post, "/v1/sessions", json: body)
+                let response = try await client.call(.post, "/v1/sessions", json: body)
                 #expect(response.status == .badRequest, "\(response.text)")
                 #expect(response.headers[.contentType] == "application/problem+json")
             }
@@ -209,7 +209,7 @@ struct ControlCharacterTests {
                     "password": "password-123",
                 ]
                 body[field] = "a@b.c\u{0}x"
-                let response = try await client.send(.post, "/v1/users", json: body)
+                let response = try await client.call(.post, "/v1/users", json: body)
                 #expect(response.status == .badRequest, "\(field): \(response.text)")
             }
             // Form bodies (the training shop's) are held to the same rule.
@@ -222,7 +222,7 @@ struct ControlCharacterTests {
             let query = try await client.get("/api/user/admin%00/exists")
             #expect(query.status == .badRequest)
             // An escaped backslash before "u0000" is ordinary text, not a NUL.
-            let literal = try await client.send(
+            let literal = try await client.call(
                 .post, "/v1/users",
                 json: ["username": "literal", "email": "literal@example.com", "password": "pass\\u0000word"])
             #expect(literal.status == .created, "\(literal.text)")
@@ -239,7 +239,7 @@ struct ControlCharacterTests {
     @Test(arguments: TestBackend.available)
     func singleLineFieldsRefuseLineBreaks(backend: TestBackend) async throws {
         try await UserServiceHarness.run(backend) { client, _ in
-            let response = try await client.send(
+            let response = try await client.call(
                 .post, "/v1/users",
                 json: [
                     "username": "lines", "email": "lines@example.com", "password": "password-123",

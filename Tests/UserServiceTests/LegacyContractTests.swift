@@ -136,14 +136,14 @@ struct LegacyContractTests {
     @Test(arguments: TestBackend.available)
     func jsonBodiesWorkOnTheLegacyRoutesToo(backend: TestBackend) async throws {
         try await UserServiceHarness.run(backend) { client, _ in
-            let created = try await client.send(
+            let created = try await client.call(
                 .post, "/api/user/create",
                 json: [
                     "first_name": "Val", "last_name": "Q", "email": "val@example.com", "username": "val",
                     "password": "password-123",
                 ])
             #expect(created.status == .ok)
-            let login = try await client.send(
+            let login = try await client.call(
                 .post, "/api/user/login", json: ["username": "val", "password": "password-123"])
             #expect(login.json["api_key"] is String)
         }

@@ -60,7 +60,7 @@ struct PasswordHashingTests {
             var login: Task<HTTPResponse.Status, any Error>?
             try await Self.holdingPasswordThreads {
                 login = Task {
-                    let status = try await client.send(
+                    let status = try await client.call(
                         .post, "/v1/sessions", json: ["username": "nobody", "password": "guess-1234"]
                     ).status
                     answer.given.store(true, ordering: .sequentiallyConsistent)

@@ -48,7 +48,7 @@ struct RegistrationTests {
     @Test(arguments: TestBackend.available)
     func invalidFieldsAreListed(backend: TestBackend) async throws {
         try await UserServiceHarness.run(backend) { client, _ in
-            let response = try await client.send(
+            let response = try await client.call(
                 .post, "/v1/users",
                 json: [
                     "username": "no spaces!", "email": "not-an-email", "password": "short",
@@ -59,7 +59,7 @@ struct RegistrationTests {
             let fields = Set((response.json["errors"] as? [[String: Any]] ?? []).compactMap { $0["field"] as? String })
             #expect(fields == ["username", "email", "password", "first_name"])
 
-            let missing = try await client.send(.post, "/v1/users", json: [:])
+            let missing = try await client.call(.post, "/v1/users", json: [:])
             #expect(missing.status == .unprocessableContent)
             let missingFields = Set(
                 (missing.json["errors"] as? [[String: Any]] ?? []).compactMap { $0["field"] as? String })
@@ -78,22 +78,22 @@ struct RegistrationTests {
             try await client.register("erin")
             let token = try await client.accessToken("dave")
 
-            let renamed = try await client.send(
+            let renamed = try await client.call(
                 .patch, "/v1/users/me", json: ["first_name": "Dávid", "last_name": "Ö'Brien"], token: token)
             #expect(renamed.status == .ok)
             #expect(renamed.json["first_name"] as? String == "Dávid")
 
-            let taken = try await client.send(.patch, "/v1/users/me", json: ["email": "erin@example.com"], token: token)
+            let taken = try await client.call(.patch, "/v1/users/me", json: ["email": "erin@example.com"], token: token)
             #expect(taken.status == .conflict)
 
-            let noCurrent = try await client.send(
+            let noCurrent = try await client.call(
                 .patch, "/v1/users/me", json: ["password": "new-password-1"], token: token)
             #expect(noCurrent.status == .unprocessableContent)
-            let wrongCurrent = try await client.send(
+            let wrongCurrent = try await client.call(
                 .patch, "/v1/users/me", json: ["password": "new-password-1", "current_password": "nope-nope"],
                 token: token)
             #expect(wrongCurrent.status == .unprocessableContent)
-            let changed = try await client.send(
+            let changed = try await client.call(
                 .patch, "/v1/users/me", json: ["password": "new-password-1", "current_password": "password-123"],
                 token: token)
             #expect(changed.status == .ok)

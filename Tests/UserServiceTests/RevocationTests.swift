@@ -16,7 +16,7 @@ struct RevocationTests {
             try await client.register("olga")
             let ended = try await client.accessToken("olga")
             let kept = try await client.accessToken("olga")
-            #expect(try await client.send(.delete, "/v1/sessions/current", token: ended).status == .noContent)
+            #expect(try await client.call(.delete, "/v1/sessions/current", token: ended).status == .noContent)
 
             let feed = try await Self.feed(client, since: "0")
             #expect(feed.sessions.map(\.id) == [try Self.sessionID(of: ended)])
@@ -42,17 +42,17 @@ struct RevocationTests {
             let refresh = try #require(session["refresh_token"] as? String)
             let other = try await client.accessToken("pia")
 
-            let revoked = try await client.send(.post, "/v1/sessions/revoke", json: ["refresh_token": refresh])
+            let revoked = try await client.call(.post, "/v1/sessions/revoke", json: ["refresh_token": refresh])
             #expect(revoked.status == .noContent)
             #expect(try await client.get("/v1/users/me", token: access).status == .unauthorized)
             #expect(
-                try await client.send(.post, "/v1/sessions/refresh", json: ["refresh_token": refresh]).status
+                try await client.call(.post, "/v1/sessions/refresh", json: ["refresh_token": refresh]).status
                     == .unauthorized)
             #expect(try await client.get("/v1/users/me", token: other).status == .ok)
             // Unknown tokens get the same answer; a missing one is a validation error.
-            let unknown = try await client.send(.post, "/v1/sessions/revoke", json: ["refresh_token": "nope"])
+            let unknown = try await client.call(.post, "/v1/sessions/revoke", json: ["refresh_token": "nope"])
             #expect(unknown.status == .noContent)
-            #expect(try await client.send(.post, "/v1/sessions/revoke", json: [:]).status == .unprocessableContent)
+            #expect(try await client.call(.post, "/v1/sessions/revoke", json: [:]).status == .unprocessableContent)
         }
     }
 
@@ -66,7 +66,7 @@ struct RevocationTests {
             let replies = try await withThrowingTaskGroup(of: TestResponse.self) { group in
                 for _ in 0..<2 {
                     group.addTask {
-                        try await client.send(.post, "/v1/sessions/refresh", json: ["refresh_token": refresh])
+                        try await client.call(.post, "/v1/sessions/refresh", json: ["refresh_token": refresh])
                     }
                 }
                 return try await group.reduce(into: []) { $0.append($1) }
@@ -80,10 +80,10 @@ struct RevocationTests {
             }
 
             try await Task.sleep(for: .milliseconds(2100))
-            let replay = try await client.send(.post, "/v1/sessions/refresh", json: ["refresh_token": refresh])
+            let replay = try await client.call(.post, "/v1/sessions/refresh", json: ["refresh_token": refresh])
             #expect(replay.status == .unauthorized)
             for successor in successors {
-                let after = try await client.send(.post, "/v1/sessions/refresh", json: ["refresh_token": successor])
+                let after = try await client.call(.post, "/v1/sessions/refresh", json: ["refresh_token": successor])
                 #expect(after.status == .unauthorized)
             }
         }
@@ -96,12 +96,12 @@ struct RevocationTests {
             try await client.register("rhea")
             let refresh = try #require(try await client.login("rhea")["refresh_token"] as? String)
             let body = ["refresh_token": refresh]
-            #expect(try await client.send(.post, "/v1/sessions/refresh", json: body).status == .ok)
-            let second = try await client.send(.post, "/v1/sessions/refresh", json: body)
+            #expect(try await client.call(.post, "/v1/sessions/refresh", json: body).status == .ok)
+            let second = try await client.call(.post, "/v1/sessions/refresh", json: body)
             #expect(second.status == .ok)
-            #expect(try await client.send(.post, "/v1/sessions/refresh", json: body).status == .unauthorized)
+            #expect(try await client.call(.post, "/v1/sessions/refresh", json: body).status == .unauthorized)
             let sibling = try #require(second.json["refresh_token"] as? String)
-            let after = try await client.send(.post, "/v1/sessions/refresh", json: ["refresh_token": sibling])
+            let after = try await client.call(.post, "/v1/sessions/refresh", json: ["refresh_token": sibling])
             #expect(after.status == .unauthorized, "the third use revoked the whole session")
         }
     }
@@ -117,20 +117,20 @@ struct RevocationTests {
             let id = try #require(created["id"] as? Int)
             let root = try await client.accessToken(
                 UserServiceHarness.adminUsername, password: UserServiceHarness.adminPassword)
-            let promote = try await client.send(.patch, "/v1/users/\(id)", json: ["is_admin": true], token: root)
+            let promote = try await client.call(.patch, "/v1/users/\(id)", json: ["is_admin": true], token: root)
             #expect(promote.status == .ok)
             for _ in 0..<3 {
-                async let login = client.send(
+                async let login = client.call(
                     .post, "/v1/sessions", json: ["username": "sam", "password": "password-123"])
                 try await Task.sleep(for: .milliseconds(60))
-                let demote = try await client.send(.patch, "/v1/users/\(id)", json: ["is_admin": false], token: root)
+                let demote = try await client.call(.patch, "/v1/users/\(id)", json: ["is_admin": false], token: root)
                 #expect(demote.status == .ok)
                 let session = try await login
                 if let token = session.json["access_token"] as? String {
                     #expect(try await client.get("/v1/users", token: token).status != .ok, "an admin token survived")
                 }
                 #expect(
-                    try await client.send(.patch, "/v1/users/\(id)", json: ["is_admin": true], token: root).status
+                    try await client.call(.patch, "/v1/users/\(id)", json: ["is_admin": true], token: root).status
                         == .ok)
             }
         }
@@ -146,15 +146,15 @@ struct RevocationTests {
             for _ in 0..<15 {
                 let session = try await client.login("tess")
                 let refresh = try #require(session["refresh_token"] as? String)
-                async let rotated = client.send(.post, "/v1/sessions/refresh", json: ["refresh_token": refresh])
-                async let revoked = client.send(.post, "/v1/sessions/revoke", json: ["refresh_token": refresh])
+                async let rotated = client.call(.post, "/v1/sessions/refresh", json: ["refresh_token": refresh])
+                async let revoked = client.call(.post, "/v1/sessions/revoke", json: ["refresh_token": refresh])
                 let (rotation, revocation) = try await (rotated, revoked)
                 #expect(revocation.status == .noContent)
                 if let next = rotation.json["refresh_token"] as? String,
                     let access = rotation.json["access_token"] as? String
                 {
                     #expect(try await client.get("/v1/users/me", token: access).status == .unauthorized)
-                    let again = try await client.send(.post, "/v1/sessions/refresh", json: ["refresh_token": next])
+                    let again = try await client.call(.post, "/v1/sessions/refresh", json: ["refresh_token": next])
                     #expect(again.status == .unauthorized)
                 }
             }

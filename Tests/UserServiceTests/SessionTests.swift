@@ -29,14 +29,14 @@ struct SessionTests {
     func unknownUserAndWrongPasswordFailAlike(backend: TestBackend) async throws {
         try await UserServiceHarness.run(backend) { client, _ in
             try await client.register("irene")
-            let wrong = try await client.send(
+            let wrong = try await client.call(
                 .post, "/v1/sessions", json: ["username": "irene", "password": "bad-password"])
-            let unknown = try await client.send(
+            let unknown = try await client.call(
                 .post, "/v1/sessions", json: ["username": "nobody", "password": "bad-password"])
             #expect(wrong.status == .unauthorized)
             #expect(unknown.status == .unauthorized)
             #expect(wrong.json["detail"] as? String == unknown.json["detail"] as? String)
-            let missing = try await client.send(.post, "/v1/sessions", json: ["username": "irene"])
+            let missing = try await client.call(.post, "/v1/sessions", json: ["username": "irene"])
             #expect(missing.status == .unprocessableContent)
         }
     }
@@ -49,12 +49,12 @@ struct SessionTests {
             client, _ in
             try await client.register("jack")
             for _ in 0..<3 {
-                let attempt = try await client.send(
+                let attempt = try await client.call(
                     .post, "/v1/sessions", json: ["username": "jack", "password": "wrong-one"])
                 #expect(attempt.status == .unauthorized)
             }
             // Locked now, even with the right password.
-            let locked = try await client.send(
+            let locked = try await client.call(
                 .post, "/v1/sessions", json: ["username": "JACK", "password": "password-123"])
             #expect(locked.status == .tooManyRequests)
             let retryAfter = try #require(locked.headers[.retryAfter].flatMap(Int.init))
@@ -73,7 +73,7 @@ struct SessionTests {
             let first = try await client.login("liam")
             let firstRefresh = try #require(first["refresh_token"] as? String)
 
-            let rotated = try await client.send(.post, "/v1/sessions/refresh", json: ["refresh_token": firstRefresh])
+            let rotated = try await client.call(.post, "/v1/sessions/refresh", json: ["refresh_token": firstRefresh])
             #expect(rotated.status == .ok)
             let secondRefresh = try #require(rotated.json["refresh_token"] as? String)
             let secondAccess = try #require(rotated.json["access_token"] as? String)
@@ -81,18 +81,18 @@ struct SessionTests {
             #expect(try await client.get("/v1/users/me", token: secondAccess).status == .ok)
 
             // Replaying the used token: refused, and the whole family is revoked.
-            let replay = try await client.send(.post, "/v1/sessions/refresh", json: ["refresh_token": firstRefresh])
+            let replay = try await client.call(.post, "/v1/sessions/refresh", json: ["refresh_token": firstRefresh])
             #expect(replay.status == .unauthorized)
-            let afterReplay = try await client.send(
+            let afterReplay = try await client.call(
                 .post, "/v1/sessions/refresh", json: ["refresh_token": secondRefresh])
             #expect(afterReplay.status == .unauthorized)
             #expect(try await client.get("/v1/users/me", token: secondAccess).status == .unauthorized)
 
             // A separate login is a separate family and still works.
             _ = try await client.login("liam")
-            let garbage = try await client.send(.post, "/v1/sessions/refresh", json: ["refresh_token": "not-a-token"])
+            let garbage = try await client.call(.post, "/v1/sessions/refresh", json: ["refresh_token": "not-a-token"])
             #expect(garbage.status == .unauthorized)
-            #expect(try await client.send(.post, "/v1/sessions/refresh", json: [:]).status == .unprocessableContent)
+            #expect(try await client.call(.post, "/v1/sessions/refresh", json: [:]).status == .unprocessableContent)
         }
     }
 
@@ -105,14 +105,14 @@ struct SessionTests {
             let refresh = try #require(session["refresh_token"] as? String)
             let other = try await client.accessToken("mia")
 
-            #expect(try await client.send(.delete, "/v1/sessions/current", token: access).status == .noContent)
+            #expect(try await client.call(.delete, "/v1/sessions/current", token: access).status == .noContent)
             #expect(try await client.get("/v1/users/me", token: access).status == .unauthorized)
             #expect(
-                try await client.send(.post, "/v1/sessions/refresh", json: ["refresh_token": refresh]).status
+                try await client.call(.post, "/v1/sessions/refresh", json: ["refresh_token": refresh]).status
                     == .unauthorized)
             // Only that session: the other login is untouched.
             #expect(try await client.get("/v1/users/me", token: other).status == .ok)
-            #expect(try await client.send(.delete, "/v1/sessions/current").status == .unauthorized)
+            #expect(try await client.call(.delete, "/v1/sessions/current").status == .unauthorized)
         }
     }
 
@@ -125,10 +125,10 @@ struct SessionTests {
                 UserServiceHarness.adminUsername, password: UserServiceHarness.adminPassword)
             let id = try #require(user["id"] as? Int)
             #expect(
-                try await client.send(.patch, "/v1/users/\(id)", json: ["is_active": false], token: admin).status == .ok
+                try await client.call(.patch, "/v1/users/\(id)", json: ["is_active": false], token: admin).status == .ok
             )
             #expect(try await client.get("/v1/users/me", token: token).status == .unauthorized)
-            let login = try await client.send(
+            let login = try await client.call(
                 .post, "/v1/sessions", json: ["username": "noah", "password": "password-123"])
             #expect(login.status == .unauthorized)
         }

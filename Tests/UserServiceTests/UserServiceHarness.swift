@@ -81,17 +81,6 @@ extension TestClientProtocol {
     }
 
     func get(_ uri: String, token: String? = nil) async throws -> TestResponse {
-        var headers: HTTPFields = [:]
-        if let token { headers[.authorization] = "Bearer \(token)" }
-        return try await execute(uri: uri, method: .get, headers: headers)
-    }
-
-    func send(
-        _ method: HTTPRequest.Method, _ uri: String, json: [String: Any]? = nil, token: String? = nil
-    ) async throws -> TestResponse {
-        var headers: HTTPFields = [:]
-        if let token { headers[.authorization] = "Bearer \(token)" }
-        if json != nil { headers[.contentType] = "application/json" }
-        return try await execute(uri: uri, method: method, headers: headers, body: json.map { .json($0) })
+        try await call(.get, uri, token: token)
     }
 }

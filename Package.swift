@@ -159,6 +159,8 @@ let package = Package(
             name: "Frontend",
             dependencies: [
                 "ShopPlatform",
+                "ProductServiceAPI",
+                .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),

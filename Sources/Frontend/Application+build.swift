@@ -19,18 +19,16 @@ public func buildFrontend(reader: ConfigReader, readiness: Readiness = Readiness
     ShopMetrics.bootstrap()
 
     let httpClient = ServiceClient.makeHTTPClient(readTimeout: configuration.backendTimeout)
-    func backend(_ service: ServiceDescriptor, _ url: String) -> Backend {
+    func client(_ service: ServiceDescriptor, _ url: String) -> ServiceClient {
         // Two attempts at most: a person is waiting for this page.
-        Backend(
-            client: ServiceClient(
-                baseURL: url, target: service.name, httpClient: httpClient, timeout: configuration.backendTimeout,
-                maxAttempts: 2,
-                breaker: CircuitBreaker(threshold: 5, cooldown: .seconds(5)), faults: faults))
+        ServiceClient(
+            baseURL: url, target: service.name, httpClient: httpClient, timeout: configuration.backendTimeout,
+            maxAttempts: 2, breaker: CircuitBreaker(threshold: 5, cooldown: .seconds(5)), faults: faults)
     }
     let backends = Backends(
-        users: backend(.userService, configuration.userServiceURL),
-        products: backend(.productService, configuration.productServiceURL),
-        orders: backend(.orderService, configuration.orderServiceURL))
+        users: Backend(client: client(.userService, configuration.userServiceURL)),
+        products: try ProductCatalogue(client: client(.productService, configuration.productServiceURL)),
+        orders: Backend(client: client(.orderService, configuration.orderServiceURL)))
     let pages = try await PageRenderer.load()
     let tokens = TokenKeeper(users: backends.users)
     let cookie = SessionCookie(

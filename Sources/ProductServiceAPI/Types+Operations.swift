@@ -552,12 +552,19 @@ public enum Operations {
             public var path: Operations.GetProduct.Input.Path
             /// - Remark: Generated from `#/paths/v1/products/{slug}/GET/header`.
             public struct Headers: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/products/{slug}/GET/header/If-None-Match`.
+                public var ifNoneMatch: Swift.String?
                 public var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.GetProduct.AcceptableContentType>]
                 /// Creates a new `Headers`.
                 ///
                 /// - Parameters:
+                ///   - ifNoneMatch:
                 ///   - accept:
-                public init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.GetProduct.AcceptableContentType>] = .defaultValues()) {
+                public init(
+                    ifNoneMatch: Swift.String? = nil,
+                    accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.GetProduct.AcceptableContentType>] = .defaultValues()
+                ) {
+                    self.ifNoneMatch = ifNoneMatch
                     self.accept = accept
                 }
             }
@@ -577,6 +584,22 @@ public enum Operations {
         }
         @frozen public enum Output: Sendable, Hashable {
             public struct Ok: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/products/{slug}/GET/responses/200/headers`.
+                public struct Headers: Sendable, Hashable {
+                    /// The product's ETag, for `If-None-Match` and for the next conditional write (`If-Match`).
+                    ///
+                    /// - Remark: Generated from `#/paths/v1/products/{slug}/GET/responses/200/headers/ETag`.
+                    public var eTag: Swift.String?
+                    /// Creates a new `Headers`.
+                    ///
+                    /// - Parameters:
+                    ///   - eTag: The product's ETag, for `If-None-Match` and for the next conditional write (`If-Match`).
+                    public init(eTag: Swift.String? = nil) {
+                        self.eTag = eTag
+                    }
+                }
+                /// Received HTTP response headers
+                public var headers: Operations.GetProduct.Output.Ok.Headers
                 /// - Remark: Generated from `#/paths/v1/products/{slug}/GET/responses/200/content`.
                 @frozen public enum Body: Sendable, Hashable {
                     /// - Remark: Generated from `#/paths/v1/products/{slug}/GET/responses/200/content/application\/json`.
@@ -599,8 +622,13 @@ public enum Operations {
                 /// Creates a new `Ok`.
                 ///
                 /// - Parameters:
+                ///   - headers: Received HTTP response headers
                 ///   - body: Received HTTP response body
-                public init(body: Operations.GetProduct.Output.Ok.Body) {
+                public init(
+                    headers: Operations.GetProduct.Output.Ok.Headers = .init(),
+                    body: Operations.GetProduct.Output.Ok.Body
+                ) {
+                    self.headers = headers
                     self.body = body
                 }
             }

@@ -38,9 +38,10 @@ struct ServiceCallMiddlewareTests {
         -> Response
     {
         received.count.withLock { $0 += 1 }
-        let echoed = [
+        var echoed = [
             "authorization": request.headers[.authorization] ?? "", "request_id": request.headers[.requestID] ?? "",
         ]
+        if let tag = request.headers[.ifMatch] { echoed["if_match"] = tag }
         return Response(
             status: status, headers: [.contentType: "application/json"],
             body: .init(byteBuffer: .init(data: try JSONEncoder().encode(echoed))))
@@ -50,11 +51,11 @@ struct ServiceCallMiddlewareTests {
     /// then the AsyncHTTPClient transport.
     static func call(
         _ client: ServiceClient, _ method: HTTPRequest.Method, operation: String,
-        idempotentOperations: Set<String> = []
+        idempotentOperations: Set<String> = [], headers: HTTPFields = [:]
     ) async throws -> (HTTPResponse, Data) {
         let transport = client.transport
         let (response, body) = try await client.middleware(idempotentOperations: idempotentOperations).intercept(
-            HTTPRequest(method: method, scheme: nil, authority: nil, path: "/thing"),
+            HTTPRequest(method: method, scheme: nil, authority: nil, path: "/thing", headerFields: headers),
             body: method == .post ? HTTPBody("{}") : nil, baseURL: try client.serverURL, operationID: operation
         ) { request, body, baseURL in
             try await transport.send(request, body: body, baseURL: baseURL, operationID: operation)
@@ -77,6 +78,21 @@ struct ServiceCallMiddlewareTests {
             #expect(response.status == .ok)
             let echoed = try JSONDecoder().decode([String: String].self, from: data)
             #expect(echoed == ["authorization": "Bearer service-secret", "request_id": "req-7f3a"])
+        }
+    }
+
+    /// The customer's token when a call is made for them; an entity tag as the
+    /// tag itself (the generated client percent-encodes header parameters).
+    @Test func theCustomersTokenAndAnEntityTagTravelAsThemselves() async throws {
+        try await Self.withDependency(answering: .ok) { baseURL, _ in
+            let (_, data) = try await ServiceCallMiddleware.calling(requestID: "req-1", token: "customer-token") {
+                try await Self.call(
+                    ServiceClient(baseURL: baseURL, target: "test-dependency"), .get, operation: "getThing",
+                    headers: [.ifMatch: "%22v1-abc%22"])
+            }
+            let echoed = try JSONDecoder().decode([String: String].self, from: data)
+            #expect(echoed["authorization"] == "Bearer customer-token")
+            #expect(echoed["if_match"] == #""v1-abc""#)
         }
     }
 

@@ -49,6 +49,6 @@ struct Backend: Sendable {
 /// The three services behind the frontend.
 struct Backends: Sendable {
     let users: Backend
-    let products: Backend
+    let products: ProductCatalogue
     let orders: Backend
 }

@@ -1,37 +1,6 @@
 import Foundation
 
-/// The parts of the services' `/v1` documents the pages show.
-struct ProductDoc: Codable, Sendable {
-    let id: Int64
-    let slug: String
-    let name: String
-    let description: String
-    let priceMinor: Int64
-    let currency: String
-    let stock: Int
-    let inStock: Bool
-    let isActive: Bool
-    let imageURL: String?
-
-    enum CodingKeys: String, CodingKey {
-        case id, slug, name, description, currency, stock
-        case priceMinor = "price_minor"
-        case inStock = "in_stock"
-        case isActive = "is_active"
-        case imageURL = "image_url"
-    }
-}
-
-struct ProductPageDoc: Codable, Sendable {
-    let items: [ProductDoc]
-    let nextCursor: String?
-
-    enum CodingKeys: String, CodingKey {
-        case items
-        case nextCursor = "next_cursor"
-    }
-}
-
+/// The parts of user-service's and order-service's `/v1` documents the pages show.
 struct CartDoc: Codable, Sendable {
     struct Item: Codable, Sendable {
         let productID: Int64

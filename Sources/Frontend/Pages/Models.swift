@@ -20,10 +20,10 @@ struct ProductCard {
         self.description = product.description
         self.price = Money(minorUnits: product.priceMinor, currency: product.currency).formatted
         self.inStock = product.inStock
-        self.stock = product.stock
+        self.stock = Int(product.stock)
         self.lowStock = product.stock > 0 && product.stock <= 5
         self.isActive = product.isActive
-        self.imageURL = product.imageURL == nil ? nil : "/images/\(product.slug)"
+        self.imageURL = product.imageUrl == nil ? nil : "/images/\(product.slug)"
         self.id = product.id
     }
 }

@@ -113,35 +113,3 @@ extension AdminRoutes {
         ]
     }
 }
-
-struct ProductPayload: Encodable {
-    let slug: String
-    let name: String
-    let description: String
-    let priceMinor: Int64
-    let currency: String
-    let stock: Int
-    let isActive: Bool
-
-    enum CodingKeys: String, CodingKey {
-        case slug, name, description, stock, currency
-        case priceMinor = "price_minor"
-        case isActive = "is_active"
-    }
-}
-
-/// Never an absolute stock: see `AdminRoutes.update`.
-struct ProductPatchPayload: Encodable {
-    let name: String
-    let description: String
-    let priceMinor: Int64
-    let stockAdjust: Int?
-    let isActive: Bool
-
-    enum CodingKeys: String, CodingKey {
-        case name, description
-        case priceMinor = "price_minor"
-        case stockAdjust = "stock_adjust"
-        case isActive = "is_active"
-    }
-}

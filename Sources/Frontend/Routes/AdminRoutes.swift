@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import MultipartKit
 import NIOCore
+import ProductServiceAPI
 import ShopPlatform
 
 /// The admin area: products (create, edit, image upload) and all orders.
@@ -48,9 +49,8 @@ struct AdminRoutes {
         var all: [ProductDoc] = []
         var cursor: String?
         repeat {
-            let page: ProductPageDoc = try await backends.products.get(
-                "/v1/products?include_inactive=true&limit=100" + (cursor.map { "&cursor=\($0)" } ?? ""), token: token,
-                requestID: context.id)
+            let page = try await backends.products.page(
+                cursor: cursor, limit: 100, includeInactive: true, token: token, requestID: context.id)
             all += page.items
             cursor = page.nextCursor
         } while cursor != nil && all.count < 2000
@@ -83,11 +83,10 @@ struct AdminRoutes {
                 context: context, status: .unprocessableContent, title: "New product")
         }
         do {
-            let product: ProductDoc = try await backends.products.call(
-                .POST, "/v1/products",
-                json: ProductPayload(
+            let product = try await backends.products.create(
+                .init(
                     slug: form.slug ?? "", name: form.name ?? "", description: form.description ?? "",
-                    priceMinor: price.minorUnits, currency: price.currency, stock: stock,
+                    priceMinor: price.minorUnits, currency: price.currency, stock: Int64(stock),
                     isActive: form.active == "on"),
                 token: token, requestID: context.id)
             context.session.update { $0.flash(.success, "Created \(product.name). Add a picture below.") }
@@ -127,9 +126,10 @@ struct AdminRoutes {
         if adjust == nil { model.errors["stock_adjust"] = "Enter a whole number of units, such as 5 or -2" }
         var conflict: [String]? = nil
         if let price, let adjust, model.errors.isEmpty {
-            let payload = ProductPatchPayload(
+            // Never an absolute stock: sales made while the form was open are kept.
+            let payload = ProductServiceAPI.Components.Schemas.ProductPatch(
                 name: form.name ?? "", description: form.description ?? "", priceMinor: price.minorUnits,
-                stockAdjust: adjust == 0 ? nil : adjust, isActive: form.active == "on")
+                stockAdjust: adjust == 0 ? nil : Int64(adjust), isActive: form.active == "on")
             do {
                 switch try await attempt(payload, form: form, slug: slug, token: token, context: context) {
                 case .saved:
@@ -181,7 +181,8 @@ struct AdminRoutes {
     /// adjusts stock, since a repeated submission (a double click) must not apply
     /// an adjustment twice. Otherwise it is a conflict naming those fields.
     private func attempt(
-        _ payload: ProductPatchPayload, form: ProductForm, slug: String, token: String, context: Context
+        _ payload: ProductServiceAPI.Components.Schemas.ProductPatch, form: ProductForm, slug: String, token: String,
+        context: Context
     ) async throws -> SaveOutcome {
         do {
             try await save(payload, slug: slug, ifMatch: form.version, token: token, context: context)
@@ -200,11 +201,11 @@ struct AdminRoutes {
     }
 
     private func save(
-        _ payload: ProductPatchPayload, slug: String, ifMatch: String?, token: String, context: Context
+        _ payload: ProductServiceAPI.Components.Schemas.ProductPatch, slug: String, ifMatch: String?, token: String,
+        context: Context
     ) async throws {
-        let headers = ifMatch.flatMap { $0.isEmpty ? nil : [("If-Match", $0)] } ?? []
-        try await backends.products.send(
-            .PATCH, "/v1/products/\(CatalogueRoutes.encode(slug))", json: payload, token: token, headers: headers,
+        try await backends.products.update(
+            slug: slug, payload, ifMatch: ifMatch.flatMap { $0.isEmpty ? nil : $0 }, token: token,
             requestID: context.id)
     }
 
@@ -223,15 +224,11 @@ struct AdminRoutes {
             context.session.update { $0.flash(.error, "Choose an image file to upload.") }
             return .redirect(to: back, type: .normal)
         }
-        let reply = try await backends.products.client.send(
-            .PUT, "/v1/products/\(CatalogueRoutes.encode(slug))/image", body: form.image,
-            contentType: "application/octet-stream", headers: [("Authorization", "Bearer \(token)")], idempotent: true,
-            requestID: context.id)
-        if reply.status == 200 {
+        do {
+            try await backends.products.uploadImage(slug: slug, form.image, token: token, requestID: context.id)
             context.session.update { $0.flash(.success, "Picture uploaded.") }
-        } else {
-            let problem = try? reply.decode(ProblemDoc.self)
-            context.session.update { $0.flash(.error, problem?.detail ?? "The picture was not accepted.") }
+        } catch let refusal as Backend.Refusal {
+            context.session.update { $0.flash(.error, refusal.problem.detail ?? "The picture was not accepted.") }
         }
         return .redirect(to: back, type: .normal)
     }
@@ -253,10 +250,7 @@ struct AdminRoutes {
     /// The product with the ETag a conditional write must name.
     private func load(_ slug: String, token: String, context: Context) async throws -> (ProductDoc, String?) {
         do {
-            let reply = try await backends.products.send(
-                .GET, "/v1/products/\(CatalogueRoutes.encode(slug))", token: token, idempotent: true,
-                requestID: context.id)
-            return (try reply.decode(ProductDoc.self), reply.headers.first(name: "ETag"))
+            return try await backends.products.product(slug: slug, token: token, requestID: context.id)
         } catch is Backend.Refusal {
             throw HTTPError(.notFound)
         }

@@ -22,11 +22,10 @@ struct CatalogueRoutes {
     @Sendable func home(_ request: Request, context: Context) async throws -> Response {
         let query = String(request.uri.queryParameters["q"] ?? "").trimmingCharacters(in: .whitespaces)
         let cursor = request.uri.queryParameters["cursor"].map(String.init)
-        var path = "/v1/products?limit=\(Self.pageSize)"
-        if !query.isEmpty { path += "&q=" + Self.encode(query) }
-        if let cursor, Int64(cursor) != nil { path += "&cursor=\(cursor)" }
         do {
-            let found: ProductPageDoc = try await backends.products.get(path, requestID: context.id)
+            let found = try await backends.products.page(
+                query: query.isEmpty ? nil : query, cursor: cursor.flatMap { Int64($0) == nil ? nil : $0 },
+                limit: Self.pageSize, requestID: context.id)
             let base = query.isEmpty ? "/?" : "/?q=\(Self.encode(query))&"
             let model = CatalogueModel(
                 products: found.items.map(ProductCard.init), query: query.isEmpty ? nil : query,
@@ -43,10 +42,9 @@ struct CatalogueRoutes {
     @Sendable func product(_ request: Request, context: Context) async throws -> Response {
         let slug = try context.parameters.require("slug")
         do {
-            let product: ProductDoc = try await backends.products.get(
-                "/v1/products/\(Self.encode(slug))", requestID: context.id)
+            let (product, _) = try await backends.products.product(slug: slug, requestID: context.id)
             let model = ProductModel(
-                product: ProductCard(product), quantities: Array(1...max(1, min(10, product.stock))))
+                product: ProductCard(product), quantities: Array(1...max(1, min(10, Int(product.stock)))))
             return pages.render("product", model, context: context, title: product.name)
         } catch let refusal as Backend.Refusal where refusal.status == 404 {
             throw HTTPError(.notFound)

@@ -44,7 +44,7 @@ struct ProductCatalogClient: Sendable {
     /// Products by id, inactive ones included; missing ids are simply absent.
     func products(ids: [Int64], requestID: String? = nil) async throws -> [Int64: ProductSummary] {
         guard !ids.isEmpty else { return [:] }
-        let answer = try await Self.carrying(requestID) {
+        let answer = try await ServiceCallMiddleware.calling(requestID: requestID) {
             try await api.listProducts(query: .init(ids: ids.map(String.init).joined(separator: ",")))
         }
         let page = try answer.ok.body.json
@@ -55,7 +55,9 @@ struct ProductCatalogClient: Sendable {
         let request = Components.Schemas.ReservationRequest(
             checkoutId: checkoutID, orderId: order.id,
             lines: order.lines.map { .init(productId: $0.productID, quantity: Int64($0.quantity)) })
-        switch try await Self.carrying(requestID, { try await api.reserveStock(body: .json(request)) }) {
+        switch try await ServiceCallMiddleware.calling(
+            requestID: requestID, { try await api.reserveStock(body: .json(request)) })
+        {
         case .created(let created): return .reserved(try created.body.json)
         case .ok(let replay): return .reserved(try replay.body.json)
         case .conflict(let conflict):
@@ -83,7 +85,7 @@ struct ProductCatalogClient: Sendable {
     /// Returns the stock; releasing twice is fine, and releasing an attempt that
     /// never reserved makes sure it never will.
     func release(checkoutID: String, requestID: String? = nil) async throws {
-        let answer = try await Self.carrying(requestID) {
+        let answer = try await ServiceCallMiddleware.calling(requestID: requestID) {
             try await api.releaseReservation(path: .init(checkoutId: checkoutID))
         }
         guard case .ok = answer else {
@@ -97,11 +99,6 @@ struct ProductCatalogClient: Sendable {
             .ok.body.json.items
     }
 
-    /// Runs `call` with `requestID` sent along (see `ServiceCallMiddleware`).
-    private static func carrying<T>(_ requestID: String?, _ call: () async throws -> T) async rethrows -> T {
-        guard let requestID else { return try await call() }
-        return try await ServiceCallMiddleware.$requestID.withValue(requestID) { try await call() }
-    }
 }
 
 extension Components.Schemas.Problem {

@@ -14,6 +14,9 @@ public struct ServiceCallMiddleware: ClientMiddleware {
     /// The id of the request being served, sent along as `X-Request-ID` on the
     /// calls made for it, so one id follows a request through every service.
     @TaskLocal public static var requestID: String?
+    /// The access token of the person a call is made for (the storefront calling
+    /// with its customer's token), sent as the bearer credential.
+    @TaskLocal public static var bearerToken: String?
 
     let policy: CallPolicy
     let headers: HTTPFields
@@ -26,6 +29,14 @@ public struct ServiceCallMiddleware: ClientMiddleware {
         var request = request
         request.headerFields.append(contentsOf: headers)
         if let requestID = Self.requestID { request.headerFields[.requestID] = requestID }
+        if let token = Self.bearerToken { request.headerFields[.authorization] = "Bearer \(token)" }
+        // swift-openapi-runtime writes header parameters URI-encoded, so an entity
+        // tag's quotes would go out as %22 and never match: sent as the tag itself.
+        for name in [HTTPField.Name.ifMatch, .ifNoneMatch] {
+            if let value = request.headerFields[name], let tag = value.removingPercentEncoding {
+                request.headerFields[name] = tag
+            }
+        }
         let idempotent =
             [.get, .head, .put, .delete].contains(request.method) || idempotentOperations.contains(operationID)
         let path = request.path ?? "/"
@@ -48,6 +59,24 @@ public struct ServiceCallMiddleware: ClientMiddleware {
                 return (response, try await Data(collecting: body, upTo: ServiceClient.maxBody))
             })
         return (response, data.map { HTTPBody($0) })
+    }
+}
+
+extension ServiceCallMiddleware {
+    /// Runs `call` (calls of a generated client) for the request `requestID`,
+    /// on behalf of the holder of `token` when given. An error a middleware threw
+    /// (`ServiceClient.Unavailable`, a refusal) comes out as itself, not wrapped
+    /// in the generated client's `ClientError`.
+    public static func calling<T>(
+        requestID: String?, token: String? = nil, _ call: () async throws -> T
+    ) async throws -> T {
+        do {
+            return try await $requestID.withValue(requestID) {
+                try await $bearerToken.withValue(token) { try await call() }
+            }
+        } catch let error as ClientError {
+            throw error.underlyingError
+        }
     }
 }
 

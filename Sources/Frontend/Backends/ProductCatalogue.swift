@@ -1,0 +1,71 @@
+import Foundation
+import OpenAPIRuntime
+import ProductServiceAPI
+import ShopPlatform
+
+/// A product as product-service's document describes it.
+typealias ProductDoc = ProductServiceAPI.Components.Schemas.Product
+
+/// The storefront's view of product-service: the client generated from its
+/// OpenAPI document, under the `ServiceClient`'s rules. A 4xx comes out as
+/// `Backend.Refusal`; `token` is the customer's or admin's, when the call is theirs.
+struct ProductCatalogue: Sendable {
+    let api: ProductServiceAPI.Client
+    /// Image bytes are passed through as they are, not read as a contract.
+    let client: ServiceClient
+
+    init(client: ServiceClient) throws {
+        self.client = client
+        self.api = ProductServiceAPI.Client(
+            serverURL: try client.serverURL, transport: client.transport,
+            middlewares: [RefusalMiddleware(), client.middleware()])
+    }
+
+    /// Active products (all, for an admin asking for inactive ones too), a page at a time.
+    func page(
+        query: String? = nil, cursor: String? = nil, limit: Int, includeInactive: Bool? = nil, token: String? = nil,
+        requestID: String?
+    ) async throws -> ProductServiceAPI.Components.Schemas.ProductPage {
+        try await ServiceCallMiddleware.calling(requestID: requestID, token: token) {
+            try await api.listProducts(
+                query: .init(q: query, limit: limit, cursor: cursor, includeInactive: includeInactive)
+            ).ok.body.json
+        }
+    }
+
+    /// The product and the ETag a conditional write must name.
+    func product(slug: String, token: String? = nil, requestID: String?) async throws -> (ProductDoc, etag: String?) {
+        try await ServiceCallMiddleware.calling(requestID: requestID, token: token) {
+            let found = try await api.getProduct(path: .init(slug: slug)).ok
+            return (try found.body.json, found.headers.eTag)
+        }
+    }
+
+    func create(_ product: ProductServiceAPI.Components.Schemas.NewProduct, token: String, requestID: String?)
+        async throws -> ProductDoc
+    {
+        try await ServiceCallMiddleware.calling(requestID: requestID, token: token) {
+            try await api.createProduct(body: .json(product)).created.body.json
+        }
+    }
+
+    /// Written only if the product's ETag is still `ifMatch` (a 412 refusal if not).
+    func update(
+        slug: String, _ patch: ProductServiceAPI.Components.Schemas.ProductPatch, ifMatch: String?, token: String,
+        requestID: String?
+    ) async throws {
+        _ = try await ServiceCallMiddleware.calling(requestID: requestID, token: token) {
+            try await api.updateProduct(
+                path: .init(slug: slug), headers: .init(ifMatch: ifMatch), body: .json(patch)
+            ).ok
+        }
+    }
+
+    /// Raw image bytes; product-service checks their type and size.
+    func uploadImage(slug: String, _ bytes: Data, token: String, requestID: String?) async throws {
+        _ = try await ServiceCallMiddleware.calling(requestID: requestID, token: token) {
+            try await api.putProductImage(path: .init(slug: slug), body: .binary(HTTPBody(bytes)))
+                .ok
+        }
+    }
+}

@@ -77,10 +77,22 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        // product-service's contract as its consumers call it: generated from its
+        // Each service's contract as its consumers call it: generated from its
         // OpenAPI document by scripts/generate-clients, committed, never edited.
         .target(
+            name: "UserServiceAPI",
+            dependencies: [.product(name: "OpenAPIRuntime", package: "swift-openapi-runtime")],
+            // The generator imports publicly in every file, used or not.
+            swiftSettings: swiftSettings + [.unsafeFlags(["-suppress-warnings"])]
+        ),
+        .target(
             name: "ProductServiceAPI",
+            dependencies: [.product(name: "OpenAPIRuntime", package: "swift-openapi-runtime")],
+            // The generator imports publicly in every file, used or not.
+            swiftSettings: swiftSettings + [.unsafeFlags(["-suppress-warnings"])]
+        ),
+        .target(
+            name: "OrderServiceAPI",
             dependencies: [.product(name: "OpenAPIRuntime", package: "swift-openapi-runtime")],
             // The generator imports publicly in every file, used or not.
             swiftSettings: swiftSettings + [.unsafeFlags(["-suppress-warnings"])]
@@ -159,7 +171,9 @@ let package = Package(
             name: "Frontend",
             dependencies: [
                 "ShopPlatform",
+                "UserServiceAPI",
                 "ProductServiceAPI",
+                "OrderServiceAPI",
                 .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Mustache", package: "swift-mustache"),

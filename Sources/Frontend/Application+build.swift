@@ -26,9 +26,9 @@ public func buildFrontend(reader: ConfigReader, readiness: Readiness = Readiness
             maxAttempts: 2, breaker: CircuitBreaker(threshold: 5, cooldown: .seconds(5)), faults: faults)
     }
     let backends = Backends(
-        users: Backend(client: client(.userService, configuration.userServiceURL)),
+        users: try CustomerAccounts(client: client(.userService, configuration.userServiceURL)),
         products: try ProductCatalogue(client: client(.productService, configuration.productServiceURL)),
-        orders: Backend(client: client(.orderService, configuration.orderServiceURL)))
+        orders: try CartsAndOrders(client: client(.orderService, configuration.orderServiceURL)))
     let pages = try await PageRenderer.load()
     let tokens = TokenKeeper(users: backends.users)
     let cookie = SessionCookie(

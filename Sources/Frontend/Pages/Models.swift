@@ -79,18 +79,18 @@ struct OrderModel {
 
     init(_ order: OrderDoc) {
         self.number = order.number
-        self.status = order.status
+        self.status = order.status.rawValue
         self.placedAt = order.placedAt.map { $0.formatted(date: .abbreviated, time: .shortened) }
         let currency = order.currency ?? "USD"
         self.total = order.totalMinor.map { Money(minorUnits: $0, currency: currency).formatted }
         self.lines = order.items.map { item in
             OrderLineModel(
-                name: item.name ?? "Product \(item.productID)", quantity: item.quantity,
+                name: item.name ?? "Product \(item.productId)", quantity: Int(item.quantity),
                 unitPrice: item.unitPriceMinor.map { Money(minorUnits: $0, currency: currency).formatted },
                 lineTotal: item.lineTotalMinor.map { Money(minorUnits: $0, currency: currency).formatted })
         }
-        self.cancellable = order.status == "placed"
-        self.userID = order.userID
+        self.cancellable = order.status == .placed
+        self.userID = order.userId
     }
 }
 

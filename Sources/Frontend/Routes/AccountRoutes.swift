@@ -46,9 +46,8 @@ struct AccountRoutes {
         let next = Self.safeNext(form.next)
         var model = FormModel(values: ["username": form.username ?? ""], next: next)
         do {
-            let session: SessionDoc = try await backends.users.call(
-                .POST, "/v1/sessions", json: ["username": form.username ?? "", "password": form.password ?? ""],
-                requestID: context.id)
+            let session = try await backends.users.logIn(
+                username: form.username ?? "", password: form.password ?? "", requestID: context.id)
             context.session.update {
                 $0.signIn(session)
                 // A token that was valid before signing in (and might have been
@@ -85,15 +84,13 @@ struct AccountRoutes {
             "last_name": form.lastName ?? "",
         ])
         do {
-            try await backends.users.send(
-                .POST, "/v1/users",
-                json: [
-                    "username": form.username ?? "", "email": form.email ?? "", "password": form.password ?? "",
-                    "first_name": form.firstName ?? "", "last_name": form.lastName ?? "",
-                ], requestID: context.id)
-            let session: SessionDoc = try await backends.users.call(
-                .POST, "/v1/sessions", json: ["username": form.username ?? "", "password": form.password ?? ""],
+            try await backends.users.register(
+                .init(
+                    username: form.username ?? "", email: form.email ?? "", password: form.password ?? "",
+                    firstName: form.firstName ?? "", lastName: form.lastName ?? ""),
                 requestID: context.id)
+            let session = try await backends.users.logIn(
+                username: form.username ?? "", password: form.password ?? "", requestID: context.id)
             context.session.update {
                 $0.signIn(session)
                 $0.csrf = ShopSession.randomToken()
@@ -118,10 +115,9 @@ struct AccountRoutes {
     @Sendable func logout(_ request: Request, context: Context) async throws -> Response {
         let session = context.session.value
         if let refresh = session.refreshToken {
-            _ = try? await backends.users.send(
-                .POST, "/v1/sessions/revoke", json: ["refresh_token": refresh], requestID: context.id)
+            try? await backends.users.revoke(refresh, requestID: context.id)
         } else if let token = session.accessToken {
-            _ = try? await backends.users.send(.DELETE, "/v1/sessions/current", token: token, requestID: context.id)
+            try? await backends.users.endSession(token: token, requestID: context.id)
         }
         context.session.update {
             $0.logOut()
@@ -131,8 +127,8 @@ struct AccountRoutes {
     }
 
     private func refreshCartCount(context: Context, token: String) async {
-        if let cart: CartDoc = try? await backends.orders.get("/v1/cart", token: token, requestID: context.id) {
-            context.session.update { $0.cartCount = cart.itemCount }
+        if let cart = try? await backends.orders.cart(token: token, requestID: context.id) {
+            context.session.update { $0.cartCount = Int(cart.itemCount) }
         }
     }
 

@@ -234,11 +234,9 @@ struct AdminRoutes {
     }
 
     @Sendable func orders(_ request: Request, context: Context, token: String) async throws -> Response {
-        let status = String(request.uri.queryParameters["status"] ?? "")
-        let valid = ["placed", "pending", "cancelled"].contains(status) ? status : ""
-        let page: OrderPageDoc = try await backends.orders.get(
-            "/v1/admin/orders?limit=100" + (valid.isEmpty ? "" : "&status=\(valid)"), token: token,
-            requestID: context.id)
+        let status = OrderStatusFilter(rawValue: String(request.uri.queryParameters["status"] ?? ""))
+        let valid = status?.rawValue ?? ""
+        let page = try await backends.orders.allOrders(status: status, limit: 100, token: token, requestID: context.id)
         let filters = [("", "All"), ("placed", "Placed"), ("pending", "Pending"), ("cancelled", "Cancelled")].map {
             AdminOrdersModel.StatusFilter(value: $0.0, label: $0.1, selected: $0.0 == valid)
         }

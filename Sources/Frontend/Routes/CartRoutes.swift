@@ -58,17 +58,17 @@ struct CartRoutes {
         guard let token = await tokens.token(for: context) else { return tokens.loginRedirect(for: request) }
         let doc: CartDoc
         do {
-            doc = try await backends.orders.get("/v1/cart", token: token, requestID: context.id)
+            doc = try await backends.orders.cart(token: token, requestID: context.id)
         } catch {
             return pages.render(
                 template, CartModel(lines: [], empty: true, subtotal: nil, canCheckout: false, idempotencyKey: ""),
                 context: context, banners: [Self.ordersDown], title: title)
         }
-        context.session.update { $0.cartCount = doc.itemCount }
+        context.session.update { $0.cartCount = Int(doc.itemCount) }
         let lines = doc.items.map { item in
             CartLineModel(
-                productID: item.productID, slug: item.slug, name: item.name ?? "Product \(item.productID)",
-                quantity: item.quantity,
+                productID: item.productId, slug: item.slug, name: item.name ?? "Product \(item.productId)",
+                quantity: Int(item.quantity),
                 unitPrice: item.unitPriceMinor.map { Money(minorUnits: $0, currency: doc.currency).formatted },
                 lineTotal: item.lineTotalMinor.map { Money(minorUnits: $0, currency: doc.currency).formatted },
                 available: item.available ?? true,
@@ -100,9 +100,8 @@ struct CartRoutes {
         }
         return try await changeCart(context: context, success: "Added to your cart.", redirect: "/cart", failure: back)
         {
-            try await backends.orders.call(
-                .POST, "/v1/cart/items", json: ["product_id": productID, "quantity": Int64(quantity)], token: token,
-                requestID: context.id)
+            try await backends.orders.add(
+                productID: Int64(productID), quantity: quantity, token: token, requestID: context.id)
         }
     }
 
@@ -112,10 +111,12 @@ struct CartRoutes {
         guard let token = await tokens.token(for: context) else {
             return .redirect(to: "/login", type: .normal)
         }
+        guard let quantity = form.quantity else {
+            context.session.update { $0.flash(.error, "Choose a quantity.") }
+            return .redirect(to: "/cart", type: .normal)
+        }
         return try await changeCart(context: context, success: "Cart updated.", redirect: "/cart", failure: "/cart") {
-            try await backends.orders.call(
-                .PUT, "/v1/cart/items/\(productID)", json: ["quantity": form.quantity ?? -1], token: token,
-                requestID: context.id)
+            try await backends.orders.setQuantity(productID: productID, quantity, token: token, requestID: context.id)
         }
     }
 
@@ -127,8 +128,7 @@ struct CartRoutes {
         return try await changeCart(
             context: context, success: "Removed from your cart.", redirect: "/cart", failure: "/cart"
         ) {
-            try await backends.orders.call(
-                .PUT, "/v1/cart/items/\(productID)", json: ["quantity": 0], token: token, requestID: context.id)
+            try await backends.orders.setQuantity(productID: productID, 0, token: token, requestID: context.id)
         }
     }
 
@@ -140,7 +140,7 @@ struct CartRoutes {
         do {
             let cart = try await change()
             context.session.update {
-                $0.cartCount = cart.itemCount
+                $0.cartCount = Int(cart.itemCount)
                 $0.flash(.success, success)
             }
             return .redirect(to: redirect, type: .normal)
@@ -164,9 +164,8 @@ struct CartRoutes {
             return .redirect(to: "/login?next=%2Fcart", type: .normal)
         }
         do {
-            let order: OrderDoc = try await backends.orders.call(
-                .POST, "/v1/orders", token: token, idempotent: false,
-                headers: [("Idempotency-Key", form.idempotencyKey ?? UUID().uuidString)], requestID: context.id)
+            let order = try await backends.orders.placeOrder(
+                idempotencyKey: form.idempotencyKey ?? UUID().uuidString, token: token, requestID: context.id)
             context.session.update { $0.cartCount = 0 }
             return .redirect(to: "/order/\(order.number)/thank-you", type: .normal)
         } catch let refusal as Backend.Refusal {
@@ -194,8 +193,7 @@ struct CartRoutes {
             return .redirect(to: "/login", type: .found)
         }
         do {
-            let order: OrderDoc = try await backends.orders.get(
-                "/v1/orders/\(CatalogueRoutes.encode(number))", token: token, requestID: context.id)
+            let order = try await backends.orders.order(number, token: token, requestID: context.id)
             return pages.render("thank_you", OrderModel(order), context: context, title: "Thank you")
         } catch is Backend.Refusal {
             throw HTTPError(.notFound)

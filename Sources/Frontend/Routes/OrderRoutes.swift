@@ -19,8 +19,8 @@ struct OrderRoutes {
         guard let token = await tokens.token(for: context) else { return tokens.loginRedirect(for: request) }
         let cursor = request.uri.queryParameters["cursor"].flatMap { Int64(String($0)) }
         do {
-            let page: OrderPageDoc = try await backends.orders.get(
-                "/v1/orders?limit=20" + (cursor.map { "&cursor=\($0)" } ?? ""), token: token, requestID: context.id)
+            let page = try await backends.orders.orders(
+                cursor: cursor.map(String.init), limit: 20, token: token, requestID: context.id)
             let model = OrdersModel(
                 orders: page.items.map(OrderModel.init), empty: page.items.isEmpty,
                 nextURL: page.nextCursor.map { "/orders?cursor=\($0)" })
@@ -36,8 +36,7 @@ struct OrderRoutes {
         let number = try context.parameters.require("number")
         guard let token = await tokens.token(for: context) else { return tokens.loginRedirect(for: request) }
         do {
-            let order: OrderDoc = try await backends.orders.get(
-                "/v1/orders/\(CatalogueRoutes.encode(number))", token: token, requestID: context.id)
+            let order = try await backends.orders.order(number, token: token, requestID: context.id)
             return pages.render("order", OrderModel(order), context: context, title: "Order \(order.number)")
         } catch is Backend.Refusal {
             throw HTTPError(.notFound)
@@ -50,8 +49,7 @@ struct OrderRoutes {
             return .redirect(to: "/login", type: .normal)
         }
         do {
-            try await backends.orders.send(
-                .POST, "/v1/orders/\(CatalogueRoutes.encode(number))/cancel", token: token, requestID: context.id)
+            _ = try await backends.orders.cancel(number, token: token, requestID: context.id)
             context.session.update { $0.flash(.success, "Order \(number) is cancelled.") }
         } catch let refusal as Backend.Refusal {
             if refusal.status == 404 { throw HTTPError(.notFound) }

@@ -5,7 +5,7 @@ import Hummingbird
 /// exchanged with user-service using the refresh token, transparently. A
 /// refused refresh ends the session.
 struct TokenKeeper: Sendable {
-    let users: Backend
+    let users: CustomerAccounts
 
     func token(for context: FrontendContext) async -> String? {
         let session = context.session.value
@@ -13,8 +13,7 @@ struct TokenKeeper: Sendable {
         if let expiry = session.accessExpiresAt, expiry.timeIntervalSinceNow > 30 { return access }
         guard let refresh = session.refreshToken else { return access }
         do {
-            let renewed: SessionDoc = try await users.call(
-                .POST, "/v1/sessions/refresh", json: ["refresh_token": refresh], requestID: context.id)
+            let renewed = try await users.refresh(refresh, requestID: context.id)
             context.session.update { $0.signIn(renewed) }
             return renewed.accessToken
         } catch is Backend.Refusal {

@@ -103,7 +103,3 @@ struct OrderRoutes {
         return order
     }
 }
-
-extension HTTPField.Name {
-    static var idempotencyKey: Self { .init("Idempotency-Key")! }
-}

@@ -31,8 +31,9 @@ public struct ServiceCallMiddleware: ClientMiddleware {
         if let requestID = Self.requestID { request.headerFields[.requestID] = requestID }
         if let token = Self.bearerToken { request.headerFields[.authorization] = "Bearer \(token)" }
         // swift-openapi-runtime writes header parameters URI-encoded, so an entity
-        // tag's quotes would go out as %22 and never match: sent as the tag itself.
-        for name in [HTTPField.Name.ifMatch, .ifNoneMatch] {
+        // tag's quotes would go out as %22 and never match: the shop's header
+        // parameters are sent as themselves.
+        for name in [HTTPField.Name.ifMatch, .ifNoneMatch, .idempotencyKey] {
             if let value = request.headerFields[name], let tag = value.removingPercentEncoding {
                 request.headerFields[name] = tag
             }
@@ -60,6 +61,14 @@ public struct ServiceCallMiddleware: ClientMiddleware {
             })
         return (response, data.map { HTTPBody($0) })
     }
+}
+
+/// Described without its headers: they carry the service credential, and
+/// ServiceLifecycle logs the services it runs (with the clients they hold) at debug.
+extension ServiceCallMiddleware: CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
+    public var description: String { "ServiceCallMiddleware(\(policy.baseURL))" }
+    public var debugDescription: String { description }
+    public var customMirror: Mirror { Mirror(self, children: ["baseURL": policy.baseURL]) }
 }
 
 extension ServiceCallMiddleware {
@@ -104,4 +113,9 @@ extension ServiceClient {
         }
         return ServiceCallMiddleware(policy: policy, headers: fields, idempotentOperations: idempotentOperations)
     }
+}
+
+extension HTTPField.Name {
+    /// Makes a retried POST safe: the same key never does the work twice.
+    public static var idempotencyKey: Self { .init("Idempotency-Key")! }
 }

@@ -49,7 +49,7 @@ public func buildOrderService(reader: ConfigReader, readiness: Readiness = Readi
         cancellation: Cancellation(store: checkoutStore, orders: orders, catalog: catalog, logger: logger))
     orderRoutes.addRoutes(to: router.group("v1/orders"))
     orderRoutes.addAdminRoutes(to: router.group("v1/admin/orders"))
-    LegacyOrderRoutes(carts: carts, checkout: checkout).addRoutes(to: router.group("api"))
+    LegacyOrderRoutes(carts: carts, checkout: checkout, orders: orders).addRoutes(to: router.group("api"))
 
     try router.completeRoutes(document: openAPI)
     var app = configuration.service.application(router: router)

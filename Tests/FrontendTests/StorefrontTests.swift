@@ -137,6 +137,11 @@ struct CartPageTests {
             try await browser.post("/cart/items/3/remove")
             cart = try await browser.get("/cart")
             #expect(!cart.text.contains("Canvas Tote"))
+            // Removing it again (a double click, or a retried request that had
+            // already been applied) leaves the cart as asked: no error.
+            try await browser.post("/cart/items/3/remove")
+            cart = try await browser.get("/cart")
+            #expect(cart.text.contains("Removed from your cart."), "\(cart.text)")
 
             // GET /checkout only shows a summary; it never places an order.
             let summary = try await browser.get("/checkout")

@@ -88,7 +88,7 @@ struct CheckoutRaceTests {
                 }
                 // A cart made behind the store's back (an old replica, a manual fix).
                 try await database.withConnection { db in
-                    let cartID = try await OrderStore.insertCart(userID: 7, db: db)
+                    let cartID = try await OrderRows.insertCart(userID: 7, db: db)
                     for (product, quantity) in [(pen, 1), (pad, 2)] {
                         try await db.raw(
                             """

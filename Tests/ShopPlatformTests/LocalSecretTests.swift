@@ -41,5 +41,18 @@ struct LocalSecretTests {
         }
         #expect(throws: LocalSecretError.self) { try secret.load() }
         #expect(try String(contentsOfFile: path, encoding: .utf8) == "not base64!")
+
+        // An empty file (touched by hand) is reported with its path too.
+        try "".write(toFile: path, atomically: true, encoding: .utf8)
+        let error = #expect(throws: LocalSecretError.self) { try secret.load() }
+        #expect(error?.path == path)
+        // So is a secret whose parser throws rather than answering nil.
+        try "x".write(toFile: path, atomically: true, encoding: .utf8)
+        let throwing = LocalSecret<Data>(
+            directory: directory, name: "key", parse: { _ in throw CocoaError(.fileReadCorruptFile) }
+        ) {
+            (Data(), "")
+        }
+        #expect(throws: LocalSecretError.self) { try throwing.load() }
     }
 }

@@ -124,7 +124,10 @@ struct ServiceCallMiddlewareTests {
     /// and it closes nothing in the breaker's count.
     @Test func aClientErrorIsAnAnswer() async throws {
         try await Self.withDependency(answering: .conflict) { baseURL, received in
-            let client = Self.client(baseURL)
+            // One failure would open this breaker.
+            let client = ServiceClient(
+                baseURL: baseURL, target: "test-dependency",
+                breaker: CircuitBreaker(threshold: 1, cooldown: .seconds(60)))
             let (response, _) = try await Self.call(client, .get, operation: "getThing")
             #expect(response.status == .conflict)
             #expect(received.value == 1)

@@ -128,7 +128,14 @@ struct CartRoutes {
         return try await changeCart(
             context: context, success: "Removed from your cart.", redirect: "/cart", failure: "/cart"
         ) {
-            try await backends.orders.setQuantity(productID: productID, 0, token: token, requestID: context.id)
+            do {
+                return try await backends.orders.setQuantity(
+                    productID: productID, 0, token: token, requestID: context.id)
+            } catch let refusal as Backend.Refusal where refusal.status == 404 {
+                // Not in the cart (a double click, or a retried removal that had
+                // already been made): the cart is as asked.
+                return try await backends.orders.cart(token: token, requestID: context.id)
+            }
         }
     }
 

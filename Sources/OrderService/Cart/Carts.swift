@@ -8,6 +8,15 @@ struct Carts: Sendable {
     let maxQuantity: Int
     let defaultCurrency: String
 
+    /// The user's cart as stored, if there is one.
+    func current(userID: Int64) async throws -> Order? {
+        try await orders.cart(userID: userID)
+    }
+
+    func clear(userID: Int64) async throws {
+        try await orders.clear(userID: userID)
+    }
+
     /// The cart with current names and prices; answers even when product-service
     /// is down (without prices, `catalogue_available: false`).
     func view(userID: Int64, requestID: String?) async throws -> CartResource {

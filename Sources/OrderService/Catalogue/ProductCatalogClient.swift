@@ -75,7 +75,10 @@ struct ProductCatalogClient: Sendable {
 
     /// Nil when product-service has no reservation for the attempt.
     func reservation(checkoutID: String) async throws -> ReservedStock? {
-        switch try await api.getReservation(path: .init(checkoutId: checkoutID)) {
+        let answer = try await ServiceCallMiddleware.calling(requestID: nil) {
+            try await api.getReservation(path: .init(checkoutId: checkoutID))
+        }
+        switch answer {
         case .ok(let found): return try found.body.json
         case .notFound: return nil
         default: throw ServiceClient.Unavailable(description: "product-service did not answer with the reservation")
@@ -95,19 +98,30 @@ struct ProductCatalogClient: Sendable {
 
     /// Up to `limit` live reservations after `cursor`, oldest first.
     func liveReservations(after cursor: Int64, limit: Int) async throws -> [ReservedStock] {
-        try await api.listLiveReservations(query: .init(status: .reserved, limit: limit, cursor: String(cursor)))
-            .ok.body.json.items
+        try await ServiceCallMiddleware.calling(requestID: nil) {
+            try await api.listLiveReservations(query: .init(status: .reserved, limit: limit, cursor: String(cursor)))
+                .ok.body.json.items
+        }
     }
 
 }
 
 extension Components.Schemas.Problem {
     /// The product lines a refusal names, as the platform's error type carries them.
+    /// A product-service from before `lines` (during a rolling deploy) names them
+    /// only as `errors` fields `product:<id>`: read those, without names or counts.
     var productLines: [ProblemError.ProductLine] {
-        (lines ?? []).map {
-            .init(
-                productID: $0.productId, name: $0.name, requested: $0.requested.map { Int($0) },
-                available: $0.available.map { Int($0) })
+        if let lines {
+            return lines.map {
+                .init(
+                    productID: $0.productId, name: $0.name, requested: $0.requested.map { Int($0) },
+                    available: $0.available.map { Int($0) })
+            }
+        }
+        return (errors ?? []).compactMap { error in
+            guard error.field.hasPrefix("product:"), let id = Int64(error.field.dropFirst("product:".count))
+            else { return nil }
+            return .init(productID: id, name: nil)
         }
     }
 }

@@ -115,6 +115,8 @@ struct Checkout: Sendable {
             let why =
                 if let requested = line.requested, let available = line.available {
                     "requested \(requested), available \(available)"
+                } else if status == .conflict {
+                    "not enough in stock"
                 } else {
                     "is unknown or no longer sold"
                 }

@@ -41,7 +41,7 @@ struct CartRoutes {
     }
 
     @Sendable func clear(_ request: Request, context: Context) async throws -> HTTPResponse.Status {
-        try await carts.orders.clear(userID: try context.requireIdentity().userID)
+        try await carts.clear(userID: try context.requireIdentity().userID)
         return .noContent
     }
 

@@ -11,6 +11,7 @@ struct LegacyOrderRoutes {
     typealias Context = ShopRequestContext
     let carts: Carts
     let checkout: Checkout
+    let orders: OrderStore
 
     func addRoutes(to group: RouterGroup<Context>) {
         group.post("order/add-item", use: addItem)
@@ -34,7 +35,7 @@ struct LegacyOrderRoutes {
 
     @Sendable func current(_ request: Request, context: Context) async throws -> Response {
         let user = try context.requireIdentity()
-        guard let cart = try await carts.orders.cart(userID: user.userID) else {
+        guard let cart = try await carts.current(userID: user.userID) else {
             return try JSONEncoder.shop.encode(
                 LegacyMessage(message: "No order found"), from: request, context: context)
         }
@@ -63,15 +64,6 @@ struct LegacyOrderRoutes {
     }
 
     @Sendable func all(_ request: Request, context: Context) async throws -> [LegacyOrder] {
-        var orders: [Order] = []
-        var before: Int64?
-        while true {
-            let page = try await carts.orders.list(
-                userID: nil, status: nil, before: before, limit: 500, includeCarts: true)
-            orders += page
-            guard page.count == 500, let last = page.last else { break }
-            before = last.id
-        }
-        return orders.map(LegacyOrder.init)
+        try await orders.everyOrder(includeCarts: true).map(LegacyOrder.init)
     }
 }

@@ -32,7 +32,7 @@ struct CheckoutStore: Sendable {
         do {
             return try await database.transaction { db in
                 if let record = try await Self.record(userID: userID, key: key, db: db) { return .replay(record) }
-                guard let cartID = try await OrderStore.lockedCartID(userID: userID, lock: lock, db: db, create: false)
+                guard let cartID = try await OrderRows.lockedCartID(userID: userID, lock: lock, db: db, create: false)
                 else {
                     // A request with the same key may have held the cart's lock and
                     // committed while we waited (PostgreSQL re-reads the row, finds it
@@ -40,7 +40,7 @@ struct CheckoutStore: Sendable {
                     if let record = try await Self.record(userID: userID, key: key, db: db) { return .replay(record) }
                     return .noCart
                 }
-                guard var cart = try await OrderStore.load(id: cartID, db: db), !cart.lines.isEmpty else {
+                guard var cart = try await OrderRows.load(id: cartID, db: db), !cart.lines.isEmpty else {
                     return .emptyCart
                 }
                 let now = Date()
@@ -101,7 +101,7 @@ struct CheckoutStore: Sendable {
                     """
                 ).run()
             }
-            return try await OrderStore.load(id: orderID, db: db)
+            return try await OrderRows.load(id: orderID, db: db)
         }
     }
 
@@ -116,11 +116,11 @@ struct CheckoutStore: Sendable {
     func revertToCart(orderID: Int64) async throws -> Bool {
         let lock = database.rowLock
         return try await database.transaction { db in
-            guard let order = try await OrderStore.load(id: orderID, db: db), order.status == .pending else {
+            guard let order = try await OrderRows.load(id: orderID, db: db), order.status == .pending else {
                 return false
             }
             let now = Date()
-            let open = try await OrderStore.lockedOpenOrders(userID: order.userID, lock: lock, db: db)
+            let open = try await OrderRows.lockedOpenOrders(userID: order.userID, lock: lock, db: db)
             guard open.contains(where: { $0.id == orderID && $0.status == .pending }) else { return false }
             guard let cartID = open.first(where: { $0.status == .cart })?.id else {
                 try await db.raw(
@@ -152,7 +152,7 @@ struct CheckoutStore: Sendable {
     @discardableResult
     func abandon(orderID: Int64) async throws -> Bool {
         try await database.transaction { db in
-            guard let order = try await OrderStore.load(id: orderID, db: db), order.status == .pending else {
+            guard let order = try await OrderRows.load(id: orderID, db: db), order.status == .pending else {
                 return false
             }
             let now = Date()
@@ -166,7 +166,7 @@ struct CheckoutStore: Sendable {
                     """
                 ).first() != nil
             else { return false }
-            let cartID = try await OrderStore.lockedCartID(userID: order.userID, lock: "", db: db, create: true)!
+            let cartID = try await OrderRows.lockedCartID(userID: order.userID, lock: "", db: db, create: true)!
             try await Self.copyLines(of: order, into: cartID, at: now, db: db)
             return true
         }
@@ -245,7 +245,7 @@ struct CheckoutStore: Sendable {
             guard !ids.isEmpty else { return [] }
             try await db.raw("UPDATE orders SET pending_since = \(bind: Date()) WHERE id IN (\(binds: ids))").run()
             var orders: [Order] = []
-            for id in ids { if let order = try await OrderStore.load(id: id, db: db) { orders.append(order) } }
+            for id in ids { if let order = try await OrderRows.load(id: id, db: db) { orders.append(order) } }
             return orders
         }
     }

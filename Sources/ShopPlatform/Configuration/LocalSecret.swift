@@ -38,7 +38,11 @@ public struct LocalSecret<Secret> {
         let file = try FileDescriptor.open(
             FilePath(draft), .writeOnly, options: [.create, .exclusiveCreate], permissions: [.ownerReadWrite])
         defer { try? FileManager.default.removeItem(atPath: draft) }
-        try file.closeAfter { _ = try file.writeAll(Array(made.text.utf8)) }
+        try file.closeAfter {
+            _ = try file.writeAll(Array(made.text.utf8))
+            // On disk before it has a name: a crash cannot leave an empty secret.
+            guard fsync(file.rawValue) == 0 else { throw Errno(rawValue: errno) }
+        }
         do {
             try FileManager.default.linkItem(atPath: draft, toPath: path)
         } catch  where FileManager.default.fileExists(atPath: path) {
@@ -52,11 +56,10 @@ public struct LocalSecret<Secret> {
 
     private func read() throws -> Secret? {
         guard FileManager.default.fileExists(atPath: path) else { return nil }
+        let unreadable = LocalSecretError(
+            path: path, reason: "does not hold a valid secret; remove it to make a new one")
         let text = try String(contentsOfFile: path, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
-        if text.isEmpty { return nil }
-        guard let secret = try parse(text) else {
-            throw LocalSecretError(path: path, reason: "does not hold a valid secret; remove it to make a new one")
-        }
+        guard !text.isEmpty, let secret = try? parse(text) else { throw unreadable }
         return secret
     }
 }

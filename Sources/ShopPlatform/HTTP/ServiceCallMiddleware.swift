@@ -55,9 +55,18 @@ public struct ServiceCallMiddleware: ClientMiddleware {
                 )
             },
             attempt: {
-                let (response, body) = try await next(request, body, baseURL)
-                guard let body else { return (response, nil) }
-                return (response, try await Data(collecting: body, upTo: ServiceClient.maxBody))
+                let response: HTTPResponse
+                let answer: HTTPBody?
+                do {
+                    (response, answer) = try await next(request, body, baseURL)
+                } catch let error as ClientError {
+                    // The transport's own error: the runtime's wrapper describes the
+                    // operation's input (a password, a refresh token), which must not
+                    // end up in an error message or a log line.
+                    throw error.underlyingError
+                }
+                guard let answer else { return (response, nil) }
+                return (response, try await Data(collecting: answer, upTo: ServiceClient.maxBody))
             })
         return (response, data.map { HTTPBody($0) })
     }

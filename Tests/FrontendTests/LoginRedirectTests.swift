@@ -28,6 +28,28 @@ struct LoginRedirectTests {
         #expect(AccountRoutes.safeNext(next) == next)
     }
 
+    /// A signed-out visitor is sent to log in the same way from everywhere: back
+    /// to the page afterwards; 302 from a page, 303 after a form.
+    @Test func everySignedOutPathLeadsToLoginAndBack() async throws {
+        try await FrontendHarness.run { browser, _ in
+            let cases: [(HTTPRequest.Method, String, HTTPResponse.Status, String)] = [
+                (.get, "/cart", .found, "/login?next=%2Fcart"),
+                (.get, "/order/MS-ABCDEFGH/thank-you", .found, "/login?next=%2Forder%2FMS-ABCDEFGH%2Fthank-you"),
+                (.post, "/cart/items/1", .seeOther, "/login?next=%2Fcart"),
+                (.post, "/cart/items/1/remove", .seeOther, "/login?next=%2Fcart"),
+                (.post, "/checkout", .seeOther, "/login?next=%2Fcart"),
+                (.post, "/orders/MS-ABCDEFGH/cancel", .seeOther, "/login?next=%2Forders%2FMS-ABCDEFGH"),
+            ]
+            for (method, path, status, location) in cases {
+                _ = try await browser.get("/login")  // a page with a form, for its CSRF token
+                let response =
+                    method == .get ? try await browser.get(path) : try await browser.post(path, [("quantity", "1")])
+                #expect(response.status == status, "\(method) \(path)")
+                #expect(response.headers[.location] == location, "\(method) \(path)")
+            }
+        }
+    }
+
     /// Through the real form: a tab-smuggled `next` lands on the home page.
     @Test func loginIgnoresASmuggledNext() async throws {
         try await FrontendHarness.run { browser, _ in

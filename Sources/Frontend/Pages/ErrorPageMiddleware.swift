@@ -41,3 +41,9 @@ struct ErrorPageMiddleware: RouterMiddleware {
         return response
     }
 }
+
+/// What an error page shows.
+struct ErrorPage: Sendable {
+    let title: String
+    let message: String
+}

@@ -134,7 +134,7 @@ struct AdminRoutes {
                 switch try await attempt(payload, form: form, slug: slug, token: token, context: context) {
                 case .saved:
                     context.session.update { $0.flash(.success, "Saved.") }
-                    return .redirect(to: "/admin/products/\(CatalogueRoutes.encode(slug))", type: .normal)
+                    return .redirect(to: "/admin/products/\(slug.urlComponent)", type: .normal)
                 case .conflict(let fields):
                     conflict = fields
                 }
@@ -213,7 +213,7 @@ struct AdminRoutes {
     /// checks the type from the bytes and the size.
     @Sendable func uploadImage(_ request: Request, context: Context, token: String) async throws -> Response {
         let slug = try context.parameters.require("slug")
-        let back = "/admin/products/\(CatalogueRoutes.encode(slug))"
+        let back = "/admin/products/\(slug.urlComponent)"
         var request = request
         let body = try await request.collectBody(upTo: context.maxUploadSize)
         guard let contentType = request.headers[.contentType],

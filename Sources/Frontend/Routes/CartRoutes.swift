@@ -89,10 +89,10 @@ struct CartRoutes {
 
     @Sendable func add(_ request: Request, context: Context) async throws -> Response {
         let form = try await request.decode(as: AddForm.self, context: context)
-        let back = form.slug.map { "/product/\(CatalogueRoutes.encode($0))" } ?? "/cart"
+        let back = form.slug.map { "/product/\($0.urlComponent)" } ?? "/cart"
         guard let token = await tokens.token(for: context) else {
             context.session.update { $0.flash(.info, "Please log in to add items to your cart.") }
-            return .redirect(to: "/login?next=\(CatalogueRoutes.encode(back))", type: .normal)
+            return tokens.loginRedirect(for: request, returningTo: back)
         }
         guard let productID = form.productID, let quantity = form.quantity else {
             context.session.update { $0.flash(.error, "Choose a quantity.") }
@@ -109,7 +109,7 @@ struct CartRoutes {
         let form = try await request.decode(as: QuantityForm.self, context: context)
         let productID = try productID(context)
         guard let token = await tokens.token(for: context) else {
-            return .redirect(to: "/login", type: .normal)
+            return tokens.loginRedirect(for: request, returningTo: "/cart")
         }
         guard let quantity = form.quantity else {
             context.session.update { $0.flash(.error, "Choose a quantity.") }
@@ -123,7 +123,7 @@ struct CartRoutes {
     @Sendable func remove(_ request: Request, context: Context) async throws -> Response {
         let productID = try productID(context)
         guard let token = await tokens.token(for: context) else {
-            return .redirect(to: "/login", type: .normal)
+            return tokens.loginRedirect(for: request, returningTo: "/cart")
         }
         return try await changeCart(
             context: context, success: "Removed from your cart.", redirect: "/cart", failure: "/cart"
@@ -168,7 +168,7 @@ struct CartRoutes {
     @Sendable func checkout(_ request: Request, context: Context) async throws -> Response {
         let form = try await request.decode(as: CheckoutForm.self, context: context)
         guard let token = await tokens.token(for: context) else {
-            return .redirect(to: "/login?next=%2Fcart", type: .normal)
+            return tokens.loginRedirect(for: request, returningTo: "/cart")
         }
         do {
             let order = try await backends.orders.placeOrder(
@@ -196,9 +196,7 @@ struct CartRoutes {
 
     @Sendable func thankYou(_ request: Request, context: Context) async throws -> Response {
         let number = try context.parameters.require("number")
-        guard let token = await tokens.token(for: context) else {
-            return .redirect(to: "/login", type: .found)
-        }
+        guard let token = await tokens.token(for: context) else { return tokens.loginRedirect(for: request) }
         do {
             let order = try await backends.orders.order(number, token: token, requestID: context.id)
             return pages.render("thank_you", OrderModel(order), context: context, title: "Thank you")

@@ -26,7 +26,7 @@ struct CatalogueRoutes {
             let found = try await backends.products.page(
                 query: query.isEmpty ? nil : query, cursor: cursor.flatMap { Int64($0) == nil ? nil : $0 },
                 limit: Self.pageSize, requestID: context.id)
-            let base = query.isEmpty ? "/?" : "/?q=\(Self.encode(query))&"
+            let base = query.isEmpty ? "/?" : "/?q=\(query.urlComponent)&"
             let model = CatalogueModel(
                 products: found.items.map(ProductCard.init), query: query.isEmpty ? nil : query,
                 nextURL: found.nextCursor.map { base + "cursor=\($0)" }, firstPageURL: cursor == nil ? nil : base,
@@ -65,7 +65,7 @@ struct CatalogueRoutes {
         let reply: ServiceClient.Reply
         do {
             reply = try await backends.products.client.send(
-                .GET, "/v1/products/\(Self.encode(slug))/image", headers: headers, idempotent: true,
+                .GET, "/v1/products/\(slug.urlComponent)/image", headers: headers, idempotent: true,
                 requestID: context.id)
         } catch {
             return Response(status: .serviceUnavailable, headers: [.retryAfter: "5"])
@@ -77,11 +77,5 @@ struct CatalogueRoutes {
         guard reply.status == 200 || reply.status == 304 else { return Response(status: .notFound) }
         return Response(
             status: reply.status == 304 ? .notModified : .ok, headers: fields, body: .init(byteBuffer: reply.body))
-    }
-
-    static func encode(_ text: String) -> String {
-        var allowed = CharacterSet.alphanumerics
-        allowed.insert(charactersIn: "-._~")
-        return text.addingPercentEncoding(withAllowedCharacters: allowed) ?? ""
     }
 }

@@ -46,7 +46,7 @@ struct OrderRoutes {
     @Sendable func cancel(_ request: Request, context: Context) async throws -> Response {
         let number = try context.parameters.require("number")
         guard let token = await tokens.token(for: context) else {
-            return .redirect(to: "/login", type: .normal)
+            return tokens.loginRedirect(for: request, returningTo: "/orders/\(number.urlComponent)")
         }
         do {
             _ = try await backends.orders.cancel(number, token: token, requestID: context.id)
@@ -57,6 +57,6 @@ struct OrderRoutes {
         } catch {
             context.session.update { $0.flash(.error, "Cancelling is unavailable right now. Please try again.") }
         }
-        return .redirect(to: "/orders/\(CatalogueRoutes.encode(number))", type: .normal)
+        return .redirect(to: "/orders/\(number.urlComponent)", type: .normal)
     }
 }

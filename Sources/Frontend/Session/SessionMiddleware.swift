@@ -76,8 +76,3 @@ struct SessionMiddleware: RouterMiddleware {
         return nil
     }
 }
-
-struct ErrorPage: Sendable {
-    let title: String
-    let message: String
-}

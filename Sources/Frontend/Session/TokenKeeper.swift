@@ -28,10 +28,12 @@ struct TokenKeeper: Sendable {
         }
     }
 
-    /// The login page, coming back to this request's page afterwards.
-    func loginRedirect(for request: Request) -> Response {
-        let next = request.uri.path.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "/"
-        return .redirect(to: "/login?next=\(next)", type: .found)
+    /// The one way to send a signed-out visitor to log in: the login page, then
+    /// back to `path` (by default this request's page). 302 from a page; 303
+    /// after a form, so the browser fetches the login page rather than re-posting.
+    func loginRedirect(for request: Request, returningTo path: String? = nil) -> Response {
+        let next = (path ?? request.uri.path).urlComponent
+        return .redirect(to: "/login?next=\(next)", type: [.get, .head].contains(request.method) ? .found : .normal)
     }
 }
 

@@ -27,7 +27,7 @@ public func buildOrderService(reader: ConfigReader, readiness: Readiness = Readi
             baseURL: configuration.productServiceURL, target: ServiceDescriptor.productService.name,
             httpClient: httpClient,
             timeout: configuration.productServiceTimeout, maxAttempts: configuration.productServiceAttempts,
-            headers: configuration.serviceCredential.map { [("Authorization", "Bearer \($0)")] } ?? [],
+            headers: configuration.serviceCredential.map { [.authorization: "Bearer \($0)"] } ?? [:],
             breaker: CircuitBreaker(threshold: configuration.breakerThreshold, cooldown: configuration.breakerCooldown),
             faults: faults))
     let orders = OrderStore(database: database)

@@ -38,7 +38,7 @@ struct AdminProductFormTests {
             #expect(created.status == .seeOther, "\(created.text)")
 
             let products = ServiceClient(baseURL: try #require(harness.urls["product"]), target: "product-service")
-            let reply = try await products.send(.GET, "/v1/products/tea-bowl", idempotent: true)
+            let reply = try await products.send(.get, "/v1/products/tea-bowl", idempotent: true)
             let product = try #require(
                 try JSONSerialization.jsonObject(with: Data(buffer: reply.body)) as? [String: Any])
             #expect(product["price_minor"] as? Int == 1200)
@@ -59,7 +59,7 @@ struct AdminProductFormTests {
                 #expect(refused.text.contains("Enter a whole number of units"), "stock \(bad.debugDescription)")
             }
             let products = ServiceClient(baseURL: try #require(harness.urls["product"]), target: "product-service")
-            #expect(try await products.send(.GET, "/v1/products/cup", idempotent: true).status == 404)
+            #expect(try await products.send(.get, "/v1/products/cup", idempotent: true).status == .notFound)
         }
     }
 }

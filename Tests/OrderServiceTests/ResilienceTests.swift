@@ -149,7 +149,7 @@ struct ResilienceTests {
                 catalog: try ProductCatalogClient(
                     client: ServiceClient(
                         baseURL: configuration.productServiceURL, target: "product-service",
-                        headers: [("Authorization", "Bearer \(OrderServiceHarness.serviceToken)")])),
+                        headers: [.authorization: "Bearer \(OrderServiceHarness.serviceToken)"])),
                 interval: .seconds(1), grace: .zero, logger: Logger(label: "reconciler"))
             try await Task.sleep(for: .milliseconds(50))
             #expect(await reconciler.reconcileOnce() > 0)

@@ -71,8 +71,8 @@ extension CircuitBreakerTests {
             faults: try Faults(parsing: "call GET /thing error=404"))
         breaker.recordFailure()
         try await Task.sleep(for: .milliseconds(30))
-        let reply = try await client.send(.GET, "/thing", idempotent: true)
-        #expect(reply.status == 404)
+        let reply = try await client.send(.get, "/thing", idempotent: true)
+        #expect(reply.status == .notFound)
         #expect(breaker.level == 0)
     }
 }

@@ -66,7 +66,7 @@ struct ServiceCallMiddlewareTests {
     static func client(_ baseURL: String) -> ServiceClient {
         ServiceClient(
             baseURL: baseURL, target: "test-dependency", timeout: .seconds(5), maxAttempts: 3,
-            headers: [("Authorization", "Bearer service-secret")],
+            headers: [.authorization: "Bearer service-secret"],
             breaker: CircuitBreaker(threshold: 100, cooldown: .seconds(1)))
     }
 

@@ -60,22 +60,19 @@ struct CatalogueRoutes {
     /// Passes ETags both ways so browsers revalidate cheaply.
     @Sendable func image(_ request: Request, context: Context) async throws -> Response {
         let slug = try context.parameters.require("slug")
-        var headers: [(String, String)] = []
-        if let etag = request.headers[.ifNoneMatch] { headers.append(("If-None-Match", etag)) }
+        var headers: HTTPFields = [:]
+        if let etag = request.headers[.ifNoneMatch] { headers[.ifNoneMatch] = etag }
         let reply: ServiceClient.Reply
         do {
             reply = try await backends.products.client.send(
-                .GET, "/v1/products/\(slug.urlComponent)/image", headers: headers, idempotent: true,
+                .get, "/v1/products/\(slug.urlComponent)/image", headers: headers, idempotent: true,
                 requestID: context.id)
         } catch {
             return Response(status: .serviceUnavailable, headers: [.retryAfter: "5"])
         }
         var fields: HTTPFields = [:]
-        for name in ["Content-Type", "ETag", "Cache-Control"] {
-            if let value = reply.headers.first(name: name), let field = HTTPField.Name(name) { fields[field] = value }
-        }
-        guard reply.status == 200 || reply.status == 304 else { return Response(status: .notFound) }
-        return Response(
-            status: reply.status == 304 ? .notModified : .ok, headers: fields, body: .init(byteBuffer: reply.body))
+        for name in [HTTPField.Name.contentType, .eTag, .cacheControl] { fields[name] = reply.headers[name] }
+        guard reply.status == .ok || reply.status == .notModified else { return Response(status: .notFound) }
+        return Response(status: reply.status, headers: fields, body: .init(byteBuffer: reply.body))
     }
 }

@@ -116,11 +116,7 @@ extension ServiceClient {
     /// This dependency's rules for a generated client; `idempotentOperations`
     /// are the POST operations it may retry.
     public func middleware(idempotentOperations: Set<String> = []) -> ServiceCallMiddleware {
-        var fields = HTTPFields()
-        for (name, value) in headers {
-            if let name = HTTPField.Name(name) { fields.append(HTTPField(name: name, value: value)) }
-        }
-        return ServiceCallMiddleware(policy: policy, headers: fields, idempotentOperations: idempotentOperations)
+        ServiceCallMiddleware(policy: policy, headers: headers, idempotentOperations: idempotentOperations)
     }
 }
 

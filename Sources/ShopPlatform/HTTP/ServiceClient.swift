@@ -1,10 +1,10 @@
 import AsyncHTTPClient
 import Foundation
+import HTTPTypes
 import Logging
 import Metrics
 import NIOCore
 import NIOFoundationCompat
-import NIOHTTP1
 import ServiceLifecycle
 
 /// The one outbound HTTP client wrapper: one dependency's base URL, credential,
@@ -23,8 +23,8 @@ public struct ServiceClient: Sendable {
     }
 
     public struct Reply: Sendable {
-        public let status: Int
-        public let headers: HTTPHeaders
+        public let status: HTTPResponse.Status
+        public let headers: HTTPFields
         public let body: ByteBuffer
 
         public func decode<T: Decodable>(_ type: T.Type) throws -> T {
@@ -37,13 +37,14 @@ public struct ServiceClient: Sendable {
     public let target: String
     let httpClient: HTTPClient
     let timeout: Duration
-    let headers: [(String, String)]
+    /// Sent with every call: the dependency's credential, when it wants one.
+    let headers: HTTPFields
     public var breaker: CircuitBreaker { policy.breaker }
     let policy: CallPolicy
 
     public init(
         baseURL: String, target: String, httpClient: HTTPClient = .shared, timeout: Duration = .seconds(3),
-        maxAttempts: Int = 3, headers: [(String, String)] = [], breaker: CircuitBreaker = CircuitBreaker(),
+        maxAttempts: Int = 3, headers: HTTPFields = [:], breaker: CircuitBreaker = CircuitBreaker(),
         faults: Faults = .none
     ) {
         self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
@@ -60,19 +61,21 @@ public struct ServiceClient: Sendable {
     /// connection failures, timeouts and 5xx count against the breaker and are
     /// retried only when `idempotent`.
     public func send(
-        _ method: HTTPMethod, _ path: String, body: Data? = nil, contentType: String = "application/json",
-        headers extraHeaders: [(String, String)] = [], idempotent: Bool, requestID: String? = nil,
+        _ method: HTTPRequest.Method, _ path: String, body: Data? = nil, contentType: String = "application/json",
+        headers extraHeaders: HTTPFields = [:], idempotent: Bool, requestID: String? = nil,
         timeout: Duration? = nil
     ) async throws -> Reply {
         var request = HTTPClientRequest(url: baseURL + path)
-        request.method = method
-        request.headers.add(name: "Accept", value: "application/json")
-        for (name, value) in headers + extraHeaders { request.headers.add(name: name, value: value) }
-        if let requestID { request.headers.add(name: "X-Request-ID", value: requestID) }
+        request.method = .init(rawValue: method.rawValue)
+        var fields: HTTPFields = [.accept: "application/json"]
+        fields.append(contentsOf: headers)
+        fields.append(contentsOf: extraHeaders)
+        if let requestID { fields[.requestID] = requestID }
         if let body {
-            request.headers.add(name: "Content-Type", value: contentType)
+            fields[.contentType] = contentType
             request.body = .bytes(ByteBuffer(data: body))
         }
+        for field in fields { request.headers.add(name: field.name.canonicalName, value: field.value) }
         // AsyncHTTPClient records a client span and sends the W3C `traceparent`
         // of the current trace itself.
         return try await execute(request, path: path, idempotent: idempotent, timeout: timeout ?? self.timeout)
@@ -82,16 +85,22 @@ public struct ServiceClient: Sendable {
         -> Reply
     {
         try await policy.run(
-            method: request.method.rawValue, path: path, idempotent: idempotent, status: \.status,
+            method: request.method.rawValue, path: path, idempotent: idempotent, status: { Int($0.status.code) },
             injected: { status in
                 Reply(
-                    status: status, headers: ["Content-Type": "application/problem+json"],
+                    status: .init(standardCode: status), headers: [.contentType: "application/problem+json"],
                     body: ByteBuffer(string: #"{"status":\#(status),"detail":"Injected fault"}"#))
             },
             attempt: {
                 let response = try await httpClient.execute(request, deadline: NIODeadline.now() + TimeAmount(timeout))
                 let body = try await response.body.collect(upTo: Self.maxBody)
-                return Reply(status: Int(response.status.code), headers: response.headers, body: body)
+                var fields = HTTPFields()
+                for header in response.headers {
+                    if let name = HTTPField.Name(header.name) {
+                        fields.append(HTTPField(name: name, value: header.value))
+                    }
+                }
+                return Reply(status: .init(standardCode: Int(response.status.code)), headers: fields, body: body)
             })
     }
 
@@ -103,14 +112,14 @@ public struct ServiceClient: Sendable {
     public func getJSON<T: Decodable>(
         _ path: String, as type: T.Type, requestID: String? = nil, timeout: Duration? = nil
     ) async throws -> T {
-        let reply = try await send(.GET, path, idempotent: true, requestID: requestID, timeout: timeout)
-        guard reply.status == 200 else { throw UnexpectedStatus(status: reply.status) }
+        let reply = try await send(.get, path, idempotent: true, requestID: requestID, timeout: timeout)
+        guard reply.status == .ok else { throw UnexpectedStatus(status: reply.status) }
         return try reply.decode(T.self)
     }
 
     /// A 4xx answer where the caller expected success.
     public struct UnexpectedStatus: Error {
-        public let status: Int
+        public let status: HTTPResponse.Status
     }
 
     /// An HTTP client whose connect and read timeouts bound every call, to be

@@ -1,0 +1,44 @@
+import Foundation
+import ShopPlatform
+
+/// Page models: plain values the templates read (by reflection, so stored, not
+/// computed). Money is formatted here, once.
+struct ProductCard {
+    let slug: String
+    let name: String
+    let description: String
+    let price: String
+    let inStock: Bool
+    let stock: Int
+    let lowStock: Bool
+    let isActive: Bool
+    let imageURL: String?
+    let id: Int64
+
+    init(_ product: ProductDoc) {
+        self.slug = product.slug
+        self.name = product.name
+        self.description = product.description
+        self.price = Money(minorUnits: product.priceMinor, currency: product.currency).formatted
+        self.inStock = product.inStock
+        self.stock = Int(product.stock)
+        self.lowStock = product.stock > 0 && product.stock <= 5
+        self.isActive = product.isActive
+        self.imageURL = product.imageUrl == nil ? nil : "/images/\(product.slug)"
+        self.id = product.id
+    }
+}
+
+struct CatalogueModel {
+    let products: [ProductCard]
+    /// Nil when not searching (Mustache treats even "" as present).
+    let query: String?
+    let nextURL: String?
+    let firstPageURL: String?
+    let empty: Bool
+}
+
+struct ProductModel {
+    let product: ProductCard
+    let quantities: [Int]
+}

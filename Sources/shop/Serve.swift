@@ -9,7 +9,7 @@ import ShopPlatform
 struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Run one service in the foreground.")
 
-    @Argument(help: "user-service")
+    @Argument(help: ArgumentHelp(ServiceCatalog.help))
     var service: String
 
     @Argument(parsing: .allUnrecognized, help: "Configuration flags, e.g. --port 5001 --database-url URL")
@@ -25,7 +25,7 @@ struct Serve: AsyncParsableCommand {
 struct Migrate: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Apply a service's database migrations.")
 
-    @Argument(help: "user-service")
+    @Argument(help: ArgumentHelp(ServiceCatalog.help))
     var service: String
 
     @Argument(parsing: .allUnrecognized, help: "Configuration flags, e.g. --database-url URL")

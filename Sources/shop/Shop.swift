@@ -21,6 +21,9 @@ enum ServiceCatalog {
         UserServiceEntry.self, ProductServiceEntry.self, OrderServiceEntry.self, FrontendEntry.self,
     ]
 
+    /// "one of user-service, product-service, …", for `--help`.
+    static var help: String { "one of " + all.map { $0.descriptor.name }.joined(separator: ", ") }
+
     static func named(_ name: String) throws -> any ShopServiceEntry.Type {
         guard let entry = all.first(where: { $0.descriptor.name == name }) else {
             throw ValidationError(

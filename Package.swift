@@ -5,6 +5,52 @@ let swiftSettings: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny")
 ]
 
+// The products the targets use, each spelled once.
+let hummingbird = Target.Dependency.product(name: "Hummingbird", package: "hummingbird")
+let hummingbirdAuth = Target.Dependency.product(name: "HummingbirdAuth", package: "hummingbird-auth")
+let hummingbirdBcrypt = Target.Dependency.product(name: "HummingbirdBcrypt", package: "hummingbird-auth")
+let hummingbirdTesting = Target.Dependency.product(name: "HummingbirdTesting", package: "hummingbird")
+let jwtKit = Target.Dependency.product(name: "JWTKit", package: "jwt-kit")
+let sqlKit = Target.Dependency.product(name: "SQLKit", package: "sql-kit")
+let postgresNIO = Target.Dependency.product(name: "PostgresNIO", package: "postgres-nio")
+let asyncHTTPClient = Target.Dependency.product(name: "AsyncHTTPClient", package: "async-http-client")
+let configuration = Target.Dependency.product(name: "Configuration", package: "swift-configuration")
+let logging = Target.Dependency.product(name: "Logging", package: "swift-log")
+let metrics = Target.Dependency.product(name: "Metrics", package: "swift-metrics")
+let serviceLifecycle = Target.Dependency.product(name: "ServiceLifecycle", package: "swift-service-lifecycle")
+let crypto = Target.Dependency.product(name: "Crypto", package: "swift-crypto")
+let nioCore = Target.Dependency.product(name: "NIOCore", package: "swift-nio")
+let nioFoundationCompat = Target.Dependency.product(name: "NIOFoundationCompat", package: "swift-nio")
+let httpTypes = Target.Dependency.product(name: "HTTPTypes", package: "swift-http-types")
+let otel = Target.Dependency.product(name: "OTel", package: "swift-otel")
+let argumentParser = Target.Dependency.product(name: "ArgumentParser", package: "swift-argument-parser")
+let openAPIRuntime = Target.Dependency.product(name: "OpenAPIRuntime", package: "swift-openapi-runtime")
+
+/// What every service library builds on.
+let serviceBasics: [Target.Dependency] = ["ShopPlatform", hummingbird, configuration, logging]
+/// What every test target builds on.
+let testBasics: [Target.Dependency] = [
+    "ShopPlatform", "ShopTestSupport", configuration, hummingbird, hummingbirdTesting, httpTypes,
+]
+
+/// A service's contract as its consumers call it: generated from its OpenAPI
+/// document by scripts/generate-clients, committed, never edited. The generator
+/// imports publicly in every file, used or not, hence no warnings.
+func generatedClient(_ name: String) -> Target {
+    .target(
+        name: name, dependencies: [openAPIRuntime],
+        swiftSettings: swiftSettings + [.unsafeFlags(["-suppress-warnings"])])
+}
+
+/// A service's thin executable over its library.
+func serviceExecutable(_ name: String, _ library: String) -> Target {
+    .executableTarget(name: name, dependencies: [.target(name: library), "ShopPlatform"], swiftSettings: swiftSettings)
+}
+
+func testTarget(_ name: String, _ dependencies: [Target.Dependency]) -> Target {
+    .testTarget(name: name, dependencies: testBasics + dependencies, swiftSettings: swiftSettings)
+}
+
 let package = Package(
     name: "microshop",
     platforms: [.macOS(.v15)],
@@ -49,281 +95,82 @@ let package = Package(
         .target(
             name: "ShopPlatform",
             dependencies: [
-                .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "HummingbirdCore", package: "hummingbird"),
-                .product(name: "HummingbirdAuth", package: "hummingbird-auth"),
-                .product(name: "JWTKit", package: "jwt-kit"),
-                .product(name: "PostgresNIO", package: "postgres-nio"),
-                .product(name: "PostgresKit", package: "postgres-kit"),
-                .product(name: "SQLiteNIO", package: "sqlite-nio"),
-                .product(name: "SQLiteKit", package: "sqlite-kit"),
-                .product(name: "SQLKit", package: "sql-kit"),
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
-                .product(name: "Configuration", package: "swift-configuration"),
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "Metrics", package: "swift-metrics"),
-                .product(name: "Prometheus", package: "swift-prometheus"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-                .product(name: "Crypto", package: "swift-crypto"),
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOSSL", package: "swift-nio-ssl"),
-                .product(name: "HTTPTypes", package: "swift-http-types"),
-                .product(name: "SystemPackage", package: "swift-system"),
-                .product(name: "OTel", package: "swift-otel"),
-                .product(name: "Tracing", package: "swift-distributed-tracing"),
-                .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
+                hummingbird, .product(name: "HummingbirdCore", package: "hummingbird"), hummingbirdAuth, jwtKit,
+                postgresNIO, .product(name: "PostgresKit", package: "postgres-kit"),
+                .product(name: "SQLiteNIO", package: "sqlite-nio"), .product(name: "SQLiteKit", package: "sqlite-kit"),
+                sqlKit, asyncHTTPClient, configuration, logging, metrics,
+                .product(name: "Prometheus", package: "swift-prometheus"), serviceLifecycle, crypto, nioCore,
+                .product(name: "NIOSSL", package: "swift-nio-ssl"), httpTypes,
+                .product(name: "SystemPackage", package: "swift-system"), otel,
+                .product(name: "Tracing", package: "swift-distributed-tracing"), openAPIRuntime,
                 .product(name: "OpenAPIAsyncHTTPClient", package: "swift-openapi-async-http-client"),
             ],
             swiftSettings: swiftSettings
         ),
-        // Each service's contract as its consumers call it: generated from its
-        // OpenAPI document by scripts/generate-clients, committed, never edited.
-        .target(
-            name: "UserServiceAPI",
-            dependencies: [.product(name: "OpenAPIRuntime", package: "swift-openapi-runtime")],
-            // The generator imports publicly in every file, used or not.
-            swiftSettings: swiftSettings + [.unsafeFlags(["-suppress-warnings"])]
-        ),
-        .target(
-            name: "ProductServiceAPI",
-            dependencies: [.product(name: "OpenAPIRuntime", package: "swift-openapi-runtime")],
-            // The generator imports publicly in every file, used or not.
-            swiftSettings: swiftSettings + [.unsafeFlags(["-suppress-warnings"])]
-        ),
-        .target(
-            name: "OrderServiceAPI",
-            dependencies: [.product(name: "OpenAPIRuntime", package: "swift-openapi-runtime")],
-            // The generator imports publicly in every file, used or not.
-            swiftSettings: swiftSettings + [.unsafeFlags(["-suppress-warnings"])]
-        ),
+        generatedClient("UserServiceAPI"),
+        generatedClient("ProductServiceAPI"),
+        generatedClient("OrderServiceAPI"),
         .target(
             name: "UserService",
-            dependencies: [
-                "ShopPlatform",
-                .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "HummingbirdAuth", package: "hummingbird-auth"),
-                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
-                .product(name: "JWTKit", package: "jwt-kit"),
-                .product(name: "SQLKit", package: "sql-kit"),
-                .product(name: "Configuration", package: "swift-configuration"),
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "Crypto", package: "swift-crypto"),
-            ],
+            dependencies: serviceBasics + [hummingbirdAuth, hummingbirdBcrypt, jwtKit, sqlKit, crypto],
             resources: [.copy("Resources/openapi.yaml")],
             swiftSettings: swiftSettings
         ),
         .target(
             name: "ProductService",
-            dependencies: [
-                "ShopPlatform",
-                .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "HummingbirdAuth", package: "hummingbird-auth"),
-                .product(name: "SQLKit", package: "sql-kit"),
-                .product(name: "Configuration", package: "swift-configuration"),
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "Crypto", package: "swift-crypto"),
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOFoundationCompat", package: "swift-nio"),
-            ],
+            dependencies: serviceBasics + [hummingbirdAuth, sqlKit, crypto, nioCore, nioFoundationCompat],
             resources: [.copy("Resources/openapi.yaml")],
-            swiftSettings: swiftSettings
-        ),
-        .executableTarget(
-            name: "shop-bench",
-            dependencies: [
-                "ShopPlatform",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "OTel", package: "swift-otel"),
-            ],
-            swiftSettings: swiftSettings
-        ),
-        .executableTarget(
-            name: "product-service",
-            dependencies: ["ProductService", "ShopPlatform"],
             swiftSettings: swiftSettings
         ),
         .target(
             name: "OrderService",
-            dependencies: [
-                "ShopPlatform",
-                "ProductServiceAPI",
-                .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
-                .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "HummingbirdAuth", package: "hummingbird-auth"),
-                .product(name: "HTTPTypes", package: "swift-http-types"),
-                .product(name: "SQLKit", package: "sql-kit"),
-                .product(name: "Configuration", package: "swift-configuration"),
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "Metrics", package: "swift-metrics"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            dependencies: serviceBasics + [
+                "ProductServiceAPI", openAPIRuntime, hummingbirdAuth, httpTypes, sqlKit, metrics, serviceLifecycle,
             ],
             resources: [.copy("Resources/openapi.yaml")],
             swiftSettings: swiftSettings
         ),
-        .executableTarget(
-            name: "order-service",
-            dependencies: ["OrderService", "ShopPlatform"],
-            swiftSettings: swiftSettings
-        ),
         .target(
             name: "Frontend",
-            dependencies: [
-                "ShopPlatform",
-                "UserServiceAPI",
-                "ProductServiceAPI",
-                "OrderServiceAPI",
-                .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
-                .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "Mustache", package: "swift-mustache"),
-                .product(name: "HTTPTypes", package: "swift-http-types"),
-                .product(name: "MultipartKit", package: "multipart-kit"),
-                .product(name: "Configuration", package: "swift-configuration"),
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "Crypto", package: "swift-crypto"),
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOFoundationCompat", package: "swift-nio"),
+            dependencies: serviceBasics + [
+                "UserServiceAPI", "ProductServiceAPI", "OrderServiceAPI", openAPIRuntime,
+                .product(name: "Mustache", package: "swift-mustache"), httpTypes,
+                .product(name: "MultipartKit", package: "multipart-kit"), crypto, nioCore, nioFoundationCompat,
             ],
             resources: [.copy("Resources/templates"), .copy("Resources/static")],
             swiftSettings: swiftSettings
         ),
-        .executableTarget(
-            name: "frontend",
-            dependencies: ["Frontend", "ShopPlatform"],
-            swiftSettings: swiftSettings
-        ),
-        .executableTarget(
-            name: "user-service",
-            dependencies: ["UserService", "ShopPlatform"],
-            swiftSettings: swiftSettings
-        ),
+        serviceExecutable("user-service", "UserService"),
+        serviceExecutable("product-service", "ProductService"),
+        serviceExecutable("order-service", "OrderService"),
+        serviceExecutable("frontend", "Frontend"),
         .executableTarget(
             name: "shop",
             dependencies: [
-                "ShopPlatform",
-                "UserService",
-                "ProductService",
-                "OrderService",
-                "Frontend",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "Configuration", package: "swift-configuration"),
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
-                .product(name: "Hummingbird", package: "hummingbird"),
+                "ShopPlatform", "UserService", "ProductService", "OrderService", "Frontend", argumentParser,
+                configuration, asyncHTTPClient, logging, nioCore,
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"), hummingbird,
             ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "shop-bench",
+            dependencies: ["ShopPlatform", argumentParser, logging, otel],
             swiftSettings: swiftSettings
         ),
         .target(
             name: "ShopTestSupport",
-            dependencies: [
-                "ShopPlatform",
-                .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "JWTKit", package: "jwt-kit"),
-                .product(name: "PostgresNIO", package: "postgres-nio"),
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "HummingbirdTesting", package: "hummingbird"),
-            ],
+            dependencies: ["ShopPlatform", hummingbird, jwtKit, postgresNIO, logging, hummingbirdTesting],
             path: "Tests/ShopTestSupport",
             swiftSettings: swiftSettings
         ),
-        .testTarget(
-            name: "ShopPlatformTests",
-            dependencies: [
-                "ShopPlatform",
-                "ShopTestSupport",
-                .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
-                .product(name: "Configuration", package: "swift-configuration"),
-                .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "HTTPTypes", package: "swift-http-types"),
-                .product(name: "HummingbirdTesting", package: "hummingbird"),
-                .product(name: "JWTKit", package: "jwt-kit"),
-                .product(name: "SQLKit", package: "sql-kit"),
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "NIOCore", package: "swift-nio"),
-            ],
-            swiftSettings: swiftSettings
-        ),
-        .testTarget(
-            name: "UserServiceTests",
-            dependencies: [
-                "UserService",
-                "ShopPlatform",
-                "ShopTestSupport",
-                .product(name: "Configuration", package: "swift-configuration"),
-                .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "HTTPTypes", package: "swift-http-types"),
-                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
-                .product(name: "HummingbirdTesting", package: "hummingbird"),
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "JWTKit", package: "jwt-kit"),
-                .product(name: "SQLKit", package: "sql-kit"),
-            ],
-            swiftSettings: swiftSettings
-        ),
-        .testTarget(
-            name: "ProductServiceTests",
-            dependencies: [
-                "ProductService",
-                "ShopPlatform",
-                "ShopTestSupport",
-                .product(name: "Configuration", package: "swift-configuration"),
-                .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "HTTPTypes", package: "swift-http-types"),
-                .product(name: "HummingbirdTesting", package: "hummingbird"),
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOFoundationCompat", package: "swift-nio"),
-            ],
-            swiftSettings: swiftSettings
-        ),
-        .testTarget(
-            name: "OrderServiceTests",
-            dependencies: [
-                "OrderService",
-                "ProductService",
-                "ShopPlatform",
-                "ShopTestSupport",
-                .product(name: "Configuration", package: "swift-configuration"),
-                .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "HTTPTypes", package: "swift-http-types"),
-                .product(name: "HummingbirdTesting", package: "hummingbird"),
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "NIOCore", package: "swift-nio"),
-            ],
-            swiftSettings: swiftSettings
-        ),
-        .testTarget(
-            name: "FrontendTests",
-            dependencies: [
-                "Frontend",
-                "UserService",
-                "ProductService",
-                "OrderService",
-                "ShopPlatform",
-                "ShopTestSupport",
-                .product(name: "Configuration", package: "swift-configuration"),
-                .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "HTTPTypes", package: "swift-http-types"),
-                .product(name: "HummingbirdTesting", package: "hummingbird"),
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOFoundationCompat", package: "swift-nio"),
-                .product(name: "Crypto", package: "swift-crypto"),
-            ],
-            swiftSettings: swiftSettings
-        ),
-        .testTarget(
-            name: "SystemTests",
-            dependencies: [
-                "ShopTestSupport",
-                "ShopPlatform",
-                .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "HummingbirdTesting", package: "hummingbird"),
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOFoundationCompat", package: "swift-nio"),
-            ],
-            swiftSettings: swiftSettings
-        ),
+        testTarget("ShopPlatformTests", [openAPIRuntime, jwtKit, sqlKit, logging, nioCore]),
+        testTarget("UserServiceTests", ["UserService", hummingbirdBcrypt, logging, jwtKit, sqlKit]),
+        testTarget("ProductServiceTests", ["ProductService", nioCore, nioFoundationCompat]),
+        testTarget("OrderServiceTests", ["OrderService", "ProductService", logging, nioCore]),
+        testTarget(
+            "FrontendTests",
+            ["Frontend", "UserService", "ProductService", "OrderService", nioCore, nioFoundationCompat, crypto]),
+        testTarget("SystemTests", [asyncHTTPClient, nioCore, nioFoundationCompat]),
     ]
 )

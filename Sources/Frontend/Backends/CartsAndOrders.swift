@@ -19,7 +19,7 @@ struct CartsAndOrders: Sendable {
     init(client: ServiceClient) throws {
         self.api = OrderServiceAPI.Client(
             serverURL: try client.serverURL, transport: client.transport,
-            middlewares: [RefusalMiddleware(), client.middleware()])
+            middlewares: client.storefrontMiddlewares)
     }
 
     func cart(token: String, requestID: String?) async throws -> CartDoc {

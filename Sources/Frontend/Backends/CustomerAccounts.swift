@@ -15,7 +15,7 @@ struct CustomerAccounts: Sendable {
     init(client: ServiceClient) throws {
         self.api = UserServiceAPI.Client(
             serverURL: try client.serverURL, transport: client.transport,
-            middlewares: [RefusalMiddleware(), client.middleware()])
+            middlewares: client.storefrontMiddlewares)
     }
 
     func register(_ registration: UserServiceAPI.Components.Schemas.Registration, requestID: String?) async throws {

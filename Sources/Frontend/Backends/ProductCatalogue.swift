@@ -18,7 +18,7 @@ struct ProductCatalogue: Sendable {
         self.client = client
         self.api = ProductServiceAPI.Client(
             serverURL: try client.serverURL, transport: client.transport,
-            middlewares: [RefusalMiddleware(), client.middleware()])
+            middlewares: client.storefrontMiddlewares)
     }
 
     /// Active products (all, for an admin asking for inactive ones too), a page at a time.

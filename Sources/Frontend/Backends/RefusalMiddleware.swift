@@ -22,3 +22,9 @@ struct RefusalMiddleware: ClientMiddleware {
                 ?? ProblemDoc(detail: "Request refused", errors: nil))
     }
 }
+
+extension ServiceClient {
+    /// The middlewares of the storefront's generated clients: refusals outermost,
+    /// so the call rules see a 4xx as the answer it is.
+    var storefrontMiddlewares: [any ClientMiddleware] { [RefusalMiddleware(), middleware()] }
+}

@@ -11,7 +11,11 @@ extension Readiness {
         stillStarting: () -> Bool = { true }
     ) async throws -> Bool {
         let deadline = ContinuousClock.now + timeout
-        let request = HTTPClientRequest(url: baseURL + "/health/ready")
+        var request = HTTPClientRequest(url: baseURL + "/health/ready")
+        // Nothing stays open once the wait is over: polls leave no pooled
+        // connections behind (a test process starting hundreds of services
+        // would otherwise hold thousands of idle sockets).
+        request.headers.add(name: "Connection", value: "close")
         while ContinuousClock.now < deadline, stillStarting() {
             try Task.checkCancellation()
             if let response = try? await HTTPClient.shared.execute(request, timeout: .seconds(2)),

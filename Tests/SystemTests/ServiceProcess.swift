@@ -33,12 +33,16 @@ final class ServiceProcess: Sendable {
         process.standardError = handle
         self.logURL = log
         self.process = process
+        // The child writes through its own copy; this one would stay open for
+        // the whole run (a descriptor per service started, hundreds per run).
+        defer { try? handle.close() }
         try await Self.launch(process)
     }
 
     /// Starts `process`, one launch at a time in this test process (Foundation's
-    /// `Process.run()` on Linux crashed, a bad pointer in its memcpy, when
-    /// parallel tests launched services at the same moment), on a queue of its
+    /// `Process.run()` on Linux crashes, a bad pointer in its memcpy, when it
+    /// lists a long /proc/self/fd: swift-corelibs-foundation #5472, so keep the
+    /// descriptors few), on a queue of its
     /// own: tests waiting their turn are suspended, not blocking the two threads
     /// every test shares (blocked, they stalled the whole run for seconds).
     static func launch(_ process: Process) async throws {

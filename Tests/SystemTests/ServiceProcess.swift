@@ -78,13 +78,18 @@ final class ServiceProcess: Sendable {
     /// A port that is free now, picked below the kernel's ephemeral range
     /// (32768+): a port the kernel handed out could be taken again as the source
     /// port of some outgoing connection before the child binds it.
+    /// Never the same port twice in a run: two services given one port between
+    /// its check and their binds failed with "Address already in use".
     static func freePort() throws -> Int {
         for _ in 0..<200 {
             let port = Int.random(in: 20_000..<32_000)
+            guard handedOut.withLock({ $0.insert(port).inserted }) else { continue }
             if isFree(port) { return port }
         }
         throw SystemTestError("no free port")
     }
+
+    private static let handedOut = Mutex<Set<Int>>([])
 
     private static func isFree(_ port: Int) -> Bool {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)

@@ -30,7 +30,9 @@ struct StorefrontClientTests {
     /// without the generated client, finds the order the generated client placed.
     @Test func anIdempotencyKeyArrivesAsItWasGiven() async throws {
         try await FrontendHarness.run { _, harness in
-            let users = ServiceClient(baseURL: try #require(harness.urls["user"]), target: "user-service")
+            // Deadlines for a loaded full run (a login's bcrypt waits its turn), as the harness's own.
+            let users = ServiceClient(
+                baseURL: try #require(harness.urls["user"]), target: "user-service", timeout: .seconds(30))
             let json = try JSONSerialization.data(withJSONObject: [
                 "username": "kim", "email": "kim@example.com", "password": "password-123",
             ])
@@ -40,7 +42,8 @@ struct StorefrontClientTests {
                 (try JSONSerialization.jsonObject(with: Data(buffer: session.body)) as? [String: Any])?["access_token"]
                     as? String)
 
-            let orderService = ServiceClient(baseURL: try #require(harness.urls["order"]), target: "order-service")
+            let orderService = ServiceClient(
+                baseURL: try #require(harness.urls["order"]), target: "order-service", timeout: .seconds(30))
             let orders = try CartsAndOrders(client: orderService)
             _ = try await orders.add(productID: 1, quantity: 1, token: token, requestID: nil)
             let key = #"k%41"x/y~"#

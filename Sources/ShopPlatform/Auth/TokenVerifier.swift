@@ -14,6 +14,8 @@ public protocol VerificationKeySource: Sendable {
 /// and key-less tokens never reach signature checking. An unknown `kid` triggers
 /// one key refresh (rate limited, so forged kids cannot hammer user-service); the
 /// collection is rebuilt from scratch, so keys removed upstream stop verifying.
+/// A token verified once is remembered until it expires (`VerifiedTokens`), so
+/// a client's repeated requests cost one hash, not one signature check each.
 public actor TokenVerifier {
     public enum Failure: Error, Equatable {
         case malformed, unsupportedAlgorithm, unknownKey, invalidSignatureOrClaims, wrongIssuer, wrongAudience
@@ -30,19 +32,34 @@ public actor TokenVerifier {
     /// The refresh under way: concurrent requests with an unknown `kid` wait for
     /// this one fetch instead of each starting their own.
     private var pendingRefresh: Task<Void, Never>?
+    nonisolated let verified: VerifiedTokens
 
+    /// - Parameter rememberedTokens: how many verified tokens to remember (0: none).
     public init(
         source: any VerificationKeySource, issuer: String, audience: String,
-        minimumRefreshInterval: Duration = .seconds(10), logger: Logger
+        minimumRefreshInterval: Duration = .seconds(10), rememberedTokens: Int = 10_000, logger: Logger
     ) {
         self.source = source
         self.issuer = issuer
         self.audience = audience
         self.minimumRefreshInterval = minimumRefreshInterval
+        self.verified = VerifiedTokens(limit: rememberedTokens)
         self.logger = logger
     }
 
-    public func verify(_ token: String) async throws -> AccessTokenClaims {
+    /// The token's claims once its signature, issuer, audience and times hold.
+    /// Runs off the actor when the token was verified before.
+    public nonisolated func verify(_ token: String) async throws -> AccessTokenClaims {
+        let key = VerifiedTokens.key(token)
+        if let claims = verified.claims(for: key) { return claims }
+        let (claims, keyGeneration) = try await verifyAgainstKeys(token)
+        verified.remember(claims, for: key, verifiedIn: keyGeneration)
+        return claims
+    }
+
+    /// The claims, and the generation of the keys that verified them: read with
+    /// the keys, so a refresh while the signature is checked forgets the claims.
+    private func verifyAgainstKeys(_ token: String) async throws -> (AccessTokenClaims, keyGeneration: Int) {
         let header = try Self.header(of: token)
         guard header.alg == "ES256" else { throw Failure.unsupportedAlgorithm }
         guard let kid = header.kid, !kid.isEmpty else { throw Failure.unknownKey }
@@ -51,6 +68,7 @@ public actor TokenVerifier {
             guard knownKeyIDs.contains(kid) else { throw Failure.unknownKey }
         }
         let claims: AccessTokenClaims
+        let keyGeneration = verified.keyGeneration
         do {
             claims = try await keys.verify(token, as: AccessTokenClaims.self)
         } catch {
@@ -58,7 +76,7 @@ public actor TokenVerifier {
         }
         guard claims.issuer.value == issuer else { throw Failure.wrongIssuer }
         guard claims.audience.value.contains(audience) else { throw Failure.wrongAudience }
-        return claims
+        return (claims, keyGeneration)
     }
 
     /// Reloads keys now, e.g. after user-service rotated them.
@@ -73,6 +91,7 @@ public actor TokenVerifier {
         }
         keys = collection
         knownKeyIDs = ids
+        verified.keysChanged()
         lastRefresh = .now
         logger.debug("verification keys loaded", metadata: ["kids": "\(ids.sorted())"])
     }

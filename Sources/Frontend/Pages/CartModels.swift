@@ -1,4 +1,5 @@
 import Foundation
+import Mustache
 import ShopPlatform
 
 struct CartLineModel {
@@ -18,4 +19,33 @@ struct CartModel {
     let subtotal: String?
     let canCheckout: Bool
     let idempotencyKey: String
+}
+
+extension CartLineModel: MustacheParent {
+    func child(named name: String) -> Any? {
+        switch name {
+        case "productID": productID
+        case "slug": slug
+        case "name": self.name
+        case "quantity": quantity
+        case "unitPrice": unitPrice
+        case "lineTotal": lineTotal
+        case "available": available
+        case "unavailableReason": unavailableReason
+        default: nil
+        }
+    }
+}
+
+extension CartModel: MustacheParent {
+    func child(named name: String) -> Any? {
+        switch name {
+        case "lines": lines
+        case "empty": empty
+        case "subtotal": subtotal
+        case "canCheckout": canCheckout
+        case "idempotencyKey": idempotencyKey
+        default: nil
+        }
+    }
 }

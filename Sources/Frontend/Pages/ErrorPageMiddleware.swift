@@ -1,5 +1,6 @@
 import Hummingbird
 import Logging
+import Mustache
 import ShopPlatform
 
 /// Friendly HTML error pages; never a stack trace.
@@ -46,4 +47,14 @@ struct ErrorPageMiddleware: RouterMiddleware {
 struct ErrorPage: Sendable {
     let title: String
     let message: String
+}
+
+extension ErrorPage: MustacheParent {
+    func child(named name: String) -> Any? {
+        switch name {
+        case "title": title
+        case "message": message
+        default: nil
+        }
+    }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Mustache
 import ShopPlatform
 
 struct OrderLineModel {
@@ -38,4 +39,42 @@ struct OrdersModel {
     let orders: [OrderModel]
     let empty: Bool
     let nextURL: String?
+}
+
+extension OrderLineModel: MustacheParent {
+    func child(named name: String) -> Any? {
+        switch name {
+        case "name": self.name
+        case "quantity": quantity
+        case "unitPrice": unitPrice
+        case "lineTotal": lineTotal
+        default: nil
+        }
+    }
+}
+
+extension OrderModel: MustacheParent {
+    func child(named name: String) -> Any? {
+        switch name {
+        case "number": number
+        case "status": status
+        case "placedAt": placedAt
+        case "total": total
+        case "lines": lines
+        case "cancellable": cancellable
+        case "userID": userID
+        default: nil
+        }
+    }
+}
+
+extension OrdersModel: MustacheParent {
+    func child(named name: String) -> Any? {
+        switch name {
+        case "orders": orders
+        case "empty": empty
+        case "nextURL": nextURL
+        default: nil
+        }
+    }
 }

@@ -58,3 +58,29 @@ struct FlashModel {
     let kind: String
     let text: String
 }
+
+extension SiteModel: MustacheParent {
+    func child(named name: String) -> Any? {
+        switch name {
+        case "csrf": csrf
+        case "username": username
+        case "isAdmin": isAdmin
+        case "loggedIn": loggedIn
+        case "cartBadge": cartBadge
+        case "flashes": flashes
+        case "banners": banners
+        case "title": title
+        default: nil
+        }
+    }
+}
+
+extension FlashModel: MustacheParent {
+    func child(named name: String) -> Any? {
+        switch name {
+        case "kind": kind
+        case "text": text
+        default: nil
+        }
+    }
+}

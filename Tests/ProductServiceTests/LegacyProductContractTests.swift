@@ -43,6 +43,27 @@ struct LegacyProductContractTests {
         }
     }
 
+    /// The legacy product document is served pre-encoded like `/v1`'s: it
+    /// revalidates with its ETag, and an admin's change shows at once.
+    @Test(arguments: TestBackend.available)
+    func showIsCachedButNeverStaleAfterAWrite(backend: TestBackend) async throws {
+        try await ProductServiceHarness.run(backend) { client, harness in
+            try await client.createProduct("mug", name: "Mug", price: 1250, harness: harness)
+            let first = try await client.call(.get, "/api/product/mug")
+            let etag = try #require(first.headers[.eTag])
+            let again = try await client.execute(
+                uri: "/api/product/mug", method: .get, headers: [.ifNoneMatch: etag])
+            #expect(again.status == .notModified)
+
+            let renamed = try await client.call(
+                .patch, "/v1/products/mug", json: ["name": "Big Mug"], token: harness.admin)
+            #expect(renamed.status == .ok)
+            let after = try await client.call(.get, "/api/product/mug")
+            #expect((after.json["result"] as? [String: Any])?["name"] as? String == "Big Mug")
+            #expect(after.headers[.eTag] != etag)
+        }
+    }
+
     @Test(arguments: TestBackend.available)
     func createIsAdminOnlyAndValidates(backend: TestBackend) async throws {
         try await ProductServiceHarness.run(backend) { client, harness in

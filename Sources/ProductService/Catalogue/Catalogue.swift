@@ -56,6 +56,13 @@ struct Catalogue: Sendable {
         return product
     }
 
+    /// One active product in the training shop's `{"result": …}` shape, pre-encoded.
+    func legacyProductEntry(slug: String) async throws -> CatalogueCache.Entry {
+        try await cache.entry(for: "legacy|slug|\(slug)") {
+            try JSONEncoder.shop.encode(LegacyProductResult(result: LegacyProduct(try await product(slug: slug))))
+        }
+    }
+
     func legacyList() async throws -> CatalogueCache.Entry {
         try await cache.entry(for: "legacy|all") {
             var all: [Product] = []

@@ -23,9 +23,11 @@ struct LegacyProductRoutes {
             cacheControl: ProductRoutes.catalogueCacheControl, request: request)
     }
 
-    @Sendable func show(_ request: Request, context: Context) async throws -> LegacyProductResult {
-        LegacyProductResult(
-            result: LegacyProduct(try await catalogue.product(slug: try context.parameters.require("slug"))))
+    @Sendable func show(_ request: Request, context: Context) async throws -> Response {
+        let entry = try await catalogue.legacyProductEntry(slug: try context.parameters.require("slug"))
+        return ConditionalResponse.make(
+            body: entry.body, etag: entry.etag, contentType: "application/json",
+            cacheControl: ProductRoutes.catalogueCacheControl, request: request)
     }
 
     @Sendable func create(_ request: Request, context: Context) async throws -> LegacyProductAdded {

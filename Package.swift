@@ -90,6 +90,7 @@ let package = Package(
         .package(url: "https://github.com/vapor/multipart-kit", from: "4.7.1"),
         .package(url: "https://github.com/apple/swift-openapi-runtime", from: "1.13.4"),
         .package(url: "https://github.com/swift-server/swift-openapi-async-http-client", from: "1.5.0"),
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
     ],
     targets: [
         .target(
@@ -150,12 +151,15 @@ let package = Package(
                 "ShopPlatform", "UserService", "ProductService", "OrderService", "Frontend", argumentParser,
                 configuration, asyncHTTPClient, logging, nioCore,
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"), hummingbird,
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
+                // AsyncHTTPClient's request API (methods, headers) is NIOHTTP1's; `shop load` speaks it.
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
         ),
         .executableTarget(
             name: "shop-bench",
-            dependencies: ["ShopPlatform", argumentParser, logging, otel],
+            dependencies: ["ShopPlatform", argumentParser, logging, otel, hummingbird],
             swiftSettings: swiftSettings
         ),
         .target(

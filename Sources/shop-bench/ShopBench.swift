@@ -6,10 +6,10 @@ import ShopPlatform
 
 /// Benchmark-only measurements that need no network, run by `scripts/bench`.
 @main
-struct ShopBench: ParsableCommand {
+struct ShopBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "shop-bench", abstract: "Benchmark-only measurements, run by scripts/bench.",
-        subcommands: [LogLineBench.self])
+        subcommands: [LogLineBench.self, BareServer.self])
 }
 
 /// The CPU one request log line costs (`RequestLine.log`, the services'

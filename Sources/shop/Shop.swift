@@ -11,7 +11,7 @@ struct Shop: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "shop",
         abstract: "Run Microshop's services on this machine.",
-        subcommands: [Up.self, Serve.self, Migrate.self, Seed.self],
+        subcommands: [Up.self, Serve.self, Migrate.self, Seed.self, Load.self],
         defaultSubcommand: Up.self)
 }
 

@@ -1,0 +1,147 @@
+import ArgumentParser
+import AsyncHTTPClient
+import Configuration
+import Foundation
+import NIOCore
+import ShopPlatform
+import Synchronization
+
+/// What a load run prepares before it measures: where the services are, what
+/// is for sale, accounts of its own, and stock that does not run out.
+struct LoadSetup {
+    let client: HTTPClient
+    let reader: ConfigReader
+    let target: LoadTarget
+
+    func shop() async throws -> LoadShop {
+        let productService = ServiceDescriptor.productService.url(from: reader)
+        let response = try await client.execute(
+            HTTPClientRequest(url: productService + "/v1/products?limit=100"), timeout: .seconds(10))
+        let body = try await response.body.collect(upTo: 8 << 20)
+        guard response.status == .ok,
+            let page = try? JSONSerialization.jsonObject(with: Data(buffer: body)) as? [String: Any],
+            let items = page["items"] as? [[String: Any]]
+        else { throw ValidationError("product-service at \(productService) did not list its products") }
+        let products = items.compactMap { item -> (id: Int64, slug: String)? in
+            guard item["is_active"] as? Bool != false, let id = (item["id"] as? NSNumber)?.int64Value,
+                let slug = item["slug"] as? String
+            else { return nil }
+            return (id, slug)
+        }
+        guard !products.isEmpty else { throw ValidationError("the catalogue is empty: seed it first") }
+        let terms = items.compactMap { ($0["name"] as? String)?.split(separator: " ").first.map(String.init) }
+        return LoadShop(
+            userService: ServiceDescriptor.userService.url(from: reader), productService: productService,
+            orderService: ServiceDescriptor.orderService.url(from: reader),
+            frontend: ServiceDescriptor.frontend.url(from: reader), products: products, searchTerms: terms)
+    }
+
+    /// Registers `count` accounts named for this run and signs each in.
+    func shoppers(_ count: Int, shop: LoadShop, recorder: LoadRecorder) async throws -> [LoadShopper] {
+        let run = UUID().uuidString.prefix(8).lowercased()
+        return try await withThrowingTaskGroup(of: LoadShopper.self) { group in
+            for index in 0..<count {
+                group.addTask {
+                    let shopper = LoadShopper(username: "load-\(run)-\(index)", password: "load-password-\(run)")
+                    var journey = LoadJourney(
+                        client: client, recorder: recorder, shop: shop, target: target, shopper: shopper)
+                    let body = try JSONSerialization.data(withJSONObject: [
+                        "username": shopper.username, "email": "\(shopper.username)@load.example",
+                        "password": shopper.password,
+                    ])
+                    let created = await journey.send(
+                        "POST /v1/users", .POST, shop.userService + "/v1/users",
+                        json: String(decoding: body, as: UTF8.self), retryingLogin: false)
+                    guard created?.status == 201 else {
+                        throw ValidationError("user-service did not register a shopper: \(created?.status ?? 0)")
+                    }
+                    await journey.logIn()
+                    guard journey.shopper.token != nil || journey.shopper.cookie != nil else {
+                        throw ValidationError("a shopper could not sign in")
+                    }
+                    return journey.shopper
+                }
+            }
+            return try await group.reduce(into: []) { $0.append($1) }
+        }
+    }
+
+    /// Every second, adds stock to any product running low, so long runs keep
+    /// placing orders. Signs in as the shop's administrator.
+    func stockTopUp(shop: LoadShop, dataDirectory: URL) async throws -> Task<Void, Never> {
+        let admin = try AdminCredentials.resolve(reader: reader, dataDirectory: dataDirectory)
+        let credentials = try JSONSerialization.data(withJSONObject: [
+            "username": admin.username, "password": admin.password,
+        ])
+        var request = HTTPClientRequest(url: shop.userService + "/v1/sessions")
+        request.method = .POST
+        request.headers.add(name: "Content-Type", value: "application/json")
+        request.body = .bytes(ByteBuffer(bytes: credentials))
+        let response = try await client.execute(request, timeout: .seconds(30))
+        let body = try await response.body.collect(upTo: 1 << 20)
+        guard response.status == .created || response.status == .ok,
+            let token = LoadJourney.jsonField("access_token", in: String(buffer: body))
+        else { throw ValidationError("could not sign in as the administrator (\(response.status.code))") }
+        let client = self.client
+        return Task {
+            while !Task.isCancelled {
+                for product in shop.products {
+                    var read = HTTPClientRequest(url: shop.productService + "/v1/products/\(product.slug)")
+                    read.headers.add(name: "Cache-Control", value: "no-cache")
+                    guard let answer = try? await client.execute(read, timeout: .seconds(5)),
+                        let body = try? await answer.body.collect(upTo: 1 << 20),
+                        let object = try? JSONSerialization.jsonObject(with: Data(buffer: body)) as? [String: Any],
+                        let stock = (object["stock"] as? NSNumber)?.intValue, stock < 1_000
+                    else { continue }
+                    var patch = HTTPClientRequest(url: shop.productService + "/v1/products/\(product.slug)")
+                    patch.method = .PATCH
+                    patch.headers.add(name: "Authorization", value: "Bearer \(token)")
+                    patch.headers.add(name: "Content-Type", value: "application/json")
+                    patch.body = .bytes(ByteBuffer(string: #"{"stock_adjust":10000}"#))
+                    _ = try? await client.execute(patch, timeout: .seconds(5))
+                }
+                try? await Task.sleep(for: .seconds(1))
+            }
+        }
+    }
+}
+
+/// The shoppers not on a journey right now: each journey borrows one, so no
+/// two journeys share a cart.
+actor ShopperPool {
+    private var idle: [LoadShopper]
+    private var waiting: [CheckedContinuation<LoadShopper, Never>] = []
+
+    init(_ shoppers: [LoadShopper]) {
+        idle = shoppers
+    }
+
+    func take() async -> LoadShopper? {
+        if let shopper = idle.popLast() { return shopper }
+        return await withCheckedContinuation { waiting.append($0) }
+    }
+
+    func give(_ shopper: LoadShopper) {
+        if waiting.isEmpty { idle.append(shopper) } else { waiting.removeFirst().resume(returning: shopper) }
+    }
+}
+
+/// Journeys finished while measuring, and whether `--journeys` has been reached.
+final class JourneyCount: Sendable {
+    private let state = Mutex((measuring: false, count: 0))
+    let limit: Int?
+
+    init(limit: Int?) {
+        self.limit = limit
+    }
+
+    func start() { state.withLock { $0.measuring = true } }
+
+    func count(_ measured: Bool) {
+        state.withLock { if $0.measuring && measured { $0.count += 1 } }
+    }
+
+    var value: Int { state.withLock { $0.count } }
+
+    var isDone: Bool { limit.map { limit in value >= limit } ?? false }
+}

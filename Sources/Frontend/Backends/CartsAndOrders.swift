@@ -18,7 +18,7 @@ struct CartsAndOrders: Sendable {
 
     init(client: ServiceClient) throws {
         self.api = OrderServiceAPI.Client(
-            serverURL: try client.serverURL, transport: client.transport,
+            serverURL: try client.serverURL, configuration: client.clientConfiguration, transport: client.transport,
             middlewares: client.storefrontMiddlewares)
     }
 

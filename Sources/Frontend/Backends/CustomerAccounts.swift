@@ -14,7 +14,7 @@ struct CustomerAccounts: Sendable {
 
     init(client: ServiceClient) throws {
         self.api = UserServiceAPI.Client(
-            serverURL: try client.serverURL, transport: client.transport,
+            serverURL: try client.serverURL, configuration: client.clientConfiguration, transport: client.transport,
             middlewares: client.storefrontMiddlewares)
     }
 

@@ -17,7 +17,7 @@ struct ProductCatalogue: Sendable {
     init(client: ServiceClient) throws {
         self.client = client
         self.api = ProductServiceAPI.Client(
-            serverURL: try client.serverURL, transport: client.transport,
+            serverURL: try client.serverURL, configuration: client.clientConfiguration, transport: client.transport,
             middlewares: client.storefrontMiddlewares)
     }
 

@@ -37,7 +37,7 @@ struct ProductCatalogClient: Sendable {
     /// A reservation is keyed by its checkout id, so repeating it is safe.
     init(client: ServiceClient) throws {
         self.api = Client(
-            serverURL: try client.serverURL, transport: client.transport,
+            serverURL: try client.serverURL, configuration: client.clientConfiguration, transport: client.transport,
             middlewares: [client.middleware(idempotentOperations: ["reserveStock"])])
     }
 

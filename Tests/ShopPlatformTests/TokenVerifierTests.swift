@@ -105,6 +105,11 @@ struct AuthorizationHeaderTests {
         #expect(TokenAuthenticator.token(from: [.authorization: "Basic \(encoded)"]) == Self.jwt)
     }
 
+    @Test(arguments: ["Bearer  \(jwt) ", "Bearer \(jwt)\t", "Basic  \(jwt)", "Basic \t\(jwt) \t"])
+    func dropsSpacesAndTabsAroundTheToken(header: String) {
+        #expect(TokenAuthenticator.token(from: [.authorization: header]) == Self.jwt)
+    }
+
     @Test(arguments: ["", "Bearer", "Basic", "Digest abc", "Basic bm90LWEtdG9rZW46cGFzcw==", "Token aaa.bbb.ccc"])
     func ignoresAnythingElse(header: String) {
         #expect(TokenAuthenticator.token(from: [.authorization: header]) == nil)

@@ -22,9 +22,9 @@ public struct OperationalRoutes<Context: RequestContext>: Sendable {
     /// Registers the health routes and, unless `metrics` is false (a public
     /// listener like the frontend's), `/metrics`.
     public func register(on router: Router<Context>, metrics: Bool = true) {
-        router.get("/health/live") { _, _ in
-            Self.json(HealthReport(status: "ok", checks: [:]), status: .ok)
-        }
+        // Probed every few seconds by every orchestrator: encoded once.
+        let live = Self.json(HealthReport(status: "ok", checks: [:]), status: .ok)
+        router.get("/health/live") { _, _ in live }
         router.get("/health/ready") { _, _ in
             var results: [String: String] = [:]
             var healthy = readiness.isAccepting

@@ -12,7 +12,7 @@ enum LoadScenario: String, CaseIterable, Sendable {
     case browse
     /// Adds a product and reads the cart back.
     case cart
-    /// Adds a product and places the order.
+    /// Adds three products and places the order: a shopping journey.
     case checkout
     /// Signs in again (a password check: the dearest request of all).
     case login

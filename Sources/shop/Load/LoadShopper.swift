@@ -66,6 +66,7 @@ struct LoadJourney {
             }
         case (.checkout, _):
             await addToCart(product)
+            for _ in 0..<2 { await addToCart(shop.products.randomElement(using: &random)!) }
             await checkOut()
         case (.login, _):
             await logIn()

@@ -33,13 +33,7 @@ struct LoadCommandSystemTests {
         environment["SHOP_ADMIN_USERNAME"] = ShopCluster.adminUsername
         environment["SHOP_ADMIN_PASSWORD"] = ShopCluster.adminPassword
         process.environment = environment
-        let output = FileManager.default.temporaryDirectory.appendingPathComponent("load-\(UUID().uuidString).out")
-        _ = FileManager.default.createFile(atPath: output.path, contents: nil)
-        let handle = try FileHandle(forWritingTo: output)
-        process.standardOutput = handle
-        process.standardError = handle
-        try await ServiceProcess.launch(process)
-        try handle.close()
+        let output = try await ServiceProcess.launch(process, loggingAs: "shop-load")
         let status = try await ServiceProcess.exitStatus(of: process, timeout: .seconds(120))
         let text = try String(contentsOf: output, encoding: .utf8)
         try? FileManager.default.removeItem(at: output)

@@ -26,17 +26,23 @@ final class ServiceProcess: Sendable {
         env.merge(environment) { $1 }
         env["LOG_LEVEL"] = env["LOG_LEVEL"] ?? "warning"
         process.environment = env
+        self.process = process
+        self.logURL = try await Self.launch(process, loggingAs: name)
+    }
+
+    /// Starts `process` with its standard output and error going to a new
+    /// temporary file, whose URL it returns.
+    static func launch(_ process: Process, loggingAs name: String) async throws -> URL {
         let log = FileManager.default.temporaryDirectory.appendingPathComponent("\(name)-\(UUID().uuidString).log")
         _ = FileManager.default.createFile(atPath: log.path, contents: nil)
         let handle = try FileHandle(forWritingTo: log)
         process.standardOutput = handle
         process.standardError = handle
-        self.logURL = log
-        self.process = process
         // The child writes through its own copy; this one would stay open for
         // the whole run (a descriptor per service started, hundreds per run).
         defer { try? handle.close() }
-        try await Self.launch(process)
+        try await launch(process)
+        return log
     }
 
     /// Starts `process`, one launch at a time in this test process (Foundation's

@@ -26,7 +26,11 @@ struct CartTests {
             #expect(line["name"] as? String == "Mug")
             #expect(line["unit_price_minor"] as? Int == 1200)
             #expect(line["line_total_minor"] as? Int == 3600)
-            try await client.addToCart(tote, 1, token: token)
+            // The answer to an add shows every line, priced, from the one catalogue read.
+            let both = try await client.addToCart(tote, 1, token: token)
+            let names = (both.json["items"] as? [[String: Any]])?.compactMap { $0["name"] as? String }
+            #expect(Set(names ?? []) == ["Mug", "Tote"])
+            #expect(both.json["subtotal_minor"] as? Int == 5400)
 
             let view = try await client.call(.get, "/v1/cart", token: token)
             #expect(view.json["subtotal_minor"] as? Int == 5400)

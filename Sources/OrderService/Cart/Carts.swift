@@ -23,9 +23,15 @@ struct Carts: Sendable {
         try await resource(for: try await orders.cart(userID: userID), requestID: requestID)
     }
 
-    func resource(for cart: Order?, requestID: String?) async throws -> CartResource {
+    /// - Parameter known: the catalogue's answer for some products, read moments
+    ///   ago; asked again only when a line is missing from it.
+    func resource(
+        for cart: Order?, requestID: String?, known: [Int64: ProductSummary] = [:]
+    ) async throws -> CartResource {
         let lines = cart?.lines ?? []
-        let products = try? await catalog.products(ids: lines.map(\.productID), requestID: requestID)
+        let products =
+            lines.allSatisfy({ known[$0.productID] != nil })
+            ? known : try? await catalog.products(ids: lines.map(\.productID), requestID: requestID)
         let items = lines.map { line -> CartResource.Item in
             guard let products else {
                 return .init(
@@ -51,6 +57,21 @@ struct Carts: Sendable {
     /// Adds after checking the product exists and is sold (a clear 422 if not,
     /// 503 if product-service cannot say).
     func add(userID: Int64, productID: Int64?, quantity: Int?, requestID: String?) async throws -> Order {
+        try await adding(userID: userID, productID: productID, quantity: quantity, requestID: requestID).cart
+    }
+
+    /// Adds, and answers with the cart as `/v1` shows it. One catalogue call
+    /// serves both the check and the view: it asks for the product and for
+    /// every line already in the cart.
+    func addAndView(userID: Int64, productID: Int64?, quantity: Int?, requestID: String?) async throws -> CartResource {
+        let (cart, products) = try await adding(
+            userID: userID, productID: productID, quantity: quantity, requestID: requestID)
+        return try await resource(for: cart, requestID: requestID, known: products)
+    }
+
+    private func adding(
+        userID: Int64, productID: Int64?, quantity: Int?, requestID: String?
+    ) async throws -> (cart: Order, products: [Int64: ProductSummary]) {
         var validator = Validator()
         let productID = validator.require(productID, "product_id")
         let quantity = validator.require(quantity, "quantity")
@@ -60,20 +81,23 @@ struct Carts: Sendable {
         }
         try validator.throwIfInvalid()
         guard let productID, let quantity else { throw ProblemError.validation(validator.errors) }
-        let product: ProductSummary?
+        let inCart = try await orders.cart(userID: userID)?.lines.map(\.productID) ?? []
+        let products: [Int64: ProductSummary]
         do {
-            product = try await catalog.products(ids: [productID], requestID: requestID)[productID]
+            products = try await catalog.products(ids: Array(Set(inCart + [productID])).sorted(), requestID: requestID)
         } catch {
             throw ProblemError(
                 .serviceUnavailable, "The catalogue is unavailable right now; please try again",
                 retryAfter: 5)
         }
-        guard let product, product.isActive else {
+        guard let product = products[productID], product.isActive else {
             throw ProblemError(
                 .unprocessableContent, "Product \(productID) does not exist or is no longer sold",
                 fieldErrors: [.init(field: "product_id", message: "is not a product on sale")])
         }
-        return try await orders.add(userID: userID, productID: product.id, quantity: quantity, maxQuantity: maxQuantity)
+        let cart = try await orders.add(
+            userID: userID, productID: product.id, quantity: quantity, maxQuantity: maxQuantity)
+        return (cart, products)
     }
 
     func set(userID: Int64, productID: Int64, quantity: Int?) async throws -> Order {

@@ -22,9 +22,9 @@ struct CartRoutes {
     @Sendable func add(_ request: Request, context: Context) async throws -> EditedResponse<CartResource> {
         let user = try context.requireIdentity()
         let input = try await request.decode(as: AddItemInput.self, context: context)
-        let cart = try await carts.add(
+        let cart = try await carts.addAndView(
             userID: user.userID, productID: input.productID, quantity: input.quantity, requestID: context.id)
-        return .init(status: .created, response: try await carts.resource(for: cart, requestID: context.id))
+        return .init(status: .created, response: cart)
     }
 
     @Sendable func setQuantity(_ request: Request, context: Context) async throws -> CartResource {

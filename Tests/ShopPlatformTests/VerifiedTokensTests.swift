@@ -45,13 +45,29 @@ struct VerifiedTokensTests {
 
     @Test func aRememberedTokenIsRefusedOnceItExpires() async throws {
         try await Self.withVerifier { server, verifier in
-            let token = try await Self.token(signedBy: server.signingKey, lifetime: .seconds(1))
-            _ = try await verifier.verify(token)
+            try await verifier.refresh()  // keys loaded first: the token's life is spent verifying only
+            let token = try await Self.token(signedBy: server.signingKey, lifetime: .seconds(3))
+            let claims = try await verifier.verify(token)
             #expect(verifier.verified.count == 1)
-            try await Task.sleep(for: .milliseconds(2_100))
+            try await Task.sleep(for: .seconds(claims.expiration.value.timeIntervalSinceNow + 1.2))
             await #expect(throws: TokenVerifier.Failure.invalidSignatureOrClaims) { try await verifier.verify(token) }
             #expect(verifier.verified.count == 0)
         }
+    }
+
+    /// The same at the memory itself, on a given clock: never an answer at or
+    /// past the token's expiry, and the entry goes.
+    @Test func anEntryIsNeverAnsweredPastItsExpiry() {
+        let tokens = VerifiedTokens(limit: 10)
+        let claims = AccessTokenClaims(
+            principal: Principal(userID: 1, username: "a", roles: [], sessionID: nil), issuer: "i", audience: "a",
+            issuedAt: Date(), lifetime: .seconds(60))
+        let key = VerifiedTokens.key("t")
+        tokens.remember(claims, for: key, verifiedIn: tokens.keyGeneration)
+        let expiry = claims.expiration.value
+        #expect(tokens.claims(for: key, now: expiry.addingTimeInterval(-1)) == claims)
+        #expect(tokens.claims(for: key, now: expiry) == nil)
+        #expect(tokens.count == 0)
     }
 
     /// user-service retires a key: tokens it signed stop verifying at the next

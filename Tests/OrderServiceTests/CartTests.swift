@@ -8,6 +8,21 @@ import Testing
 
 @Suite("Cart")
 struct CartTests {
+    /// product-service answers at most 100 ids a call: a cart of more distinct
+    /// products still takes another one (checked alone) and is shown.
+    @Test func aCartOfMoreThanAHundredProductsTakesAnotherOne() async throws {
+        try await OrderServiceHarness.run(.sqlite) { client, harness in
+            let token = try await harness.token(user: 7)
+            for index in 0...100 {
+                let id = try await harness.createProduct("p\(index)", price: 100)
+                let added = try await client.addToCart(id, 1, token: token)
+                #expect(added.status == .created, "product \(index): \(added.text)")
+            }
+            let view = try await client.call(.get, "/v1/cart", token: token)
+            #expect((view.json["items"] as? [Any])?.count == 101)
+        }
+    }
+
     @Test(arguments: TestBackend.available)
     func addSumChangeRemoveAndClear(backend: TestBackend) async throws {
         try await OrderServiceHarness.run(backend) { client, harness in

@@ -82,6 +82,20 @@ struct VerifiedTokensTests {
         }
     }
 
+    /// Anyone can make the verifier refresh its keys (a token with an unknown
+    /// `kid`); when the keys come back the same, remembered tokens stay.
+    @Test func aRefreshThatChangesNoKeyKeepsRememberedTokens() async throws {
+        try await Self.withVerifier { server, verifier in
+            _ = try await verifier.verify(try await Self.token(signedBy: server.signingKey))
+            await #expect(throws: TokenVerifier.Failure.unknownKey) {
+                try await verifier.verify(try await Self.token(signedBy: ES256PrivateKey()))
+            }
+            try await verifier.refresh()
+            #expect(server.fetches.withLock { $0 } == 3)
+            #expect(verifier.verified.count == 1)
+        }
+    }
+
     @Test func theMemoryIsBounded() async throws {
         try await Self.withVerifier(remembering: 4) { server, verifier in
             for _ in 0..<10 {

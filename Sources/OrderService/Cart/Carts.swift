@@ -57,7 +57,9 @@ struct Carts: Sendable {
     /// Adds after checking the product exists and is sold (a clear 422 if not,
     /// 503 if product-service cannot say).
     func add(userID: Int64, productID: Int64?, quantity: Int?, requestID: String?) async throws -> Order {
-        try await adding(userID: userID, productID: productID, quantity: quantity, requestID: requestID).cart
+        try await adding(
+            userID: userID, productID: productID, quantity: quantity, requestID: requestID, withCartLines: false
+        ).cart
     }
 
     /// Adds, and answers with the cart as `/v1` shows it. One catalogue call
@@ -65,12 +67,14 @@ struct Carts: Sendable {
     /// every line already in the cart.
     func addAndView(userID: Int64, productID: Int64?, quantity: Int?, requestID: String?) async throws -> CartResource {
         let (cart, products) = try await adding(
-            userID: userID, productID: productID, quantity: quantity, requestID: requestID)
+            userID: userID, productID: productID, quantity: quantity, requestID: requestID, withCartLines: true)
         return try await resource(for: cart, requestID: requestID, known: products)
     }
 
+    /// - Parameter withCartLines: also ask the catalogue for the lines already
+    ///   in the cart (when they fit in one call), for the answer to show.
     private func adding(
-        userID: Int64, productID: Int64?, quantity: Int?, requestID: String?
+        userID: Int64, productID: Int64?, quantity: Int?, requestID: String?, withCartLines: Bool
     ) async throws -> (cart: Order, products: [Int64: ProductSummary]) {
         var validator = Validator()
         let productID = validator.require(productID, "product_id")
@@ -81,10 +85,12 @@ struct Carts: Sendable {
         }
         try validator.throwIfInvalid()
         guard let productID, let quantity else { throw ProblemError.validation(validator.errors) }
-        let inCart = try await orders.cart(userID: userID)?.lines.map(\.productID) ?? []
+        let inCart = withCartLines ? try await orders.cart(userID: userID)?.lines.map(\.productID) ?? [] : []
+        var ids = Array(Set(inCart + [productID])).sorted()
+        if ids.count > ProductCatalogClient.idsPerCall { ids = [productID] }
         let products: [Int64: ProductSummary]
         do {
-            products = try await catalog.products(ids: Array(Set(inCart + [productID])).sorted(), requestID: requestID)
+            products = try await catalog.products(ids: ids, requestID: requestID)
         } catch {
             throw ProblemError(
                 .serviceUnavailable, "The catalogue is unavailable right now; please try again",

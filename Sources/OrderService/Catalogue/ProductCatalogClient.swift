@@ -41,6 +41,9 @@ struct ProductCatalogClient: Sendable {
             middlewares: [client.middleware(idempotentOperations: ["reserveStock"])])
     }
 
+    /// How many ids product-service answers in one call (its document's limit).
+    static let idsPerCall = 100
+
     /// Products by id, inactive ones included; missing ids are simply absent.
     func products(ids: [Int64], requestID: String? = nil) async throws -> [Int64: ProductSummary] {
         guard !ids.isEmpty else { return [:] }

@@ -29,6 +29,8 @@ public actor TokenVerifier {
     private var keys = JWTKeyCollection()
     private var knownKeyIDs: Set<String> = []
     private var lastRefresh: ContinuousClock.Instant?
+    /// The loaded keys, encoded: tells a refresh that changed them from one that did not.
+    private var keysFingerprint: Data?
     /// The refresh under way: concurrent requests with an unknown `kid` wait for
     /// this one fetch instead of each starting their own.
     private var pendingRefresh: Task<Void, Never>?
@@ -84,14 +86,23 @@ public actor TokenVerifier {
         let jwks = try await source.verificationKeys()
         let collection = JWTKeyCollection()
         var ids: Set<String> = []
+        var loaded: [(kid: String, key: JWK)] = []
         for jwk in jwks.keys where jwk.keyType == .ecdsa {
             guard let kid = jwk.keyIdentifier?.string else { continue }
             try await collection.add(jwk: jwk, isDefault: false)
             ids.insert(kid)
+            loaded.append((kid, jwk))
         }
+        // Remembered tokens go only when the keys really changed: a refresh is
+        // what any stranger's unknown `kid` triggers, every few seconds at most,
+        // and must not cost every client a fresh signature check.
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        let fingerprint = try? encoder.encode(loaded.sorted { $0.kid < $1.kid }.map(\.key))
         keys = collection
         knownKeyIDs = ids
-        verified.keysChanged()
+        if fingerprint == nil || fingerprint != keysFingerprint { verified.keysChanged() }
+        keysFingerprint = fingerprint
         lastRefresh = .now
         logger.debug("verification keys loaded", metadata: ["kids": "\(ids.sorted())"])
     }

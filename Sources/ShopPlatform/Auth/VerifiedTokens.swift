@@ -24,7 +24,7 @@ final class VerifiedTokens: Sendable {
 
     private let state = Mutex(State())
     /// At most this many tokens are remembered: past it, expired entries go and,
-    /// if that is not enough, an arbitrary half (the dictionary's order).
+    /// if that frees less than a tenth, an arbitrary half (the dictionary's order).
     let limit: Int
 
     init(limit: Int) {
@@ -60,7 +60,8 @@ final class VerifiedTokens: Sendable {
             guard state.keyGeneration == keyGeneration else { return }
             if state.entries.count >= limit {
                 state.entries = state.entries.filter { now < $0.value.expires }
-                if state.entries.count >= limit {
+                // Still nearly full: halve it, or the next inserts would each scan it all again.
+                if state.entries.count >= limit - limit / 10 {
                     state.entries = Dictionary(
                         uniqueKeysWithValues: state.entries.prefix(limit / 2).map { ($0.key, $0.value) })
                 }

@@ -41,7 +41,7 @@ struct Load: AsyncParsableCommand {
     @Option(help: "Seconds of warm-up, run but not measured.")
     var warmUp: Double = 2
 
-    @Option(help: "Accounts to create and share among the journeys.")
+    @Option(help: "Accounts to create (at least one per user): an open run starts a journey only when one is free.")
     var shoppers: Int = 16
 
     @Option(help: "Write the final figures as JSON to this file.")
@@ -82,7 +82,9 @@ struct Load: AsyncParsableCommand {
         let shop = try await setup.shop()
         let recorder = LoadRecorder()
         Self.say("signing in \(shoppers) shoppers…")
-        let accounts = try await setup.shoppers(shoppers, shop: shop, recorder: recorder)
+        // Each journey has an account to itself (no two share a cart): a closed
+        // run needs one per user; an open run starts a journey only when one is free.
+        let accounts = try await setup.shoppers(max(shoppers, users ?? 0), shop: shop, recorder: recorder)
         let pool = ShopperPool(accounts)
         let dataDirectory = URL(fileURLWithPath: dataDir ?? reader.string(forKey: "shop.data.dir", default: ".shop"))
         let topUp: Task<Void, Never>?
@@ -132,15 +134,23 @@ struct Load: AsyncParsableCommand {
                 while due < end, !measuredJourneys.isDone {
                     try await Task.sleep(until: due)
                     let dueAt = due
+                    // Every account busy: the generator, not the shop, is the limit.
+                    // The journey is not started (so in-flight journeys stay bounded)
+                    // and is reported as not started, never as shop latency.
+                    guard let shopper = await pool.take() else {
+                        if dueAt >= measureFrom { recorder.notStarted() }
+                        due += interval
+                        continue
+                    }
                     group.addTask {
                         var random = SystemRandomNumberGenerator()
-                        guard let shopper = await pool.take() else { return }
                         var journey = journey
                         journey.shopper = shopper
                         journey.due = dueAt
+                        journey.measured = dueAt >= measureFrom
                         await journey.run(mix.pick(using: &random), random: &random)
                         await pool.give(journey.shopper)
-                        measuredJourneys.count(dueAt >= measureFrom)
+                        measuredJourneys.count(journey.measured)
                     }
                     due += interval
                 }
@@ -152,10 +162,10 @@ struct Load: AsyncParsableCommand {
                             guard let shopper = await pool.take() else { return }
                             var journey = journey
                             journey.shopper = shopper
-                            let started = ContinuousClock.now
+                            journey.measured = ContinuousClock.now >= measureFrom
                             await journey.run(mix.pick(using: &random), random: &random)
                             await pool.give(journey.shopper)
-                            measuredJourneys.count(started >= measureFrom)
+                            measuredJourneys.count(journey.measured)
                         }
                     }
                 }
@@ -166,8 +176,8 @@ struct Load: AsyncParsableCommand {
         topUp?.cancel()
         Self.say("")
         let report = LoadReport(
-            target: target.rawValue, model: model, elapsed: min(.now, end) - measureFrom,
-            journeys: measuredJourneys.value, endpoints: recorder.snapshot())
+            target: target.rawValue, model: model, elapsed: .now - measureFrom, journeys: measuredJourneys.value,
+            notStarted: recorder.journeysNotStarted, endpoints: recorder.snapshot())
         print(report.table)
         if let json {
             let encoder = JSONEncoder()

@@ -18,33 +18,41 @@ final class LoadRecorder: Sendable {
         var endpoints: [String: Endpoint] = [:]
         /// Everything since the last progress line, for its current p99.
         var window = Histogram<UInt64>(highestTrackableValue: 60_000_000, numberOfSignificantValueDigits: .three)
-        var recording = false
         var started: ContinuousClock.Instant?
+        var notStarted = 0
     }
 
     private let state = Mutex(State())
 
-    /// Starts keeping results: what came before (the warm-up) is dropped.
+    /// The measured part begins: the progress line counts from here.
     func startRecording(at instant: ContinuousClock.Instant = .now) {
         state.withLock { state in
-            state.endpoints = [:]
             state.window.reset()
-            state.recording = true
             state.started = instant
         }
     }
+
+    /// An open run's journey that was due but found every shopper busy.
+    func notStarted() {
+        state.withLock { $0.notStarted += 1 }
+    }
+
+    var journeysNotStarted: Int { state.withLock { $0.notStarted } }
 
     /// Records one request; `latency` runs from its intended send time.
     func record(_ endpoint: String, status: Int?, latency: Duration) {
         let micros = UInt64(
             max(1, latency.components.seconds * 1_000_000 + latency.components.attoseconds / 1_000_000_000_000))
+        let value = min(micros, 60_000_000)
         state.withLock { state in
-            guard state.recording else { return }
-            var entry = state.endpoints[endpoint, default: Endpoint()]
-            _ = entry.latency.record(min(micros, 60_000_000))
-            if let status { entry.statuses[status, default: 0] += 1 } else { entry.failures += 1 }
-            state.endpoints[endpoint] = entry
-            _ = state.window.record(min(micros, 60_000_000))
+            // In place: a copy of the entry would copy its histogram's buckets.
+            _ = state.endpoints[endpoint, default: Endpoint()].latency.record(value)
+            if let status {
+                state.endpoints[endpoint, default: Endpoint()].statuses[status, default: 0] += 1
+            } else {
+                state.endpoints[endpoint, default: Endpoint()].failures += 1
+            }
+            _ = state.window.record(value)
         }
     }
 

@@ -31,10 +31,17 @@ struct LoadReport: Codable, Sendable {
     var model: String
     var seconds: Double
     var journeys: Int
+    /// Open model: journeys due while every shopper was busy, so not started.
+    var notStarted: Int
     var endpoints: [Row]
 
+    enum CodingKeys: String, CodingKey {
+        case target, model, seconds, journeys, endpoints
+        case notStarted = "not_started"
+    }
+
     init(
-        target: String, model: String, elapsed: Duration, journeys: Int,
+        target: String, model: String, elapsed: Duration, journeys: Int, notStarted: Int,
         endpoints: [String: LoadRecorder.Endpoint]
     ) {
         let seconds = max(0.001, Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
@@ -42,6 +49,7 @@ struct LoadReport: Codable, Sendable {
         self.model = model
         self.seconds = seconds
         self.journeys = journeys
+        self.notStarted = notStarted
         self.endpoints = endpoints.sorted { $0.key < $1.key }.map { name, endpoint in
             let latency = endpoint.latency
             func ms(_ percentile: Double) -> Double { Double(latency.valueAtPercentile(percentile)) / 1000 }
@@ -75,6 +83,9 @@ struct LoadReport: Codable, Sendable {
             "\(total) requests, \(journeys) journeys in \(String(format: "%.1f", seconds)) s "
                 + "(\(String(format: "%.1f", Double(total) / seconds)) requests/s), "
                 + "\(endpoints.reduce(0) { $0 + $1.errors }) errors")
+        if notStarted > 0 {
+            lines.append("\(notStarted) journeys not started: every shopper was busy (raise --shoppers)")
+        }
         return lines.joined(separator: "\n")
     }
 }

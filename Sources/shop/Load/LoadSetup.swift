@@ -85,20 +85,24 @@ struct LoadSetup {
         let client = self.client
         return Task {
             while !Task.isCancelled {
-                for product in shop.products {
-                    var read = HTTPClientRequest(url: shop.productService + "/v1/products/\(product.slug)")
-                    read.headers.add(name: "Cache-Control", value: "no-cache")
-                    guard let answer = try? await client.execute(read, timeout: .seconds(5)),
-                        let body = try? await answer.body.collect(upTo: 1 << 20),
-                        let object = try? JSONSerialization.jsonObject(with: Data(buffer: body)) as? [String: Any],
-                        let stock = (object["stock"] as? NSNumber)?.intValue, stock < 1_000
-                    else { continue }
-                    var patch = HTTPClientRequest(url: shop.productService + "/v1/products/\(product.slug)")
-                    patch.method = .PATCH
-                    patch.headers.add(name: "Authorization", value: "Bearer \(token)")
-                    patch.headers.add(name: "Content-Type", value: "application/json")
-                    patch.body = .bytes(ByteBuffer(string: #"{"stock_adjust":10000}"#))
-                    _ = try? await client.execute(patch, timeout: .seconds(5))
+                // One catalogue read a second, so the top-ups cost the shop next to nothing.
+                let list = HTTPClientRequest(url: shop.productService + "/v1/products?limit=100")
+                if let answer = try? await client.execute(list, timeout: .seconds(5)),
+                    let body = try? await answer.body.collect(upTo: 8 << 20),
+                    let page = try? JSONSerialization.jsonObject(with: Data(buffer: body)) as? [String: Any],
+                    let items = page["items"] as? [[String: Any]]
+                {
+                    for item in items {
+                        guard let slug = item["slug"] as? String, let stock = (item["stock"] as? NSNumber)?.intValue,
+                            stock < 1_000
+                        else { continue }
+                        var patch = HTTPClientRequest(url: shop.productService + "/v1/products/\(slug)")
+                        patch.method = .PATCH
+                        patch.headers.add(name: "Authorization", value: "Bearer \(token)")
+                        patch.headers.add(name: "Content-Type", value: "application/json")
+                        patch.body = .bytes(ByteBuffer(string: #"{"stock_adjust":10000}"#))
+                        _ = try? await client.execute(patch, timeout: .seconds(5))
+                    }
                 }
                 try? await Task.sleep(for: .seconds(1))
             }
@@ -110,20 +114,15 @@ struct LoadSetup {
 /// two journeys share a cart.
 actor ShopperPool {
     private var idle: [LoadShopper]
-    private var waiting: [CheckedContinuation<LoadShopper, Never>] = []
 
     init(_ shoppers: [LoadShopper]) {
         idle = shoppers
     }
 
-    func take() async -> LoadShopper? {
-        if let shopper = idle.popLast() { return shopper }
-        return await withCheckedContinuation { waiting.append($0) }
-    }
+    /// A free shopper, or nil when every one is on a journey.
+    func take() -> LoadShopper? { idle.popLast() }
 
-    func give(_ shopper: LoadShopper) {
-        if waiting.isEmpty { idle.append(shopper) } else { waiting.removeFirst().resume(returning: shopper) }
-    }
+    func give(_ shopper: LoadShopper) { idle.append(shopper) }
 }
 
 /// Journeys finished while measuring, and whether `--journeys` has been reached.

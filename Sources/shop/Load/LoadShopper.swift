@@ -36,6 +36,9 @@ struct LoadJourney {
     /// When the journey was due: its first request's latency counts from here
     /// (open model), so a queue in front of the shop shows in the figures.
     var due: ContinuousClock.Instant?
+    /// Whether this journey counts: begun after the warm-up (sign-ups and
+    /// warm-up journeys do not, even when their requests end later).
+    var measured = false
 
     struct Answer {
         let status: Int
@@ -165,7 +168,7 @@ struct LoadJourney {
         do {
             let response = try await client.execute(request, timeout: .seconds(30))
             let body = try await response.body.collect(upTo: 8 << 20)
-            recorder.record(endpoint, status: Int(response.status.code), latency: .now - start)
+            if measured { recorder.record(endpoint, status: Int(response.status.code), latency: .now - start) }
             let answer = Answer(
                 status: Int(response.status.code), body: String(buffer: body), headers: response.headers)
             if let cookie = response.headers["Set-Cookie"].first?.split(separator: ";").first {
@@ -179,7 +182,7 @@ struct LoadJourney {
             }
             return answer
         } catch {
-            recorder.record(endpoint, status: nil, latency: .now - start)
+            if measured { recorder.record(endpoint, status: nil, latency: .now - start) }
             return nil
         }
     }

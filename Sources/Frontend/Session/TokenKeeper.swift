@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import ShopPlatform
 
 /// Keeps the customer's access token fresh: a token close to expiry is
 /// exchanged with user-service using the refresh token, transparently. A

@@ -58,8 +58,7 @@ final class LogSink: @unchecked Sendable {
         self.limit = limit
         state.bytes.reserveCapacity(64 << 10)
         spare.reserveCapacity(64 << 10)
-        let (seconds, attoseconds) = gather.components
-        let pause = Double(seconds) + Double(attoseconds) / 1e18
+        let pause = gather.inSeconds
         let writer = Thread { [self] in
             while true {
                 pending.lock(whenValue: 1)

@@ -111,12 +111,7 @@ struct Load: AsyncParsableCommand {
                 let now = recorder.progress()
                 let window = ContinuousClock.now - last
                 last = .now
-                let rate =
-                    Double(now.windowRequests)
-                    / max(
-                        0.001,
-                        Double(window.components.attoseconds) / 1e18
-                            + Double(window.components.seconds))
+                let rate = Double(now.windowRequests) / max(0.001, window.inSeconds)
                 Self.say(
                     String(
                         format: "\r%5d s  %8.1f req/s  %6d errors  p99 %7.2f ms   ", now.elapsed.components.seconds,

@@ -1,5 +1,6 @@
 import Foundation
 import Histogram
+import ShopPlatform
 import Synchronization
 
 /// What `shop load` measured, per endpoint: latency histograms (microseconds,
@@ -41,8 +42,7 @@ final class LoadRecorder: Sendable {
 
     /// Records one request; `latency` runs from its intended send time.
     func record(_ endpoint: String, status: Int?, latency: Duration) {
-        let micros = UInt64(
-            max(1, latency.components.seconds * 1_000_000 + latency.components.attoseconds / 1_000_000_000_000))
+        let micros = UInt64(max(1, latency.inSeconds * 1_000_000))
         let value = min(micros, 60_000_000)
         state.withLock { state in
             // In place: a copy of the entry would copy its histogram's buckets.

@@ -1,5 +1,6 @@
 import Foundation
 import Histogram
+import ShopPlatform
 
 /// The final figures of a `shop load` run: a table per endpoint on standard
 /// output and, on request, the same as JSON.
@@ -44,7 +45,7 @@ struct LoadReport: Codable, Sendable {
         target: String, model: String, elapsed: Duration, journeys: Int, notStarted: Int,
         endpoints: [String: LoadRecorder.Endpoint]
     ) {
-        let seconds = max(0.001, Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+        let seconds = max(0.001, elapsed.inSeconds)
         self.target = target
         self.model = model
         self.seconds = seconds

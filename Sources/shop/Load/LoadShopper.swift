@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import Foundation
 import NIOCore
 import NIOHTTP1
+import ShopPlatform
 
 /// Where a load run sends its requests, and what it may buy.
 struct LoadShop: Sendable {
@@ -136,8 +137,7 @@ struct LoadJourney {
     }
 
     private func term(_ random: inout some RandomNumberGenerator) -> String {
-        shop.searchTerms.randomElement(using: &random)?.addingPercentEncoding(withAllowedCharacters: .alphanumerics)
-            ?? "mug"
+        shop.searchTerms.randomElement(using: &random)?.urlComponent ?? "mug"
     }
 
     /// One request, recorded; nil when no answer came. Keeps the storefront's
@@ -188,11 +188,7 @@ struct LoadJourney {
     }
 
     static func formBody(_ form: [String: String]) -> String {
-        var allowed = CharacterSet.alphanumerics
-        allowed.insert(charactersIn: "-._~")
-        return form.map { key, value in
-            "\(key)=\(value.addingPercentEncoding(withAllowedCharacters: allowed) ?? "")"
-        }.joined(separator: "&")
+        form.map { "\($0.key)=\($0.value.urlComponent)" }.joined(separator: "&")
     }
 
     /// The value of `<input type="hidden" name="NAME" value="…">` in a page.

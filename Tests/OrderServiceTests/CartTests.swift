@@ -120,6 +120,29 @@ struct CartTests {
         }
     }
 
+    /// Different products added at once: each answer shows every line it holds
+    /// priced, even lines another request added after this one read the cart.
+    @Test(arguments: TestBackend.available)
+    func concurrentAddsOfDifferentProductsAnswerEveryLinePriced(backend: TestBackend) async throws {
+        try await OrderServiceHarness.run(backend) { client, harness in
+            var ids: [Int] = []
+            for index in 0..<8 { ids.append(try await harness.createProduct("p\(index)", price: 100)) }
+            let token = try await harness.token(user: 11)
+            let answers = try await withThrowingTaskGroup(of: TestResponse.self) { group in
+                for id in ids { group.addTask { try await client.addToCart(id, 1, token: token) } }
+                return try await group.reduce(into: [TestResponse]()) { $0.append($1) }
+            }
+            for answer in answers {
+                #expect(answer.status == .created)
+                let items = try #require(answer.json["items"] as? [[String: Any]])
+                #expect(items.allSatisfy { $0["unit_price_minor"] as? Int == 100 && $0["name"] != nil })
+                #expect(answer.json["subtotal_minor"] as? Int == items.count * 100)
+            }
+            let cart = try await client.call(.get, "/v1/cart", token: token)
+            #expect((cart.json["items"] as? [Any])?.count == 8)
+        }
+    }
+
     @Test(arguments: TestBackend.available)
     func linesThatBecameUnavailableAreMarked(backend: TestBackend) async throws {
         try await OrderServiceHarness.run(backend) { client, harness in

@@ -9,7 +9,7 @@ import Testing
 @Suite("Cart")
 struct CartTests {
     /// product-service answers at most 100 ids a call: a cart of more distinct
-    /// products still takes another one (checked alone) and is shown.
+    /// products still takes another one and is shown priced.
     @Test func aCartOfMoreThanAHundredProductsTakesAnotherOne() async throws {
         try await OrderServiceHarness.run(.sqlite) { client, harness in
             let token = try await harness.token(user: 7)
@@ -19,7 +19,10 @@ struct CartTests {
                 #expect(added.status == .created, "product \(index): \(added.text)")
             }
             let view = try await client.call(.get, "/v1/cart", token: token)
-            #expect((view.json["items"] as? [Any])?.count == 101)
+            let items = try #require(view.json["items"] as? [[String: Any]])
+            #expect(items.count == 101)
+            #expect(items.allSatisfy { $0["unit_price_minor"] as? Int == 100 }, "every line priced")
+            #expect(view.json["catalogue_available"] as? Bool == true)
         }
     }
 

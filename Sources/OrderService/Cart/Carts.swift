@@ -31,7 +31,8 @@ struct Carts: Sendable {
         let lines = cart?.lines ?? []
         let products =
             lines.allSatisfy({ known[$0.productID] != nil })
-            ? known : try? await catalog.products(ids: lines.map(\.productID), requestID: requestID)
+            ? known.filter { id, _ in lines.contains { $0.productID == id } }
+            : try? await catalog.products(ids: lines.map(\.productID), requestID: requestID)
         let items = lines.map { line -> CartResource.Item in
             guard let products else {
                 return .init(
@@ -86,11 +87,9 @@ struct Carts: Sendable {
         try validator.throwIfInvalid()
         guard let productID, let quantity else { throw ProblemError.validation(validator.errors) }
         let inCart = withCartLines ? try await orders.cart(userID: userID)?.lines.map(\.productID) ?? [] : []
-        var ids = Array(Set(inCart + [productID])).sorted()
-        if ids.count > ProductCatalogClient.idsPerCall { ids = [productID] }
         let products: [Int64: ProductSummary]
         do {
-            products = try await catalog.products(ids: ids, requestID: requestID)
+            products = try await catalog.products(ids: inCart + [productID], requestID: requestID)
         } catch {
             throw ProblemError(
                 .serviceUnavailable, "The catalogue is unavailable right now; please try again",

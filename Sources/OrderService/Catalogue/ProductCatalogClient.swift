@@ -45,13 +45,18 @@ struct ProductCatalogClient: Sendable {
     static let idsPerCall = 100
 
     /// Products by id, inactive ones included; missing ids are simply absent.
+    /// More ids than one call takes are asked for in several.
     func products(ids: [Int64], requestID: String? = nil) async throws -> [Int64: ProductSummary] {
-        guard !ids.isEmpty else { return [:] }
-        let answer = try await ServiceCallMiddleware.calling(requestID: requestID) {
-            try await api.listProducts(query: .init(ids: ids.map(String.init).joined(separator: ",")))
+        var found: [Int64: ProductSummary] = [:]
+        let ids = Array(Set(ids)).sorted()
+        for start in stride(from: 0, to: ids.count, by: Self.idsPerCall) {
+            let batch = ids[start..<min(start + Self.idsPerCall, ids.count)]
+            let answer = try await ServiceCallMiddleware.calling(requestID: requestID) {
+                try await api.listProducts(query: .init(ids: batch.map(String.init).joined(separator: ",")))
+            }
+            for product in try answer.ok.body.json.items { found[product.id] = found[product.id] ?? product }
         }
-        let page = try answer.ok.body.json
-        return Dictionary(page.items.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        return found
     }
 
     func reserve(_ order: Order, checkoutID: String, requestID: String? = nil) async throws -> ReserveResult {

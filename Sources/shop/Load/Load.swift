@@ -52,7 +52,8 @@ struct Load: AsyncParsableCommand {
 
     func validate() throws {
         guard (rate == nil) != (users == nil) else { throw ValidationError("give either --rate or --users") }
-        if let rate, !(rate > 0 && rate <= 100_000) { throw ValidationError("--rate must be in (0, 100000]") }
+        if let rate, !(rate >= 0.001 && rate <= 100_000) { throw ValidationError("--rate must be 0.001...100000") }
+        if let journeys, journeys < 1 { throw ValidationError("--journeys must be at least 1") }
         if let users, !(1...10_000).contains(users) { throw ValidationError("--users must be 1...10000") }
         guard duration > 0, duration <= 3600, warmUp >= 0, warmUp <= 600 else {
             throw ValidationError("--duration must be in (0, 3600] and --warm-up in [0, 600]")

@@ -31,7 +31,7 @@ struct LoadMix: ExpressibleByArgument, Sendable, CustomStringConvertible {
         for part in argument.split(separator: ",") {
             let pair = part.split(separator: "=", maxSplits: 1)
             guard pair.count == 2, let scenario = LoadScenario(rawValue: String(pair[0])),
-                let weight = Int(pair[1]), weight >= 0
+                let weight = Int(pair[1]), (0...1_000_000).contains(weight)
             else { return nil }
             weights.append((scenario, weight))
         }

@@ -16,8 +16,8 @@ import UserService
 /// The frontend under test in front of real user-, product- and order-services,
 /// each running live in this process on its own SQLite database.
 struct FrontendHarness: Sendable {
-    static let adminUsername = "admin"
-    static let adminPassword = "admin-password-1"
+    static let adminUsername = TestShop.adminUsername
+    static let adminPassword = TestShop.adminPassword
     static let sessionKey = Data(repeating: 7, count: 32).base64EncodedString()
 
     let urls: [String: String]
@@ -30,51 +30,24 @@ struct FrontendHarness: Sendable {
         shopSettings: [String: String] = [:], seed: Bool = true,
         _ body: @Sendable (Browser, FrontendHarness) async throws -> Void
     ) async throws {
-        let dataDir = TestDirectory.make().path
-        let token = "frontend-test-service-token"
-        // Test clients keep one connection that may sit quiet for long on a loaded
-        // machine; the idle timeout is tested on its own (OWASP API4).
-        let common = [
-            "DATA_DIR": dataDir, "LOG_LEVEL": "warning", "SERVICE_TOKEN": token, "HTTP_IDLE_TIMEOUT_SECONDS": "3600",
-        ].merging(shopSettings) { $1 }
-        let userEnvironment = common.merging(
-            [
-                "DATABASE_URL": "sqlite://\(dataDir)/users.db", "BCRYPT_COST": "4",
-                "SHOP_ADMIN_USERNAME": adminUsername, "SHOP_ADMIN_PASSWORD": adminPassword,
-            ].merging(userSettings) { $1 }
-        ) { $1 }
-        let users = try await buildUserService(reader: .shop(arguments: ["t"], environment: userEnvironment))
-        try await users.test(.live) { userClient in
-            let userURL = "http://127.0.0.1:\(userClient.port!)"
-            let productEnvironment = common.merging([
-                "DATABASE_URL": "sqlite://\(dataDir)/products.db", "USER_SERVICE_URL": userURL,
-                "SEED_DEMO": seed ? "true" : "false", "CATALOGUE_CACHE_MS": "0",
-            ]) { $1 }
-            let products = try await buildProductService(
-                reader: .shop(arguments: ["t"], environment: productEnvironment))
-            try await products.test(.live) { productClient in
-                let productURL = "http://127.0.0.1:\(productClient.port!)"
-                let orderEnvironment = common.merging([
-                    "DATABASE_URL": "sqlite://\(dataDir)/orders.db", "USER_SERVICE_URL": userURL,
-                    "PRODUCT_SERVICE_URL": productURL, "PRODUCT_SERVICE_TIMEOUT_MS": "10000",
-                ]) { $1 }
-                let orders = try await buildOrderService(reader: .shop(arguments: ["t"], environment: orderEnvironment))
-                try await orders.test(.live) { orderClient in
-                    let orderURL = "http://127.0.0.1:\(orderClient.port!)"
-                    var environment = common.merging([
-                        "USER_SERVICE_URL": userURL, "PRODUCT_SERVICE_URL": productURL, "ORDER_SERVICE_URL": orderURL,
-                        "SESSION_KEY": sessionKey,
-                        // Deadlines for a loaded full run, not for a dead backend
-                        // (tests of that set their own).
-                        "BACKEND_TIMEOUT_MS": "10000",
-                    ]) { $1 }
-                    environment.merge(settings) { $1 }
-                    let harness = FrontendHarness(
-                        urls: ["user": userURL, "product": productURL, "order": orderURL], environment: environment)
-                    let frontend = try await buildFrontend(reader: .shop(arguments: ["t"], environment: environment))
-                    try await frontend.test(.router) { client in try await body(Browser(client: client), harness) }
-                }
-            }
+        // Deadlines for a loaded full run, not for a dead backend (tests of that set their own).
+        let plan = TestShop(
+            shared: shopSettings,
+            settings: [
+                .userService: userSettings,
+                .productService: ["SEED_DEMO": seed ? "true" : "false", "CATALOGUE_CACHE_MS": "0"],
+                .orderService: ["PRODUCT_SERVICE_TIMEOUT_MS": "10000"],
+                .frontend: ["SESSION_KEY": sessionKey, "BACKEND_TIMEOUT_MS": "10000"].merging(settings) { $1 },
+            ])
+        try await plan.run([UserServiceEntry.self, ProductServiceEntry.self, OrderServiceEntry.self]) { shop in
+            let environment = plan.environment(for: .frontend, urls: shop.urls)
+            let harness = FrontendHarness(
+                urls: [
+                    "user": shop.urls[.userService]!, "product": shop.urls[.productService]!,
+                    "order": shop.urls[.orderService]!,
+                ], environment: environment)
+            let frontend = try await buildFrontend(reader: .shop(arguments: ["t"], environment: environment))
+            try await frontend.test(.router) { client in try await body(Browser(client: client), harness) }
         }
     }
 }

@@ -15,7 +15,7 @@ import Testing
 /// live in this process on its own database) and verifying tokens against a
 /// live key server.
 struct OrderServiceHarness: Sendable {
-    static let serviceToken = "order-service-test-credential"
+    static let serviceToken = TestShop.serviceToken
 
     let keys: KeyServer
     let product: any TestClientProtocol
@@ -30,32 +30,22 @@ struct OrderServiceHarness: Sendable {
         _ body: @Sendable (any TestClientProtocol, OrderServiceHarness) async throws -> Void
     ) async throws {
         let keys = try KeyServer()
-        let productDB = try await backend.makeDatabaseURL()
-        let orderDB = try await backend.makeDatabaseURL()
+        let plan = TestShop(
+            shared: ["DATABASE_POOL_SIZE": "8"],
+            settings: [
+                .productService: ["CATALOGUE_CACHE_MS": "0"],
+                // A loaded full run can make product-service slow; tests of
+                // timeouts set their own.
+                .orderService: ["RECONCILER_INTERVAL_MS": "3600000", "PRODUCT_SERVICE_TIMEOUT_MS": "10000"]
+                    .merging(settings) { $1 },
+            ])
         try await keys.serve { keyURL in
-            let productApp = try await buildProductService(
-                reader: .shop(
-                    arguments: ["test"],
-                    environment: [
-                        "DATABASE_URL": productDB, "USER_SERVICE_URL": keyURL, "SERVICE_TOKEN": serviceToken,
-                        "LOG_LEVEL": "warning", "HTTP_IDLE_TIMEOUT_SECONDS": "3600", "DATABASE_POOL_SIZE": "8",
-                        "CATALOGUE_CACHE_MS": "0",
-                    ]))
-            try await productApp.test(.live) { product in
-                let port = try #require(product.port)
-                var environment = [
-                    "DATABASE_URL": orderDB, "USER_SERVICE_URL": keyURL,
-                    "PRODUCT_SERVICE_URL": "http://127.0.0.1:\(port)", "SERVICE_TOKEN": serviceToken,
-                    "LOG_LEVEL": "warning", "HTTP_IDLE_TIMEOUT_SECONDS": "3600", "DATABASE_POOL_SIZE": "8",
-                    "RECONCILER_INTERVAL_MS": "3600000",
-                    // A loaded full run can make product-service slow; tests of
-                    // timeouts set their own.
-                    "PRODUCT_SERVICE_TIMEOUT_MS": "10000",
-                ]
-                environment.merge(settings) { $1 }
+            try await plan.run([ProductServiceEntry.self], on: backend, urls: [.userService: keyURL]) { shop in
+                let environment = plan.environment(
+                    for: .orderService, database: try await backend.makeDatabaseURL(), urls: shop.urls)
                 let harness = OrderServiceHarness(
-                    keys: keys, product: product, admin: try await keys.token(userID: 1, roles: [.customer, .admin]),
-                    environment: environment)
+                    keys: keys, product: shop.clients[.productService]!,
+                    admin: try await keys.token(userID: 1, roles: [.customer, .admin]), environment: environment)
                 let app = try await buildOrderService(reader: .shop(arguments: ["test"], environment: environment))
                 try await app.test(.router) { client in try await body(client, harness) }
             }

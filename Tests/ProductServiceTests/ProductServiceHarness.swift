@@ -13,7 +13,7 @@ import Testing
 /// product-service on a fresh database, verifying tokens against a live key
 /// server, with tokens for a customer and an admin and the service credential.
 struct ProductServiceHarness: Sendable {
-    static let serviceToken = "test-service-credential"
+    static let serviceToken = TestShop.serviceToken
 
     let keys: KeyServer
     let customer: String
@@ -26,15 +26,8 @@ struct ProductServiceHarness: Sendable {
         let keys = try KeyServer()
         let databaseURL = try await backend.makeDatabaseURL()
         try await keys.serve { keyServerURL in
-            var environment = [
-                "DATABASE_URL": databaseURL,
-                "DATA_DIR": TestDirectory.make().path,
-                "DATABASE_POOL_SIZE": "8",
-                "USER_SERVICE_URL": keyServerURL,
-                "SERVICE_TOKEN": serviceToken,
-                "LOG_LEVEL": "warning", "HTTP_IDLE_TIMEOUT_SECONDS": "3600",
-            ]
-            environment.merge(settings) { $1 }
+            let environment = TestShop(shared: ["DATABASE_POOL_SIZE": "8"], settings: [.productService: settings])
+                .environment(for: .productService, database: databaseURL, urls: [.userService: keyServerURL])
             let harness = ProductServiceHarness(
                 keys: keys, customer: try await keys.token(userID: 10),
                 admin: try await keys.token(userID: 1, roles: [.customer, .admin]))

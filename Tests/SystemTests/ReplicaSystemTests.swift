@@ -1,4 +1,5 @@
 import Foundation
+import ShopPlatform
 import ShopTestSupport
 import Testing
 
@@ -8,21 +9,16 @@ import Testing
 struct ReplicaSystemTests {
     @Test(.enabled(if: TestBackend.available.contains(.postgres)))
     func replicasMigrateOnceAndNeverOversell() async throws {
-        let dataDir = FileManager.default.temporaryDirectory.appendingPathComponent("replicas-\(UUID().uuidString)")
-            .path
-        let userPort = try ServiceProcess.freePort()
-        let productPorts = [try ServiceProcess.freePort(), try ServiceProcess.freePort()]
-        let common = [
-            "DATA_DIR": dataDir, "SERVICE_TOKEN": "replica-token", "USER_SERVICE_URL": "http://127.0.0.1:\(userPort)",
-            "DATABASE_POOL_SIZE": "6", "LOG_LEVEL": "info",
-        ]
+        // Info lines: the test counts each replica's migrations in its log.
+        let plan = TestShop(
+            shared: ["DATABASE_POOL_SIZE": "6", "LOG_LEVEL": "info"],
+            settings: [.userService: ["LOG_LEVEL": "warning"], .productService: ["CATALOGUE_CACHE_MS": "0"]])
         let users = try await ServiceProcess(
-            "user-service", port: userPort,
-            environment: common.merging([
-                "DATABASE_URL": try await TestBackend.postgres.makeDatabaseURL(), "BCRYPT_COST": "4",
-                "SHOP_ADMIN_USERNAME": "admin", "SHOP_ADMIN_PASSWORD": "admin-password-1", "LOG_LEVEL": "warning",
-            ]) { $1 })
+            "user-service",
+            environment: plan.environment(for: .userService, database: try await TestBackend.postgres.makeDatabaseURL())
+        )
         defer { users.stop() }
+        let productPorts = [try ServiceProcess.freePort(), try ServiceProcess.freePort()]
 
         // Replicas of one service start at the same moment on one database.
         let productDB = try await TestBackend.postgres.makeDatabaseURL()
@@ -31,17 +27,18 @@ struct ReplicaSystemTests {
             startedProducts.append(
                 try await ServiceProcess(
                     "product-service", port: port,
-                    environment: common.merging(["DATABASE_URL": productDB, "CATALOGUE_CACHE_MS": "0"]) { $1 }))
+                    environment: plan.environment(
+                        for: .productService, database: productDB, urls: [.userService: users.baseURL])))
         }
         let orderDB = try await TestBackend.postgres.makeDatabaseURL()
         var startedOrders: [ServiceProcess] = []
-        for productPort in productPorts {
+        for product in startedProducts {
             startedOrders.append(
                 try await ServiceProcess(
                     "order-service",
-                    environment: common.merging([
-                        "DATABASE_URL": orderDB, "PRODUCT_SERVICE_URL": "http://127.0.0.1:\(productPort)",
-                    ]) { $1 }))
+                    environment: plan.environment(
+                        for: .orderService, database: orderDB,
+                        urls: [.userService: users.baseURL, .productService: product.baseURL])))
         }
         let (products, orders) = (startedProducts, startedOrders)
         defer { (orders + products).forEach { $0.stop() } }

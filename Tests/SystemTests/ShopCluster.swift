@@ -1,4 +1,5 @@
 import Foundation
+import ShopPlatform
 import ShopTestSupport
 import Testing
 
@@ -6,9 +7,9 @@ import Testing
 /// with its own database of the chosen backend, wired together by URL like a
 /// real deployment.
 final class ShopCluster: Sendable {
-    static let adminUsername = "admin"
-    static let adminPassword = "admin-password-1"
-    static let serviceToken = "system-test-service-token"
+    static let adminUsername = TestShop.adminUsername
+    static let adminPassword = TestShop.adminPassword
+    static let serviceToken = TestShop.serviceToken
 
     let backend: TestBackend
     let users: ServiceProcess
@@ -38,48 +39,39 @@ final class ShopCluster: Sendable {
     ) async throws {
         let makeDatabase = database ?? backend.makeDatabaseURL
         self.backend = backend
-        let dataDir = FileManager.default.temporaryDirectory.appendingPathComponent("cluster-\(UUID().uuidString)").path
-        let userPort = try ServiceProcess.freePort()
-        let productPort = try ServiceProcess.freePort()
-        let common = [
-            "DATA_DIR": dataDir, "SERVICE_TOKEN": Self.serviceToken,
-            "USER_SERVICE_URL": "http://127.0.0.1:\(userPort)",
-            "PRODUCT_SERVICE_URL": "http://127.0.0.1:\(productPort)", "DATABASE_POOL_SIZE": "6",
-            "REVOCATION_POLL_MS": "500", "HTTP_IDLE_TIMEOUT_SECONDS": "3600",
-            "LOG_LEVEL": logLevel,
-        ]
-        self.users = try await ServiceProcess(
-            "user-service", port: userPort,
-            environment: common.merging(
-                [
-                    "DATABASE_URL": try await makeDatabase(), "BCRYPT_COST": "4",
-                    "SHOP_ADMIN_USERNAME": Self.adminUsername, "SHOP_ADMIN_PASSWORD": Self.adminPassword,
-                    "LOGIN_MAX_FAILURES": "100",
-                ].merging(userSettings) { $1 }
-            ) { $1 })
-        self.productPort = productPort
-        self.productEnvironment = common.merging(
-            [
-                "DATABASE_URL": try await makeDatabase(), "CATALOGUE_CACHE_MS": "0",
-                "SEED_DEMO": seedDemo ? "true" : "false",
-            ].merging(productSettings) { $1 }
-        ) { $1 }
+        let plan = TestShop(
+            shared: ["DATABASE_POOL_SIZE": "6", "REVOCATION_POLL_MS": "500", "LOG_LEVEL": logLevel],
+            settings: [
+                .userService: ["LOGIN_MAX_FAILURES": "100"].merging(userSettings) { $1 },
+                .productService: ["CATALOGUE_CACHE_MS": "0", "SEED_DEMO": seedDemo ? "true" : "false"]
+                    .merging(productSettings) { $1 },
+                .orderService: [
+                    "RECONCILER_INTERVAL_MS": "300", "RECONCILER_GRACE_SECONDS": "1",
+                    "PRODUCT_SERVICE_TIMEOUT_MS": "1000",
+                    "BREAKER_COOLDOWN_MS": "500",
+                ].merging(orderSettings) { $1 },
+                .frontend: frontendSettings,
+            ])
+        var urls: [ServiceDescriptor: String] = [:]
+        /// Starts `service` with the URLs of those started before it.
+        func start(_ service: ServiceDescriptor, port: Int? = nil, database: String? = nil) async throws
+            -> ServiceProcess
+        {
+            let process = try await ServiceProcess(
+                service.name, port: port, environment: plan.environment(for: service, database: database, urls: urls))
+            urls[service] = process.baseURL
+            return process
+        }
+        self.users = try await start(.userService, database: try await makeDatabase())
+        self.productPort = try ServiceProcess.freePort()
+        self.productEnvironment = plan.environment(
+            for: .productService, database: try await makeDatabase(), urls: urls)
         self.productBox = ProcessBox(
             try await ServiceProcess("product-service", port: productPort, environment: productEnvironment))
-        self.orders = try await ServiceProcess(
-            "order-service",
-            environment: common.merging(
-                [
-                    "DATABASE_URL": try await makeDatabase(), "RECONCILER_INTERVAL_MS": "300",
-                    "RECONCILER_GRACE_SECONDS": "1", "PRODUCT_SERVICE_TIMEOUT_MS": "1000", "BREAKER_COOLDOWN_MS": "500",
-                ].merging(orderSettings) { $1 }
-            ) { $1 })
+        urls[.productService] = "http://127.0.0.1:\(productPort)"
+        self.orders = try await start(.orderService, database: try await makeDatabase())
         if withFrontend {
-            self.frontend = try await ServiceProcess(
-                "frontend",
-                environment: common.merging(
-                    ["ORDER_SERVICE_URL": "http://127.0.0.1:\(orders.port)"].merging(frontendSettings) { $1 }
-                ) { $1 })
+            self.frontend = try await start(.frontend)
         } else {
             self.frontend = nil
         }

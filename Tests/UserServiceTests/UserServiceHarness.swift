@@ -13,8 +13,8 @@ import Testing
 /// Builds user-service on a fresh database of the given backend, with a signing
 /// key the test also holds (to mint expired, forged or odd tokens) and a known admin.
 struct UserServiceHarness: Sendable {
-    static let adminUsername = "root"
-    static let adminPassword = "admin-password-1"
+    static let adminUsername = TestShop.adminUsername
+    static let adminPassword = TestShop.adminPassword
 
     let signingKey: ES256PrivateKey
     let environment: [String: String]
@@ -24,17 +24,10 @@ struct UserServiceHarness: Sendable {
         _ body: @Sendable (any TestClientProtocol, UserServiceHarness) async throws -> Void
     ) async throws {
         let key = ES256PrivateKey()
-        var environment = [
-            "DATABASE_URL": try await backend.makeDatabaseURL(),
-            "DATA_DIR": TestDirectory.make().path,
-            "DATABASE_POOL_SIZE": "4",
-            "BCRYPT_COST": "4",
-            "SIGNING_KEY": key.pemRepresentation,
-            "SHOP_ADMIN_USERNAME": adminUsername,
-            "SHOP_ADMIN_PASSWORD": adminPassword,
-            "LOG_LEVEL": "warning", "HTTP_IDLE_TIMEOUT_SECONDS": "3600",
-        ]
-        environment.merge(settings) { $1 }
+        let plan = TestShop(
+            shared: ["DATABASE_POOL_SIZE": "4"],
+            settings: [.userService: ["SIGNING_KEY": key.pemRepresentation].merging(settings) { $1 }])
+        let environment = plan.environment(for: .userService, database: try await backend.makeDatabaseURL())
         let harness = UserServiceHarness(signingKey: key, environment: environment)
         let app = try await buildUserService(reader: .shop(arguments: ["test"], environment: environment))
         try await app.test(.router) { client in try await body(client, harness) }

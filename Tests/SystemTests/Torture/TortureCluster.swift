@@ -1,4 +1,5 @@
 import Foundation
+import ShopPlatform
 import ShopTestSupport
 
 /// The shop as the torture test runs it: user-service once, and product- and
@@ -7,8 +8,8 @@ import ShopTestSupport
 /// its own product replica to call; buyers pick an order replica at random per
 /// request, and every order replica runs the reconciler.
 final class TortureCluster: Sendable {
-    static let adminPassword = "admin-password-1"
-    static let serviceToken = "torture-service-token"
+    static let adminPassword = TestShop.adminPassword
+    static let serviceToken = TestShop.serviceToken
 
     let users: ServiceProcess
     let products: [ServiceProcess]
@@ -17,20 +18,27 @@ final class TortureCluster: Sendable {
     let orderDatabase: String
 
     init(_ backend: TestBackend, replicas: Int) async throws {
-        let dataDir = FileManager.default.temporaryDirectory.appendingPathComponent("torture-\(UUID().uuidString)").path
-        let userPort = try ServiceProcess.freePort()
-        let common = [
-            "DATA_DIR": dataDir, "SERVICE_TOKEN": Self.serviceToken, "USER_SERVICE_URL": "http://127.0.0.1:\(userPort)",
-            "DATABASE_POOL_SIZE": "6",
-        ]
+        let plan = TestShop(
+            shared: ["DATABASE_POOL_SIZE": "6"],
+            settings: [
+                .userService: ["LOGIN_MAX_FAILURES": "1000"],
+                // Slow and failing reservations; every other route is left alone so
+                // that an admin's adjustment is known to have happened or not.
+                .productService: [
+                    "CATALOGUE_CACHE_MS": "200",
+                    "FAULTS": "route POST /v1/reservations delay=1200 3%; route * /v1/reservations error=503 3%",
+                ],
+                .orderService: [
+                    "PRODUCT_SERVICE_TIMEOUT_MS": "1000", "PRODUCT_SERVICE_ATTEMPTS": "2", "BREAKER_THRESHOLD": "50",
+                    "BREAKER_COOLDOWN_MS": "300", "RECONCILER_INTERVAL_MS": "300", "RECONCILER_GRACE_SECONDS": "1",
+                    "FAULTS": "call POST /v1/reservations drop 5%",
+                ],
+            ])
         users = try await ServiceProcess(
-            "user-service", port: userPort,
-            environment: common.merging([
-                "DATABASE_URL": try await backend.makeDatabaseURL(), "BCRYPT_COST": "4",
-                "SHOP_ADMIN_USERNAME": "admin", "SHOP_ADMIN_PASSWORD": Self.adminPassword,
-                "LOGIN_MAX_FAILURES": "1000",
-            ]) { $1 })
+            "user-service",
+            environment: plan.environment(for: .userService, database: try await backend.makeDatabaseURL()))
         try await users.waitUntilReady()
+        let userURL = users.baseURL
         productDatabase = try await backend.makeDatabaseURL()
         orderDatabase = try await backend.makeDatabaseURL()
         var products: [ServiceProcess] = []
@@ -38,22 +46,15 @@ final class TortureCluster: Sendable {
         for _ in 0..<replicas {
             let product = try await ServiceProcess(
                 "product-service",
-                environment: common.merging([
-                    "DATABASE_URL": productDatabase, "CATALOGUE_CACHE_MS": "200",
-                    // Slow and failing reservations; every other route is left alone so
-                    // that an admin's adjustment is known to have happened or not.
-                    "FAULTS": "route POST /v1/reservations delay=1200 3%; route * /v1/reservations error=503 3%",
-                ]) { $1 })
+                environment: plan.environment(
+                    for: .productService, database: productDatabase, urls: [.userService: userURL]))
             products.append(product)
             // Replicas of one service start together on one database (migrations lock).
             let order = try await ServiceProcess(
                 "order-service",
-                environment: common.merging([
-                    "DATABASE_URL": orderDatabase, "PRODUCT_SERVICE_URL": product.baseURL,
-                    "PRODUCT_SERVICE_TIMEOUT_MS": "1000", "PRODUCT_SERVICE_ATTEMPTS": "2", "BREAKER_THRESHOLD": "50",
-                    "BREAKER_COOLDOWN_MS": "300", "RECONCILER_INTERVAL_MS": "300", "RECONCILER_GRACE_SECONDS": "1",
-                    "FAULTS": "call POST /v1/reservations drop 5%",
-                ]) { $1 })
+                environment: plan.environment(
+                    for: .orderService, database: orderDatabase,
+                    urls: [.userService: userURL, .productService: product.baseURL]))
             orders.append(order)
         }
         self.products = products

@@ -97,6 +97,22 @@ public enum Operations {
         }
         @frozen public enum Output: Sendable, Hashable {
             public struct Ok: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/products/GET/responses/200/headers`.
+                public struct Headers: Sendable, Hashable {
+                    /// The answer's ETag, for `If-None-Match`.
+                    ///
+                    /// - Remark: Generated from `#/paths/v1/products/GET/responses/200/headers/ETag`.
+                    public var eTag: Swift.String?
+                    /// Creates a new `Headers`.
+                    ///
+                    /// - Parameters:
+                    ///   - eTag: The answer's ETag, for `If-None-Match`.
+                    public init(eTag: Swift.String? = nil) {
+                        self.eTag = eTag
+                    }
+                }
+                /// Received HTTP response headers
+                public var headers: Operations.ListProducts.Output.Ok.Headers
                 /// - Remark: Generated from `#/paths/v1/products/GET/responses/200/content`.
                 @frozen public enum Body: Sendable, Hashable {
                     /// - Remark: Generated from `#/paths/v1/products/GET/responses/200/content/application\/json`.
@@ -119,8 +135,13 @@ public enum Operations {
                 /// Creates a new `Ok`.
                 ///
                 /// - Parameters:
+                ///   - headers: Received HTTP response headers
                 ///   - body: Received HTTP response body
-                public init(body: Operations.ListProducts.Output.Ok.Body) {
+                public init(
+                    headers: Operations.ListProducts.Output.Ok.Headers = .init(),
+                    body: Operations.ListProducts.Output.Ok.Body
+                ) {
+                    self.headers = headers
                     self.body = body
                 }
             }

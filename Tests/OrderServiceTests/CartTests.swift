@@ -146,6 +146,33 @@ struct CartTests {
         }
     }
 
+    /// A cart read names the ETag of product-service's last answer for its
+    /// products: unchanged, they come back as 304 and are not decoded again;
+    /// repriced, the cart shows the new price at once.
+    @Test(arguments: TestBackend.available)
+    func aRepricedProductShowsAtOnce(backend: TestBackend) async throws {
+        try await OrderServiceHarness.run(backend) { client, harness in
+            let mug = try await harness.createProduct("mug", price: 1000)
+            let token = try await harness.token(user: 12)
+            try await client.addToCart(mug, 2, token: token)
+            for _ in 0..<2 {
+                #expect(try await client.call(.get, "/v1/cart", token: token).json["subtotal_minor"] as? Int == 2000)
+            }
+            let batch = try await harness.product.execute(uri: "/v1/products?ids=\(mug)", method: .get)
+            let etag = try #require(batch.headers[.eTag])
+            let unchanged = try await harness.product.execute(
+                uri: "/v1/products?ids=\(mug)", method: .get, headers: [.ifNoneMatch: etag])
+            #expect(unchanged.status == .notModified)
+
+            let repriced = try await harness.product.call(
+                .patch, "/v1/products/mug", json: ["price_minor": 1500], token: harness.admin)
+            #expect(repriced.status == .ok, "\(repriced.text)")
+            let cart = try await client.call(.get, "/v1/cart", token: token).json
+            #expect(cart["subtotal_minor"] as? Int == 3000)
+            #expect((cart["items"] as? [[String: Any]])?.first?["unit_price_minor"] as? Int == 1500)
+        }
+    }
+
     @Test(arguments: TestBackend.available)
     func linesThatBecameUnavailableAreMarked(backend: TestBackend) async throws {
         try await OrderServiceHarness.run(backend) { client, harness in

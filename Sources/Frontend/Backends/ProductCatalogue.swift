@@ -5,6 +5,7 @@ import ShopPlatform
 
 /// A product as product-service's document describes it.
 typealias ProductDoc = ProductServiceAPI.Components.Schemas.Product
+typealias ProductPageDoc = ProductServiceAPI.Components.Schemas.ProductPage
 
 /// The storefront's view of product-service: the client generated from its
 /// OpenAPI document, under the `ServiceClient`'s rules. A 4xx comes out as
@@ -26,17 +27,45 @@ struct ProductCatalogue: Sendable {
         query: String? = nil, cursor: String? = nil, limit: Int, includeInactive: Bool? = nil, token: String? = nil,
         requestID: String?
     ) async throws -> ProductServiceAPI.Components.Schemas.ProductPage {
+        guard
+            let (page, _) = try await page(
+                query: query, cursor: cursor, limit: limit, includeInactive: includeInactive, token: token,
+                ifNoneMatch: nil, requestID: requestID)
+        else { throw UnaskedNotModified() }
+        return page
+    }
+
+    /// The page and its ETag, or nil when it is unchanged since the ETag `ifNoneMatch` (304).
+    func page(
+        query: String?, cursor: String?, limit: Int, includeInactive: Bool? = nil, token: String? = nil,
+        ifNoneMatch: String?, requestID: String?
+    ) async throws -> (ProductServiceAPI.Components.Schemas.ProductPage, etag: String?)? {
         try await ServiceCallMiddleware.calling(requestID: requestID, token: token) {
-            try await api.listProducts(
-                query: .init(q: query, limit: limit, cursor: cursor, includeInactive: includeInactive)
-            ).ok.body.json
+            let answer = try await api.listProducts(
+                query: .init(q: query, limit: limit, cursor: cursor, includeInactive: includeInactive),
+                headers: .init(ifNoneMatch: ifNoneMatch))
+            if case .notModified = answer { return nil }
+            let found = try answer.ok
+            return (try found.body.json, found.headers.eTag)
         }
     }
 
     /// The product and the ETag a conditional write must name.
     func product(slug: String, token: String? = nil, requestID: String?) async throws -> (ProductDoc, etag: String?) {
+        guard let found = try await product(slug: slug, token: token, ifNoneMatch: nil, requestID: requestID) else {
+            throw UnaskedNotModified()
+        }
+        return found
+    }
+
+    /// The product and its ETag, or nil when it is unchanged since the ETag `ifNoneMatch` (304).
+    func product(slug: String, token: String? = nil, ifNoneMatch: String?, requestID: String?) async throws
+        -> (ProductDoc, etag: String?)?
+    {
         try await ServiceCallMiddleware.calling(requestID: requestID, token: token) {
-            let found = try await api.getProduct(path: .init(slug: slug)).ok
+            let answer = try await api.getProduct(path: .init(slug: slug), headers: .init(ifNoneMatch: ifNoneMatch))
+            if case .notModified = answer { return nil }
+            let found = try answer.ok
             return (try found.body.json, found.headers.eTag)
         }
     }

@@ -46,6 +46,13 @@ struct ProductModel {
     let quantities: [Int]
 }
 
+extension ProductModel {
+    /// The page for `product`: up to ten units (as many as are in stock) to choose from.
+    init(_ product: ProductDoc) {
+        self.init(product: ProductCard(product), quantities: Array(1...max(1, min(10, Int(product.stock)))))
+    }
+}
+
 extension ProductCard: MustacheParent {
     func child(named name: String) -> Any? {
         switch name {

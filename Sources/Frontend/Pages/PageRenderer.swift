@@ -40,6 +40,20 @@ struct PageRenderer: Sendable {
             headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store"],
             body: .init(byteBuffer: ByteBuffer(string: html)))
     }
+    /// A part of a page rendered on its own (no layout, no `site`), to be
+    /// placed in a page unescaped: `template` must escape what it shows.
+    func fragment(_ template: String, _ model: Any) -> String {
+        library.render(model, withTemplate: template) ?? "Template \(template) is missing"
+    }
+}
+
+/// A part rendered by `PageRenderer.fragment`, shown as it is (`{{{page.html}}}`).
+struct RenderedPart {
+    let html: String
+}
+
+extension RenderedPart: MustacheParent {
+    func child(named name: String) -> Any? { name == "html" ? html : nil }
 }
 
 struct SiteModel {

@@ -10,6 +10,10 @@ struct CatalogueRoutes {
     typealias Context = FrontendContext
     let backends: Backends
     let pages: PageRenderer
+    /// The home page's catalogue part and the product pages' models, built once
+    /// per catalogue answer; every request still revalidates with product-service.
+    let catalogueParts = ETagCache<String>()
+    let productModels = ETagCache<ProductModel>()
     static let pageSize = 12
     static let catalogueDown = "The catalogue is unavailable right now. Please try again in a moment."
 
@@ -21,33 +25,44 @@ struct CatalogueRoutes {
 
     @Sendable func home(_ request: Request, context: Context) async throws -> Response {
         let query = String(request.uri.queryParameters["q"] ?? "").trimmingCharacters(in: .whitespaces)
-        let cursor = request.uri.queryParameters["cursor"].map(String.init)
+        let cursor = request.uri.queryParameters["cursor"].map(String.init).flatMap { Int64($0) == nil ? nil : $0 }
+        let title = query.isEmpty ? nil : "Search: \(query)"
         do {
-            let found = try await backends.products.page(
-                query: query.isEmpty ? nil : query, cursor: cursor.flatMap { Int64($0) == nil ? nil : $0 },
-                limit: Self.pageSize, requestID: context.id)
-            let base = query.isEmpty ? "/?" : "/?q=\(query.urlComponent)&"
-            let model = CatalogueModel(
-                products: found.items.map(ProductCard.init), query: query.isEmpty ? nil : query,
-                nextURL: found.nextCursor.map { base + "cursor=\($0)" }, firstPageURL: cursor == nil ? nil : base,
-                empty: found.items.isEmpty)
-            return pages.render("home", model, context: context, title: query.isEmpty ? nil : "Search: \(query)")
+            let html = try await catalogueParts.value(for: "\(query)\u{0}\(cursor ?? "")") { ifNoneMatch in
+                try await backends.products.page(
+                    query: query.isEmpty ? nil : query, cursor: cursor, limit: Self.pageSize, ifNoneMatch: ifNoneMatch,
+                    requestID: context.id
+                ).map { (catalogue(found: $0.0, query: query, cursor: cursor), $0.etag) }
+            }
+            return pages.render("home", RenderedPart(html: html), context: context, title: title)
         } catch {
             let model = CatalogueModel(
                 products: [], query: query.isEmpty ? nil : query, nextURL: nil, firstPageURL: nil, empty: false)
-            return pages.render("home", model, context: context, banners: [Self.catalogueDown])
+            return pages.render(
+                "home", RenderedPart(html: pages.fragment("catalogue", model)), context: context,
+                banners: [Self.catalogueDown])
         }
+    }
+
+    /// The catalogue part of the home page for one page of products.
+    private func catalogue(found: ProductPageDoc, query: String, cursor: String?) -> String {
+        let base = query.isEmpty ? "/?" : "/?q=\(query.urlComponent)&"
+        let model = CatalogueModel(
+            products: found.items.map(ProductCard.init), query: query.isEmpty ? nil : query,
+            nextURL: found.nextCursor.map { base + "cursor=\($0)" }, firstPageURL: cursor == nil ? nil : base,
+            empty: found.items.isEmpty)
+        return pages.fragment("catalogue", model)
     }
 
     @Sendable func product(_ request: Request, context: Context) async throws -> Response {
         let slug = try context.parameters.require("slug")
         do {
-            let (product, _) = try await backends.products.product(slug: slug, requestID: context.id)
-            let model = ProductModel(
-                product: ProductCard(product), quantities: Array(1...max(1, min(10, Int(product.stock)))))
-            return pages.render("product", model, context: context, title: product.name)
-        } catch let refusal as Backend.Refusal where refusal.status == 404 {
-            throw HTTPError(.notFound)
+            let model = try await productModels.value(for: slug) { ifNoneMatch in
+                try await backends.products.product(slug: slug, ifNoneMatch: ifNoneMatch, requestID: context.id).map {
+                    (ProductModel($0.0), $0.etag)
+                }
+            }
+            return pages.render("product", model, context: context, title: model.product.name)
         } catch is Backend.Refusal {
             throw HTTPError(.notFound)
         } catch {

@@ -33,6 +33,8 @@ struct ProductCatalogClient: Sendable {
     }
 
     let api: Client
+    /// Products by the ids asked for, as last answered.
+    private let batches = ETagCache<[ProductSummary]>()
 
     /// A reservation is keyed by its checkout id, so repeating it is safe.
     init(client: ServiceClient) throws {
@@ -45,16 +47,23 @@ struct ProductCatalogClient: Sendable {
     static let idsPerCall = 100
 
     /// Products by id, inactive ones included; missing ids are simply absent.
-    /// More ids than one call takes are asked for in several.
+    /// More ids than one call takes are asked for in several. Each call names the
+    /// ETag of the last answer for the same ids, so an unchanged one (304, the
+    /// common case for a cart read) is not decoded again.
     func products(ids: [Int64], requestID: String? = nil) async throws -> [Int64: ProductSummary] {
         var found: [Int64: ProductSummary] = [:]
         let ids = Array(Set(ids)).sorted()
         for start in stride(from: 0, to: ids.count, by: Self.idsPerCall) {
-            let batch = ids[start..<min(start + Self.idsPerCall, ids.count)]
-            let answer = try await ServiceCallMiddleware.calling(requestID: requestID) {
-                try await api.listProducts(query: .init(ids: batch.map(String.init).joined(separator: ",")))
+            let batch = ids[start..<min(start + Self.idsPerCall, ids.count)].map(String.init).joined(separator: ",")
+            let items = try await batches.value(for: batch) { ifNoneMatch in
+                let answer = try await ServiceCallMiddleware.calling(requestID: requestID) {
+                    try await api.listProducts(query: .init(ids: batch), headers: .init(ifNoneMatch: ifNoneMatch))
+                }
+                if case .notModified = answer { return nil }
+                let page = try answer.ok
+                return (try page.body.json.items, page.headers.eTag)
             }
-            for product in try answer.ok.body.json.items { found[product.id] = found[product.id] ?? product }
+            for product in items { found[product.id] = found[product.id] ?? product }
         }
         return found
     }

@@ -230,8 +230,7 @@ struct Accounts: Sendable {
     /// revoked and its account is active.
     func isLive(_ claims: AccessTokenClaims) async throws -> Bool {
         guard let familyID = claims.sessionID, let principal = claims.principal else { return false }
-        guard try await sessions.isFamilyActive(familyID) else { return false }
-        return try await users.find(id: principal.userID)?.isActive ?? false
+        return try await sessions.isLive(familyID: familyID, userID: principal.userID)
     }
 
     func user(for principal: Principal) async throws -> User {

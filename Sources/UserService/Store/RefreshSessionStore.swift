@@ -145,13 +145,16 @@ struct RefreshSessionStore: Sendable {
         }
     }
 
-    /// True while the family exists and none of its tokens was revoked.
-    func isFamilyActive(_ familyID: String) async throws -> Bool {
+    /// True while the family exists, none of its tokens was revoked, and it is
+    /// `userID`'s, an active user: one query on every authenticated request.
+    func isLive(familyID: String, userID: Int64) async throws -> Bool {
         try await database.withConnection { db in
             try await db.raw(
                 """
-                SELECT 1 AS live FROM refresh_sessions
-                WHERE family_id = \(bind: familyID) AND \(Self.familyIntact) LIMIT 1
+                SELECT 1 AS live FROM refresh_sessions JOIN users ON users.id = refresh_sessions.user_id
+                WHERE refresh_sessions.family_id = \(bind: familyID) AND users.id = \(bind: userID)
+                    AND users.is_active = \(bind: true) AND \(Self.familyIntact)
+                LIMIT 1
                 """
             ).first() != nil
         }

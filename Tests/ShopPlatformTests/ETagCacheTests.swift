@@ -1,0 +1,60 @@
+import ShopPlatform
+import Synchronization
+import Testing
+
+@Suite("ETag cache")
+struct ETagCacheTests {
+    /// What the provider says, in the order asked: the ETag it was asked with,
+    /// and nil for a 304.
+    final class Provider: Sendable {
+        let asked = Mutex<[String?]>([])
+        let answers: Mutex<[(String, etag: String?)?]>
+        init(_ answers: [(String, etag: String?)?]) { self.answers = Mutex(answers) }
+
+        func answer(_ ifNoneMatch: String?) -> (String, etag: String?)? {
+            asked.withLock { $0.append(ifNoneMatch) }
+            return answers.withLock { $0.removeFirst() }
+        }
+    }
+
+    @Test func asksWithTheKeptETagAndServesTheKeptValueOnA304() async throws {
+        let cache = ETagCache<String>()
+        let provider = Provider([("first", "\"a\""), nil, ("second", "\"b\""), nil])
+        for expected in ["first", "first", "second", "second"] {
+            #expect(try await cache.value(for: "k") { provider.answer($0) } == expected)
+        }
+        #expect(provider.asked.withLock { $0 } == [nil, "\"a\"", "\"a\"", "\"b\""])
+    }
+
+    @Test func anAnswerWithoutAnETagIsNotKept() async throws {
+        let cache = ETagCache<String>()
+        let provider = Provider([("plain", nil), ("plain again", nil)])
+        #expect(try await cache.value(for: "k") { provider.answer($0) } == "plain")
+        #expect(try await cache.value(for: "k") { provider.answer($0) } == "plain again")
+        #expect(provider.asked.withLock { $0 } == [nil, nil])
+        #expect(cache.count == 0)
+    }
+
+    /// A 304 to a read that named no ETag has nothing to serve: an error, not an empty page.
+    @Test func a304WithNothingKeptIsAnError() async throws {
+        let cache = ETagCache<String>()
+        await #expect(throws: UnaskedNotModified.self) { try await cache.value(for: "k") { _ in nil } }
+    }
+
+    @Test func keysAreKeptApart() async throws {
+        let cache = ETagCache<String>()
+        _ = try await cache.value(for: "a") { _ in ("for a", "\"1\"") }
+        _ = try await cache.value(for: "b") { _ in ("for b", "\"1\"") }
+        #expect(try await cache.value(for: "a") { _ in nil } == "for a")
+        #expect(try await cache.value(for: "b") { _ in nil } == "for b")
+    }
+
+    @Test func staysBoundedAndKeepsWhatItWasJustGiven() async throws {
+        let cache = ETagCache<Int>(capacity: 8)
+        for index in 0..<100 {
+            #expect(try await cache.value(for: "key \(index)") { _ in (index, "\"\(index)\"") } == index)
+            #expect(cache.count <= 8)
+            #expect(try await cache.value(for: "key \(index)") { _ in nil } == index)
+        }
+    }
+}

@@ -57,4 +57,27 @@ struct ETagCacheTests {
             #expect(try await cache.value(for: "key \(index)") { _ in nil } == index)
         }
     }
+
+    /// Cold answers passing through (a crawler's pages) do not push out the hot one.
+    @Test func theAnswerInUseStays() async throws {
+        let cache = ETagCache<Int>(capacity: 8)
+        _ = try await cache.value(for: "home") { _ in (0, "\"home\"") }
+        for index in 1..<100 {
+            _ = try await cache.value(for: "cold \(index)") { _ in (index, "\"\(index)\"") }
+            #expect(try await cache.value(for: "home") { _ in nil } == 0)
+        }
+    }
+
+    /// The bound is the caller's weight (bytes, products), not a count of entries;
+    /// a value heavier than the whole cache is served but not kept.
+    @Test func weighsWhatItKeeps() async throws {
+        let cache = ETagCache<String>(capacity: 100, weight: { $0.utf8.count })
+        for index in 0..<50 {
+            _ = try await cache.value(for: "k\(index)") { _ in (String(repeating: "x", count: 30), "\"\(index)\"") }
+            #expect(cache.weight <= 100)
+        }
+        let huge = String(repeating: "y", count: 101)
+        #expect(try await cache.value(for: "huge") { _ in (huge, "\"h\"") } == huge)
+        await #expect(throws: UnaskedNotModified.self) { try await cache.value(for: "huge") { _ in nil } }
+    }
 }

@@ -28,9 +28,9 @@ public struct TestShop: Sendable {
         self.dataDirectory = dataDirectory
     }
 
-    /// The environment `service` starts with: the defaults, the URLs of the
-    /// services it calls, its database (none for the frontend), then `shared`
-    /// and its own settings.
+    /// The environment `service` starts with: the defaults, `shared`, its own
+    /// settings, then the URLs of the services it calls and its database (none
+    /// for the frontend), which no setting overrides.
     public func environment(
         for service: ServiceDescriptor, database: String? = nil, urls: [ServiceDescriptor: String] = [:]
     ) -> [String: String] {
@@ -46,10 +46,10 @@ public struct TestShop: Sendable {
                 "SHOP_ADMIN_PASSWORD": Self.adminPassword,
             ]) { $1 }
         }
-        for (other, url) in urls where other != service { environment[other.urlVariable] = url }
-        if let database { environment["DATABASE_URL"] = database }
         environment.merge(shared) { $1 }
         environment.merge(settings[service] ?? [:]) { $1 }
+        for (other, url) in urls where other != service { environment[other.urlVariable] = url }
+        if let database { environment["DATABASE_URL"] = database }
         return environment
     }
 

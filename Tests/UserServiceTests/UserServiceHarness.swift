@@ -13,7 +13,8 @@ import Testing
 /// Builds user-service on a fresh database of the given backend, with a signing
 /// key the test also holds (to mint expired, forged or odd tokens) and a known admin.
 struct UserServiceHarness: Sendable {
-    static let adminUsername = TestShop.adminUsername
+    /// Not the shop's usual `admin`: control-character attacks aim at `root`.
+    static let adminUsername = "root"
     static let adminPassword = TestShop.adminPassword
 
     let signingKey: ES256PrivateKey
@@ -26,7 +27,11 @@ struct UserServiceHarness: Sendable {
         let key = ES256PrivateKey()
         let plan = TestShop(
             shared: ["DATABASE_POOL_SIZE": "4"],
-            settings: [.userService: ["SIGNING_KEY": key.pemRepresentation].merging(settings) { $1 }])
+            settings: [
+                .userService: ["SIGNING_KEY": key.pemRepresentation, "SHOP_ADMIN_USERNAME": adminUsername].merging(
+                    settings
+                ) { $1 }
+            ])
         let environment = plan.environment(for: .userService, database: try await backend.makeDatabaseURL())
         let harness = UserServiceHarness(signingKey: key, environment: environment)
         let app = try await buildUserService(reader: .shop(arguments: ["test"], environment: environment))

@@ -47,13 +47,21 @@ struct PageRenderer: Sendable {
     }
 }
 
-/// A part rendered by `PageRenderer.fragment`, shown as it is (`{{{page.html}}}`).
-struct RenderedPart {
+/// The home page: its catalogue part rendered by `PageRenderer.fragment`, shown
+/// as it is (`{{{page.html}}}`), and the search the box shows again.
+struct HomePage {
     let html: String
+    let query: String?
 }
 
-extension RenderedPart: MustacheParent {
-    func child(named name: String) -> Any? { name == "html" ? html : nil }
+extension HomePage: MustacheParent {
+    func child(named name: String) -> Any? {
+        switch name {
+        case "html": html
+        case "query": query
+        default: nil
+        }
+    }
 }
 
 struct SiteModel {

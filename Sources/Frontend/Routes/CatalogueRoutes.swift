@@ -12,8 +12,8 @@ struct CatalogueRoutes {
     let pages: PageRenderer
     /// The home page's catalogue part and the product pages' models, built once
     /// per catalogue answer; every request still revalidates with product-service.
-    let catalogueParts = ETagCache<String>()
-    let productModels = ETagCache<ProductModel>()
+    let catalogueParts = ETagCache<String>(capacity: 2 << 20, weight: { $0.utf8.count })
+    let productModels = ETagCache<ProductModel>(capacity: 1024)
     static let pageSize = 12
     static let catalogueDown = "The catalogue is unavailable right now. Please try again in a moment."
 
@@ -23,24 +23,31 @@ struct CatalogueRoutes {
         router.get("/images/:slug", use: image)
     }
 
+    /// Browsing pages are kept per catalogue answer; search results, as many as
+    /// shoppers can type, are rendered each time.
     @Sendable func home(_ request: Request, context: Context) async throws -> Response {
         let query = String(request.uri.queryParameters["q"] ?? "").trimmingCharacters(in: .whitespaces)
-        let cursor = request.uri.queryParameters["cursor"].map(String.init).flatMap { Int64($0) == nil ? nil : $0 }
-        let title = query.isEmpty ? nil : "Search: \(query)"
+        let cursor = request.uri.queryParameters["cursor"].flatMap { Int64($0) }.map(String.init)
+        let page = { (html: String) in HomePage(html: html, query: query.isEmpty ? nil : query) }
         do {
-            let html = try await catalogueParts.value(for: "\(query)\u{0}\(cursor ?? "")") { ifNoneMatch in
+            guard query.isEmpty else {
+                let found = try await backends.products.page(
+                    query: query, cursor: cursor, limit: Self.pageSize, requestID: context.id)
+                return pages.render(
+                    "home", page(catalogue(found: found, query: query, cursor: cursor)), context: context,
+                    title: "Search: \(query)")
+            }
+            let html = try await catalogueParts.value(for: cursor ?? "") { ifNoneMatch in
                 try await backends.products.page(
-                    query: query.isEmpty ? nil : query, cursor: cursor, limit: Self.pageSize, ifNoneMatch: ifNoneMatch,
-                    requestID: context.id
+                    query: nil, cursor: cursor, limit: Self.pageSize, ifNoneMatch: ifNoneMatch, requestID: context.id
                 ).map { (catalogue(found: $0.0, query: query, cursor: cursor), $0.etag) }
             }
-            return pages.render("home", RenderedPart(html: html), context: context, title: title)
+            return pages.render("home", page(html), context: context)
         } catch {
             let model = CatalogueModel(
                 products: [], query: query.isEmpty ? nil : query, nextURL: nil, firstPageURL: nil, empty: false)
             return pages.render(
-                "home", RenderedPart(html: pages.fragment("catalogue", model)), context: context,
-                banners: [Self.catalogueDown])
+                "home", page(pages.fragment("catalogue", model)), context: context, banners: [Self.catalogueDown])
         }
     }
 

@@ -33,8 +33,8 @@ struct ProductCatalogClient: Sendable {
     }
 
     let api: Client
-    /// Products by the ids asked for, as last answered.
-    private let batches = ETagCache<[ProductSummary]>()
+    /// Products by the ids asked for, as last answered; at most 10,000 products kept.
+    private let batches = ETagCache<[ProductSummary]>(capacity: 10_000, weight: { $0.count })
 
     /// A reservation is keyed by its checkout id, so repeating it is safe.
     init(client: ServiceClient) throws {

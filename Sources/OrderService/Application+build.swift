@@ -29,7 +29,8 @@ public func buildOrderService(reader: ConfigReader, readiness: Readiness = Readi
             timeout: configuration.productServiceTimeout, maxAttempts: configuration.productServiceAttempts,
             headers: configuration.serviceCredential.map { [.authorization: "Bearer \($0)"] } ?? [:],
             breaker: CircuitBreaker(threshold: configuration.breakerThreshold, cooldown: configuration.breakerCooldown),
-            faults: faults))
+            faults: faults),
+        freshFor: configuration.catalogueCacheTTL)
     let orders = OrderStore(database: database)
     let checkoutStore = CheckoutStore(database: database)
     let checkout = Checkout(store: checkoutStore, orders: orders, catalog: catalog, logger: logger)

@@ -12,6 +12,9 @@ public struct OrderServiceConfiguration: Sendable {
     public var currency: String
     public var productServiceTimeout: Duration
     public var productServiceAttempts: Int
+    /// How long a cart shows products as product-service last described them
+    /// before asking again (a checkout's reservation always asks).
+    public var catalogueCacheTTL: Duration
     public var breakerThreshold: Int
     public var breakerCooldown: Duration
     public var reconcilerInterval: Duration
@@ -27,6 +30,7 @@ public struct OrderServiceConfiguration: Sendable {
         self.currency = reader.string(forKey: "shop.currency", default: "USD")
         self.productServiceTimeout = .milliseconds(reader.int(forKey: "product.service.timeout.ms", default: 3000))
         self.productServiceAttempts = reader.int(forKey: "product.service.attempts", default: 3)
+        self.catalogueCacheTTL = .milliseconds(max(0, reader.int(forKey: "catalogue.cache.ms", default: 1000)))
         self.breakerThreshold = reader.int(forKey: "breaker.threshold", default: 5)
         self.breakerCooldown = .milliseconds(reader.int(forKey: "breaker.cooldown.ms", default: 5000))
         self.reconcilerInterval = .milliseconds(reader.int(forKey: "reconciler.interval.ms", default: 5000))

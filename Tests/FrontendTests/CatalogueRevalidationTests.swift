@@ -74,6 +74,31 @@ struct CatalogueRevalidationTests {
         }
     }
 
+    /// The product is rendered once for everyone; the add-to-cart form's token,
+    /// added outside it, is each visitor's own, and only where there is a form.
+    @Test func eachVisitorsFormCarriesTheirOwnToken() async throws {
+        try await FrontendHarness.run { first, _ in
+            let second = Browser(client: first.client)
+            let mine = try await first.get("/product/classic-mug").text
+            let theirs = try await second.get("/product/classic-mug").text
+            let (myToken, theirToken) = (try #require(first.csrf), try #require(second.csrf))
+            #expect(myToken != theirToken)
+            #expect(mine.contains(#"<input type="hidden" name="_csrf" value="\#(myToken)" form="add-to-cart-form">"#))
+            #expect(
+                mine.contains(#"<form action="/cart/add" method="post" class="add-to-cart" id="add-to-cart-form">"#))
+            #expect(!mine.contains(theirToken))
+            #expect(theirs.contains(#"value="\#(theirToken)" form="add-to-cart-form""#) && !theirs.contains(myToken))
+
+            try await first.logIn(FrontendHarness.adminUsername, FrontendHarness.adminPassword)
+            let opened = try await first.get("/admin/products/desk-lamp").text
+            let emptied = try await first.post(
+                "/admin/products/desk-lamp", try AdminStaleFormTests.submission(of: opened, ["stock_adjust": "-8"]))
+            #expect(emptied.status == .seeOther, "\(emptied.text)")
+            let soldOut = try await second.get("/product/desk-lamp").text
+            #expect(soldOut.contains("Out of stock") && !soldOut.contains("add-to-cart-form"))
+        }
+    }
+
     /// Search results are rendered each time (shoppers can type any number of
     /// terms); each shows its own results, and the box shows the term again.
     @Test func searchesShowTheirOwnResultsAndTheirTerm() async throws {

@@ -36,7 +36,7 @@ struct FrontendHarness: Sendable {
             settings: [
                 .userService: userSettings,
                 .productService: ["SEED_DEMO": seed ? "true" : "false", "CATALOGUE_CACHE_MS": "0"],
-                .orderService: ["PRODUCT_SERVICE_TIMEOUT_MS": "10000"],
+                .orderService: ["PRODUCT_SERVICE_TIMEOUT_MS": "10000", "CATALOGUE_CACHE_MS": "0"],
                 .frontend: ["SESSION_KEY": sessionKey, "BACKEND_TIMEOUT_MS": "10000"].merging(settings) { $1 },
             ])
         try await plan.run([UserServiceEntry.self, ProductServiceEntry.self, OrderServiceEntry.self]) { shop in

@@ -28,6 +28,7 @@ struct PageModelTests {
             CatalogueModel(products: [card], query: "mug", nextURL: "/?after=3", firstPageURL: "/", empty: false),
             ProductModel(product: card, quantities: [1, 2, 3]),
             HomePage(html: "<ul></ul>", query: "mug"),
+            ProductPage(html: "<article></article>", name: "Mug", inStock: true),
             AdminProductsModel(products: [card]),
             AdminProductFormModel(product: card, isNew: false, form: form, priceValue: "12.50", currency: "EUR"),
             AdminOrdersModel(

@@ -173,6 +173,29 @@ struct CartTests {
         }
     }
 
+    /// Within `catalogue.cache.ms` a cart shows products as last described,
+    /// without asking product-service; after it, the new price. A checkout
+    /// prices the order by its reservation, never by what the cart showed.
+    @Test func aCartShowsProductsAsDescribedWithinTheCacheTime() async throws {
+        try await OrderServiceHarness.run(.sqlite, settings: ["CATALOGUE_CACHE_MS": "4000"]) { client, harness in
+            let mug = try await harness.createProduct("mug", price: 1000)
+            let token = try await harness.token(user: 13)
+            try await client.addToCart(mug, 1, token: token)
+            #expect(try await client.call(.get, "/v1/cart", token: token).json["subtotal_minor"] as? Int == 1000)
+            let repriced = try await harness.product.call(
+                .patch, "/v1/products/mug", json: ["price_minor": 1500], token: harness.admin)
+            #expect(repriced.status == .ok)
+            #expect(try await client.call(.get, "/v1/cart", token: token).json["subtotal_minor"] as? Int == 1000)
+            let order = try await client.checkout(token: token)
+            #expect(order.status == .created, "\(order.text)")
+            #expect(order.json["total_minor"] as? Int == 1500, "the reservation's price")
+
+            try await client.addToCart(mug, 1, token: token)
+            try await Task.sleep(for: .milliseconds(4100))
+            #expect(try await client.call(.get, "/v1/cart", token: token).json["subtotal_minor"] as? Int == 1500)
+        }
+    }
+
     @Test(arguments: TestBackend.available)
     func linesThatBecameUnavailableAreMarked(backend: TestBackend) async throws {
         try await OrderServiceHarness.run(backend) { client, harness in

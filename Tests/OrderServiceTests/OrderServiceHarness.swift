@@ -36,8 +36,11 @@ struct OrderServiceHarness: Sendable {
                 .productService: ["CATALOGUE_CACHE_MS": "0"],
                 // A loaded full run can make product-service slow; tests of
                 // timeouts set their own.
-                .orderService: ["RECONCILER_INTERVAL_MS": "3600000", "PRODUCT_SERVICE_TIMEOUT_MS": "10000"]
-                    .merging(settings) { $1 },
+                .orderService: [
+                    "RECONCILER_INTERVAL_MS": "3600000", "PRODUCT_SERVICE_TIMEOUT_MS": "10000",
+                    "CATALOGUE_CACHE_MS": "0",
+                ]
+                .merging(settings) { $1 },
             ])
         try await keys.serve { keyURL in
             try await plan.run([ProductServiceEntry.self], on: backend, urls: [.userService: keyURL]) { shop in

@@ -48,7 +48,7 @@ final class ShopCluster: Sendable {
                 .orderService: [
                     "RECONCILER_INTERVAL_MS": "300", "RECONCILER_GRACE_SECONDS": "1",
                     "PRODUCT_SERVICE_TIMEOUT_MS": "1000",
-                    "BREAKER_COOLDOWN_MS": "500",
+                    "BREAKER_COOLDOWN_MS": "500", "CATALOGUE_CACHE_MS": "0",
                 ].merging(orderSettings) { $1 },
                 .frontend: frontendSettings,
             ])

@@ -46,6 +46,32 @@ struct ProductModel {
     let quantities: [Int]
 }
 
+/// A product page: the product rendered by `PageRenderer.fragment`, shown as it
+/// is (`{{{page.html}}}`); the add-to-cart form's CSRF token, this visitor's, is
+/// added outside it (`form="add-to-cart-form"`) when the product is in stock.
+struct ProductPage {
+    let html: String
+    let name: String
+    let inStock: Bool
+}
+
+extension ProductPage {
+    init(html: String, product: ProductDoc) {
+        self.init(html: html, name: product.name, inStock: product.inStock)
+    }
+}
+
+extension ProductPage: MustacheParent {
+    func child(named name: String) -> Any? {
+        switch name {
+        case "html": html
+        case "name": self.name
+        case "inStock": inStock
+        default: nil
+        }
+    }
+}
+
 extension ProductModel {
     /// The page for `product`: up to ten units (as many as are in stock) to choose from.
     init(_ product: ProductDoc) {

@@ -10,10 +10,10 @@ struct CatalogueRoutes {
     typealias Context = FrontendContext
     let backends: Backends
     let pages: PageRenderer
-    /// The home page's catalogue part and the product pages' models, built once
+    /// The home page's catalogue part and the product pages' products, rendered once
     /// per catalogue answer; every request still revalidates with product-service.
     let catalogueParts = ETagCache<String>(capacity: 2 << 20, weight: { $0.utf8.count })
-    let productModels = ETagCache<ProductModel>(capacity: 1024)
+    let productPages = ETagCache<ProductPage>(capacity: 1024)
     static let pageSize = 12
     static let catalogueDown = "The catalogue is unavailable right now. Please try again in a moment."
 
@@ -64,12 +64,12 @@ struct CatalogueRoutes {
     @Sendable func product(_ request: Request, context: Context) async throws -> Response {
         let slug = try context.parameters.require("slug")
         do {
-            let model = try await productModels.value(for: slug) { ifNoneMatch in
+            let page = try await productPages.value(for: slug) { ifNoneMatch in
                 try await backends.products.product(slug: slug, ifNoneMatch: ifNoneMatch, requestID: context.id).map {
-                    (ProductModel($0.0), $0.etag)
+                    (ProductPage(html: pages.fragment("product_detail", ProductModel($0.0)), product: $0.0), $0.etag)
                 }
             }
-            return pages.render("product", model, context: context, title: model.product.name)
+            return pages.render("product", page, context: context, title: page.name)
         } catch is Backend.Refusal {
             throw HTTPError(.notFound)
         } catch {

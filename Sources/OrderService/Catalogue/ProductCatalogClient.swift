@@ -34,22 +34,25 @@ struct ProductCatalogClient: Sendable {
 
     let api: Client
     /// Products by the ids asked for, as last answered; at most 10,000 products kept.
-    private let batches = ETagCache<[ProductSummary]>(capacity: 10_000, weight: { $0.count })
+    private let batches: ETagCache<[ProductSummary]>
 
     /// A reservation is keyed by its checkout id, so repeating it is safe.
-    init(client: ServiceClient) throws {
+    /// Products are shown for `freshFor` without asking again: carts show names
+    /// and prices, which a checkout's reservation confirms.
+    init(client: ServiceClient, freshFor: Duration = .zero) throws {
         self.api = Client(
             serverURL: try client.serverURL, configuration: client.clientConfiguration, transport: client.transport,
             middlewares: [client.middleware(idempotentOperations: ["reserveStock"])])
+        self.batches = ETagCache(capacity: 10_000, freshFor: freshFor, weight: { $0.count })
     }
 
     /// How many ids product-service answers in one call (its document's limit).
     static let idsPerCall = 100
 
     /// Products by id, inactive ones included; missing ids are simply absent.
-    /// More ids than one call takes are asked for in several. Each call names the
-    /// ETag of the last answer for the same ids, so an unchanged one (304, the
-    /// common case for a cart read) is not decoded again.
+    /// More ids than one call takes are asked for in several. Within `freshFor`
+    /// of the last answer for the same ids no call is made; after it, the call
+    /// names that answer's ETag, so an unchanged one (304) is not decoded again.
     func products(ids: [Int64], requestID: String? = nil) async throws -> [Int64: ProductSummary] {
         var found: [Int64: ProductSummary] = [:]
         let ids = Array(Set(ids)).sorted()

@@ -3,9 +3,11 @@ import Synchronization
 /// What a consumer built from a provider's answer (decoded, priced, rendered),
 /// kept with the answer's ETag so the next read can ask with `If-None-Match`.
 ///
-/// Every read still goes to the provider, so nothing served is staler than a
-/// direct read; an unchanged answer (304) is just neither decoded nor built
-/// again. The memory is bounded by weight (entries, products, bytes: the
+/// A read within `freshFor` of the last answer (or 304) for its key is served
+/// without asking, like a response within its `max-age`; every later read asks
+/// the provider, so nothing served is staler than `freshFor` (with the default,
+/// zero, no staler than a direct read), and an unchanged answer (304) is
+/// neither decoded nor built again. The memory is bounded by weight (entries, products, bytes: the
 /// caller's unit); when full, the least recently used half goes, so hot
 /// answers stay however many cold ones pass through.
 public final class ETagCache<Value: Sendable>: Sendable {
@@ -14,6 +16,8 @@ public final class ETagCache<Value: Sendable>: Sendable {
         let value: Value
         let weight: Int
         var lastUse: UInt64
+        /// When the provider last gave or confirmed it.
+        var checkedAt: ContinuousClock.Instant
     }
 
     private struct State: Sendable {
@@ -25,12 +29,17 @@ public final class ETagCache<Value: Sendable>: Sendable {
     private let state = Mutex(State())
     /// The most weight kept at once.
     public let capacity: Int
+    /// How long an answer is served without asking again.
+    public let freshFor: Duration
     private let weigh: @Sendable (Value) -> Int
 
     /// `weight` says what a value costs against `capacity` (by default 1: a count of entries).
-    public init(capacity: Int = 512, weight: @escaping @Sendable (Value) -> Int = { _ in 1 }) {
+    public init(
+        capacity: Int = 512, freshFor: Duration = .zero, weight: @escaping @Sendable (Value) -> Int = { _ in 1 }
+    ) {
         precondition(capacity > 0, "an ETag cache needs room for one entry")
         self.capacity = capacity
+        self.freshFor = freshFor
         self.weigh = weight
     }
 
@@ -40,20 +49,25 @@ public final class ETagCache<Value: Sendable>: Sendable {
     public func value(
         for key: String, fetch: (_ ifNoneMatch: String?) async throws -> (Value, etag: String?)?
     ) async throws -> Value {
+        let asked = ContinuousClock.now
         let kept = state.withLock { state -> Entry? in
             state.clock += 1
             state.entries[key]?.lastUse = state.clock
             return state.entries[key]
         }
+        if let kept, asked < kept.checkedAt + freshFor { return kept.value }
         guard let (value, etag) = try await fetch(kept?.etag) else {
             guard let kept else { throw UnaskedNotModified() }
+            state.withLock { state in
+                if state.entries[key]?.etag == kept.etag { state.entries[key]?.checkedAt = asked }
+            }
             return kept.value
         }
-        if let etag { keep(value, etag: etag, for: key) }
+        if let etag { keep(value, etag: etag, for: key, checkedAt: asked) }
         return value
     }
 
-    private func keep(_ value: Value, etag: String, for key: String) {
+    private func keep(_ value: Value, etag: String, for key: String, checkedAt: ContinuousClock.Instant) {
         let weight = max(1, weigh(value))
         guard weight <= capacity else { return }
         state.withLock { state in
@@ -66,7 +80,8 @@ public final class ETagCache<Value: Sendable>: Sendable {
                     state.weight -= old.weight
                 }
             }
-            state.entries[key] = Entry(etag: etag, value: value, weight: weight, lastUse: state.clock)
+            state.entries[key] = Entry(
+                etag: etag, value: value, weight: weight, lastUse: state.clock, checkedAt: checkedAt)
             state.weight += weight
         }
     }

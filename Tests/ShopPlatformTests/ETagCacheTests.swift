@@ -84,15 +84,15 @@ struct ETagCacheTests {
     /// Within `freshFor` of the last answer (or 304) nothing is asked; after it,
     /// the provider is asked again with the kept ETag.
     @Test func aFreshAnswerIsServedWithoutAsking() async throws {
-        let cache = ETagCache<String>(freshFor: .milliseconds(200))
+        let cache = ETagCache<String>(freshFor: .seconds(2))
         let provider = Provider([("first", "\"a\""), nil, ("second", "\"b\"")])
         #expect(try await cache.value(for: "k") { provider.answer($0) } == "first")
         #expect(try await cache.value(for: "k") { provider.answer($0) } == "first")
         #expect(provider.asked.withLock { $0 } == [nil])
-        try await Task.sleep(for: .milliseconds(300))
+        try await Task.sleep(for: .milliseconds(2100))
         #expect(try await cache.value(for: "k") { provider.answer($0) } == "first", "a 304")
         #expect(try await cache.value(for: "k") { provider.answer($0) } == "first", "fresh again after the 304")
-        try await Task.sleep(for: .milliseconds(300))
+        try await Task.sleep(for: .milliseconds(2100))
         #expect(try await cache.value(for: "k") { provider.answer($0) } == "second")
         #expect(provider.asked.withLock { $0 } == [nil, "\"a\"", "\"a\""])
     }

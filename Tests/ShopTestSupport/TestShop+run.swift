@@ -10,8 +10,6 @@ public struct RunningShop: Sendable {
     /// Where each service listens, and any URL the run was given (a key server
     /// standing in for user-service).
     public let urls: [ServiceDescriptor: String]
-    /// The environment each running service was built from.
-    public let environments: [ServiceDescriptor: [String: String]]
 }
 
 extension TestShop {
@@ -23,7 +21,7 @@ extension TestShop {
         urls: [ServiceDescriptor: String] = [:], _ body: @Sendable (RunningShop) async throws -> Value
     ) async throws -> Value {
         try await run(
-            services[...], on: backend, RunningShop(clients: [:], urls: urls, environments: [:]), body)
+            services[...], on: backend, RunningShop(clients: [:], urls: urls), body)
     }
 
     private func run<Value: Sendable>(
@@ -39,13 +37,11 @@ extension TestShop {
             let port = try client.port ?? { throw TestSetupError("\(descriptor) has no port") }()
             var clients = running.clients
             var urls = running.urls
-            var environments = running.environments
             clients[descriptor] = client
             urls[descriptor] = "http://127.0.0.1:\(port)"
-            environments[descriptor] = environment
             return try await run(
                 services.dropFirst(), on: backend,
-                RunningShop(clients: clients, urls: urls, environments: environments), body)
+                RunningShop(clients: clients, urls: urls), body)
         }
     }
 

@@ -52,11 +52,4 @@ public struct TestShop: Sendable {
         if let database { environment["DATABASE_URL"] = database }
         return environment
     }
-
-    /// The same plan with `more` settings for `service` (over its own).
-    public func with(_ service: ServiceDescriptor, _ more: [String: String]) -> TestShop {
-        var plan = self
-        plan.settings[service, default: [:]].merge(more) { $1 }
-        return plan
-    }
 }

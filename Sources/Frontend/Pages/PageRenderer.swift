@@ -34,9 +34,7 @@ struct PageRenderer: Sendable {
             flashes: flashes.map { FlashModel(kind: $0.kind.rawValue, text: $0.text) },
             banners: banners, title: title.map { "\($0) · Microshop" } ?? "Microshop")
         let html =
-            library.render(
-                ["site": SiteLookup(site: site, session: context.session), "page": page], withTemplate: template)
-            ?? "Template \(template) is missing"
+            library.render(["site": site, "page": page], withTemplate: template) ?? "Template \(template) is missing"
         return Response(
             status: status,
             headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store"],
@@ -76,17 +74,6 @@ struct SiteModel {
     let flashes: [FlashModel]
     let banners: [String]
     let title: String
-}
-
-/// `site` as templates see it: records that the page showed the CSRF token.
-private struct SiteLookup: MustacheParent {
-    let site: SiteModel
-    let session: SessionBox
-
-    func child(named name: String) -> Any? {
-        if name == "csrf" { session.markTokenShown() }
-        return site.child(named: name)
-    }
 }
 
 struct FlashModel {

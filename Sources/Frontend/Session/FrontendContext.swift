@@ -24,12 +24,6 @@ struct FrontendContext: RequestContext {
 /// the browser's session (or a fresh one) in before any handler reads it.
 final class SessionBox: Sendable {
     private let state = Mutex(ShopSession(csrf: ""))
-    private let tokenShown = Atomic(false)
-
-    /// Whether a page rendered the CSRF token (a form): only then does a new
-    /// visitor's session have to reach the browser.
-    var wasTokenShown: Bool { tokenShown.load(ordering: .relaxed) }
-    func markTokenShown() { tokenShown.store(true, ordering: .relaxed) }
 
     var value: ShopSession {
         get { state.withLock { $0 } }

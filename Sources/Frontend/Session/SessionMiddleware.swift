@@ -5,8 +5,7 @@ import NIOCore
 import ShopPlatform
 
 /// Opens the session cookie, enforces CSRF on state-changing requests, and
-/// writes the cookie back when the session changed (or a new visitor was shown
-/// a form).
+/// writes the cookie back when the session changed.
 ///
 /// CSRF: every form carries the session's `_csrf` token (url-encoded or
 /// multipart); a POST without the right one gets a 403 page and changes nothing.
@@ -48,10 +47,10 @@ struct SessionMiddleware: RouterMiddleware {
             guard context.session.value != original else { throw error }
             response = ErrorPageMiddleware.page(for: error, context: context, pages: pages)
         }
-        // A new visitor gets a cookie once a page carries a form (the CSRF token
-        // must come back) or something is remembered; reading pages needs none.
+        // A new visitor gets the cookie with the first page, whatever it shows:
+        // pages opened from it in several tabs then share one CSRF token.
         let final = context.session.value
-        if final != original || (incoming == nil && context.session.wasTokenShown) {
+        if final != original || incoming == nil {
             let https = secure || request.headers[.init("X-Forwarded-Proto")!] == "https"
             response.setCookie(
                 Cookie(

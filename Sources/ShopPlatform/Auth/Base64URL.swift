@@ -4,14 +4,14 @@ import Foundation
 /// random tokens use it. Translated byte by byte: Foundation's
 /// `replacingOccurrences` cost the storefront 8% of a page.
 extension Data {
-    /// Nil for anything else, padding included (JOSE never pads).
+    /// Nil for anything else: padding (JOSE never pads) and the standard alphabet's `+` and `/` included.
     public init?(base64URLEncoded string: String) {
         var bytes = Array(string.utf8)
         for index in bytes.indices {
             switch bytes[index] {
             case UInt8(ascii: "-"): bytes[index] = UInt8(ascii: "+")
             case UInt8(ascii: "_"): bytes[index] = UInt8(ascii: "/")
-            case UInt8(ascii: "="): return nil
+            case UInt8(ascii: "="), UInt8(ascii: "+"), UInt8(ascii: "/"): return nil
             default: break
             }
         }

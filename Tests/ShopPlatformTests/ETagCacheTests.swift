@@ -96,4 +96,28 @@ struct ETagCacheTests {
         #expect(try await cache.value(for: "k") { provider.answer($0) } == "second")
         #expect(provider.asked.withLock { $0 } == [nil, "\"a\"", "\"a\""])
     }
+
+    /// A slow answer asked before a newer one must not replace it: the cache
+    /// never goes back to what the provider said earlier.
+    @Test func aSlowerOlderAnswerDoesNotReplaceANewerOne() async throws {
+        let cache = ETagCache<String>(freshFor: .seconds(3600))
+        let (released, release) = AsyncStream<Void>.makeStream()
+        let (started, startedSignal) = AsyncStream<Void>.makeStream()
+        let slow = Task {
+            try await cache.value(for: "k") { _ in
+                startedSignal.yield()
+                for await _ in released { break }
+                return ("old", "\"1\"")
+            }
+        }
+        for await _ in started { break }
+        // Asked after the slow read began, answered first.
+        #expect(try await cache.value(for: "k") { _ in ("new", "\"2\"") } == "new")
+        release.yield()
+        #expect(try await slow.value == "old", "the slow read still gets its own answer")
+        #expect(
+            try await cache.value(for: "k") { _ in
+                Issue.record("asked within freshFor"); return nil
+            } == "new")
+    }
 }

@@ -59,7 +59,8 @@ public final class ETagCache<Value: Sendable>: Sendable {
         guard let (value, etag) = try await fetch(kept?.etag) else {
             guard let kept else { throw UnaskedNotModified() }
             state.withLock { state in
-                if state.entries[key]?.etag == kept.etag { state.entries[key]?.checkedAt = asked }
+                guard let entry = state.entries[key], entry.etag == kept.etag else { return }
+                state.entries[key]?.checkedAt = max(entry.checkedAt, asked)
             }
             return kept.value
         }
@@ -71,6 +72,9 @@ public final class ETagCache<Value: Sendable>: Sendable {
         let weight = max(1, weigh(value))
         guard weight <= capacity else { return }
         state.withLock { state in
+            // A slow answer asked before the kept one was asked is older: the
+            // cache never goes back to it.
+            if let newer = state.entries[key], newer.checkedAt > checkedAt { return }
             state.clock += 1
             if let old = state.entries.removeValue(forKey: key) { state.weight -= old.weight }
             if state.weight + weight > capacity {

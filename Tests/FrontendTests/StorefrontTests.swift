@@ -62,6 +62,9 @@ struct StorefrontTests {
         try await FrontendHarness.run { browser, _ in
             let image = try await browser.get("/images/classic-mug")
             #expect(image.status == .ok)
+            // Shared caches may keep it for everyone: it must not carry a visitor's session.
+            #expect(image.headers[.cacheControl]?.contains("public") == true)
+            #expect(image.headers[.setCookie] == nil)
             #expect(image.headers[.contentType] == "image/png")
             #expect(Data(buffer: image.body).starts(with: [0x89, 0x50, 0x4E, 0x47]))
             let etag = try #require(image.headers[.eTag])

@@ -48,14 +48,18 @@ struct SessionMiddleware: RouterMiddleware {
             response = ErrorPageMiddleware.page(for: error, context: context, pages: pages)
         }
         // A new visitor gets the cookie with the first page, whatever it shows:
-        // pages opened from it in several tabs then share one CSRF token.
+        // pages opened from it in several tabs then share one CSRF token. Not
+        // with a response shared caches may keep for everyone (a product
+        // image): they would hand this visitor's session to all the others.
         let final = context.session.value
-        if final != original || incoming == nil {
+        let shared = response.headers[.cacheControl]?.contains("public") == true
+        if final != original || (incoming == nil && !shared) {
             let https = secure || request.headers[.init("X-Forwarded-Proto")!] == "https"
             response.setCookie(
                 Cookie(
                     name: SessionCookie.name, value: try cookie.seal(final), maxAge: 30 * 24 * 3600, path: "/",
                     secure: https, httpOnly: true, sameSite: .lax))
+            if shared { response.headers[.cacheControl] = "private, no-store" }
         }
         return response
     }

@@ -59,4 +59,18 @@ struct CatalogueCacheTests {
         let entry = try await cache.entry(for: "page") { Data("ok".utf8) }
         #expect(String(buffer: entry.body) == "ok")
     }
+
+    /// A stream of distinct keys (searches, cursors, unknown ids: anyone can
+    /// make them up) must not flush the popular pages with them.
+    @Test func distinctKeysDoNotFlushThePopularOnes() async throws {
+        let cache = CatalogueCache(ttl: .seconds(60), maxEntries: 8)
+        let hot = Loads()
+        _ = try await cache.entry(for: "home") { try await hot.load("home", delay: .zero) }
+        for index in 0..<100 {
+            _ = try await cache.entry(for: "search \(index)") { Data("found \(index)".utf8) }
+            _ = try await cache.entry(for: "home") { try await hot.load("home", delay: .zero) }
+        }
+        #expect(hot.count.load(ordering: .relaxed) == 1, "the home page was loaded again")
+        #expect(cache.count <= 8)
+    }
 }

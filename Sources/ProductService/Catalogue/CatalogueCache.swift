@@ -9,6 +9,7 @@ import Synchronization
 /// per-request overhead, and catalogue reads dominate traffic. Entries are
 /// dropped on every local catalogue write and expire after `ttl`, so a replica
 /// sees other replicas' writes, and anyone's sales, within `ttl` at worst.
+/// At most `maxEntries` are kept, the least recently used going first.
 /// Concurrent misses for one key share a single load (single flight); a load
 /// that started before an `invalidate()` is returned to its callers but never
 /// stored, so a write is never hidden behind an older read.
@@ -25,8 +26,14 @@ final class CatalogueCache: Sendable {
         }
     }
 
+    private struct Kept {
+        let entry: Entry
+        var lastUse: UInt64
+    }
+
     private struct State {
-        var entries: [String: Entry] = [:]
+        var entries: [String: Kept] = [:]
+        var clock: UInt64 = 0
         var loading: [String: Task<Entry, any Error>] = [:]
         /// Bumped by `invalidate()`; a load stores its entry only if unchanged.
         var generation = 0
@@ -51,7 +58,11 @@ final class CatalogueCache: Sendable {
     func entry(for key: String, make: @escaping @Sendable () async throws -> Data) async throws -> Entry {
         let now = ContinuousClock.now
         let lookup = state.withLock { state -> Lookup in
-            if let hit = state.entries[key], now - hit.storedAt < ttl { return .hit(hit) }
+            if let hit = state.entries[key]?.entry, now - hit.storedAt < ttl {
+                state.clock += 1
+                state.entries[key]?.lastUse = state.clock
+                return .hit(hit)
+            }
             if let loading = state.loading[key] { return .load(loading) }
             let generation = state.generation
             let task = Task { [self] in
@@ -82,10 +93,26 @@ final class CatalogueCache: Sendable {
             guard state.generation == generation else { return }
             state.loading[key] = nil
             guard let entry else { return }
-            if state.entries.count >= maxEntries { state.entries.removeAll(keepingCapacity: true) }
-            state.entries[key] = entry
+            if state.entries.count >= maxEntries { Self.makeRoom(in: &state, max: maxEntries, ttl: ttl) }
+            state.clock += 1
+            state.entries[key] = Kept(entry: entry, lastUse: state.clock)
         }
     }
+
+    /// Drops what has expired, then the least recently used down to half:
+    /// however many one-off keys pass through, the popular pages stay.
+    private static func makeRoom(in state: inout State, max: Int, ttl: Duration) {
+        let now = ContinuousClock.now
+        state.entries = state.entries.filter { now - $0.value.entry.storedAt < ttl }
+        guard state.entries.count >= max else { return }
+        for (key, _) in state.entries.sorted(by: { $0.value.lastUse < $1.value.lastUse }) {
+            guard state.entries.count >= max / 2 else { break }
+            state.entries[key] = nil
+        }
+    }
+
+    /// How many responses are kept now.
+    var count: Int { state.withLock { $0.entries.count } }
 
     func invalidate() {
         state.withLock { state in

@@ -1,4 +1,5 @@
 import Foundation
+import ShopPlatform
 import ShopTestSupport
 import Testing
 
@@ -10,9 +11,8 @@ struct FrontendSystemTests {
     /// public port has none (issue 9.9).
     @Test func metricsAreServedOnTheirOwnPortOnly() async throws {
         let metricsPort = try ServiceProcess.freePort()
-        let dataDir = FileManager.default.temporaryDirectory.appendingPathComponent("fe-\(UUID().uuidString)").path
-        let frontend = try await ServiceProcess(
-            "frontend", environment: ["DATA_DIR": dataDir, "METRICS_PORT": "\(metricsPort)", "LOG_LEVEL": "warning"])
+        let shop = TestShop(settings: [.frontend: ["METRICS_PORT": "\(metricsPort)"]])
+        let frontend = try await ServiceProcess("frontend", environment: shop.environment(for: .frontend))
         defer { frontend.stop() }
         try await frontend.waitUntilReady()
         _ = try await HTTP.send(.GET, frontend.baseURL + "/health/live")

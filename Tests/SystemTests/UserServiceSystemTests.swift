@@ -1,19 +1,16 @@
 import Foundation
+import ShopPlatform
+import ShopTestSupport
 import Testing
 
 /// user-service as a real process: the original contract over real HTTP, and
 /// graceful shutdown on SIGTERM.
 @Suite("user-service process", .serialized)
 struct UserServiceSystemTests {
+    /// The test plan's user-service on a SQLite database of its own.
     static func environment(_ extra: [String: String] = [:]) -> [String: String] {
-        let dataDir = FileManager.default.temporaryDirectory.appendingPathComponent("system-\(UUID().uuidString)").path
-        return [
-            "DATA_DIR": dataDir,
-            "DATABASE_URL": "sqlite://\(dataDir)/user-service.db",
-            "BCRYPT_COST": "4",
-            "SHOP_ADMIN_USERNAME": "admin",
-            "SHOP_ADMIN_PASSWORD": "admin-password-1",
-        ].merging(extra) { $1 }
+        let shop = TestShop(settings: [.userService: extra])
+        return shop.environment(for: .userService, database: "sqlite://\(shop.dataDirectory)/user-service.db")
     }
 
     @Test func originalContractJourneyWithCurlShapedRequests() async throws {
@@ -57,7 +54,8 @@ struct UserServiceSystemTests {
             for _ in 0..<6 {
                 group.addTask {
                     try await HTTP.send(
-                        .POST, base + "/v1/sessions", json: ["username": "admin", "password": "admin-password-1"]
+                        .POST, base + "/v1/sessions",
+                        json: ["username": TestShop.adminUsername, "password": TestShop.adminPassword]
                     ).status
                 }
             }

@@ -50,27 +50,20 @@ struct Accounts: Sendable {
     }
 
     /// Updates the caller's own profile. A new password ends every other session
-    /// of the account (`session` is the caller's, which carries on).
+    /// of the account (`session` is the caller's, which carries on). Only the
+    /// profile is written: rights an admin changed since `user` was read stay.
     func updateProfile(of user: User, with input: ProfileUpdateInput, session: String?) async throws -> User {
         var validator = Validator()
-        var updated = user
-        if let email = input.email?.trimmingCharacters(in: .whitespaces) {
-            AccountRules.checkEmail(email, &validator)
-            updated.email = email
-        }
-        if let firstName = input.firstName {
-            AccountRules.checkName(firstName, field: "first_name", &validator)
-            updated.firstName = firstName
-        }
-        if let lastName = input.lastName {
-            AccountRules.checkName(lastName, field: "last_name", &validator)
-            updated.lastName = lastName
-        }
+        let email = input.email?.trimmingCharacters(in: .whitespaces) ?? user.email
+        if input.email != nil { AccountRules.checkEmail(email, &validator) }
+        if let firstName = input.firstName { AccountRules.checkName(firstName, field: "first_name", &validator) }
+        if let lastName = input.lastName { AccountRules.checkName(lastName, field: "last_name", &validator) }
         if let password = input.password {
             AccountRules.checkPassword(password, &validator)
             validator.require(input.currentPassword, "current_password")
         }
         try validator.throwIfInvalid()
+        var passwordHash: String?
         if let password = input.password, let current = input.currentPassword {
             // The current password is a password guess like a login: the same limit applies.
             if let retryAfter = try await throttle.claimAttempt(username: user.username) {
@@ -79,29 +72,26 @@ struct Accounts: Sendable {
             guard try await isPassword(current, of: user) else {
                 throw ProblemError.validation([.init(field: "current_password", message: "is not correct")])
             }
-            updated.passwordHash = try await hash(password)
-            updated.passwordFitsBcrypt = true
+            passwordHash = try await hash(password)
             try await throttle.clear(username: user.username)
         }
-        let saved = try await users.update(updated)
+        let saved = try await users.updateProfile(
+            id: user.id, email: email, firstName: input.firstName ?? user.firstName,
+            lastName: input.lastName ?? user.lastName, passwordHash: passwordHash)
         if input.password != nil { try await sessions.revokeFamilies(ofUser: user.id, keeping: session) }
         return saved
     }
 
     /// An admin grants or revokes admin, or (de)activates an account. Admins cannot
-    /// demote or deactivate themselves, so the shop always keeps one admin.
+    /// demote or deactivate themselves, and nobody can the last active admin
+    /// (`setRights`), so the shop always keeps one.
     /// Taking a right away (admin, or the account itself) ends the account's
     /// sessions, so no token issued with that right is honoured anywhere.
     func administer(userID: Int64, by admin: Principal, with input: AccountAdminInput) async throws -> User {
-        guard var user = try await users.find(id: userID) else {
-            throw ProblemError.notFound("No user with id \(userID)")
-        }
         if userID == admin.userID, input.isAdmin == false || input.isActive == false {
             throw ProblemError.conflict("Admins cannot remove their own admin role or deactivate themselves")
         }
-        if let isAdmin = input.isAdmin { user.isAdmin = isAdmin }
-        if let isActive = input.isActive { user.isActive = isActive }
-        let saved = try await users.update(user)
+        let saved = try await users.setRights(id: userID, isAdmin: input.isAdmin, isActive: input.isActive)
         // Whenever the request takes a right away, even one already gone: a retry
         // after a failed revocation must still revoke.
         if input.isAdmin == false || input.isActive == false {

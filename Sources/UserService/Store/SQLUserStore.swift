@@ -56,26 +56,56 @@ struct SQLUserStore: UserStore {
         }.map(Self.decode)
     }
 
-    func update(_ user: User) async throws -> User {
+    func updateProfile(
+        id: Int64, email: String, firstName: String, lastName: String, passwordHash: String?
+    ) async throws -> User {
         do {
             let row = try await database.withConnection { db in
                 try await db.raw(
                     """
-                    UPDATE users SET email = \(bind: user.email), email_key = \(bind: user.email.lowercased()),
-                        first_name = \(bind: user.firstName), last_name = \(bind: user.lastName),
-                        password_hash = \(bind: user.passwordHash),
-                        password_fits_bcrypt = \(bind: user.passwordFitsBcrypt), is_admin = \(bind: user.isAdmin),
-                        is_active = \(bind: user.isActive), updated_at = \(bind: Date())
-                    WHERE id = \(bind: user.id)
+                    UPDATE users SET email = \(bind: email), email_key = \(bind: email.lowercased()),
+                        first_name = \(bind: firstName), last_name = \(bind: lastName),
+                        password_hash = CASE WHEN \(bind: passwordHash != nil)
+                            THEN \(bind: passwordHash ?? "") ELSE password_hash END,
+                        password_fits_bcrypt = CASE WHEN \(bind: passwordHash != nil)
+                            THEN \(bind: true) ELSE password_fits_bcrypt END,
+                        updated_at = \(bind: Date())
+                    WHERE id = \(bind: id)
                     RETURNING \(Self.columns)
                     """
                 ).first()
             }
-            guard let row else { throw ProblemError.notFound("No user with id \(user.id)") }
+            guard let row else { throw ProblemError.notFound("No user with id \(id)") }
             return try Self.decode(row)
         } catch  where ConstraintViolation.isUnique(error) {
             throw ProblemError.conflict("That email address is already registered")
         }
+    }
+
+    func setRights(id: Int64, isAdmin: Bool?, isActive: Bool?) async throws -> User {
+        let lock = database.rowLock
+        let row = try await database.transaction("set account rights") { db in
+            // The active admins' rows, locked in id order: a second admin
+            // removing a right waits here and then sees this change.
+            let admins = try await db.raw(
+                "SELECT id FROM users WHERE is_admin = \(bind: true) AND is_active = \(bind: true) ORDER BY id\(lock)"
+            ).all().map { try $0.decode(column: "id", as: Int64.self) }
+            if admins.contains(id), isAdmin == false || isActive == false, admins.count == 1 {
+                throw ProblemError.conflict("The shop must keep one active admin")
+            }
+            return try await db.raw(
+                """
+                UPDATE users SET
+                    is_admin = CASE WHEN \(bind: isAdmin != nil) THEN \(bind: isAdmin ?? false) ELSE is_admin END,
+                    is_active = CASE WHEN \(bind: isActive != nil) THEN \(bind: isActive ?? false) ELSE is_active END,
+                    updated_at = \(bind: Date())
+                WHERE id = \(bind: id)
+                RETURNING \(Self.columns)
+                """
+            ).first()
+        }
+        guard let row else { throw ProblemError.notFound("No user with id \(id)") }
+        return try Self.decode(row)
     }
 
     func count() async throws -> Int {

@@ -9,7 +9,16 @@ protocol UserStore: Sendable {
     func find(username: String) async throws -> User?
     /// Users with `id > after`, ascending, at most `limit`.
     func list(after: Int64?, limit: Int) async throws -> [User]
-    /// Saves mutable fields; throws 409 when the new email is taken.
-    func update(_ user: User) async throws -> User
+    /// Writes the account holder's own fields, and the password when `passwordHash`
+    /// is given; nothing else of the row, so a change of rights made meanwhile
+    /// stays. Throws 409 when the new email is taken.
+    func updateProfile(
+        id: Int64, email: String, firstName: String, lastName: String, passwordHash: String?
+    ) async throws -> User
+    /// Grants or takes away admin and the account itself (nil: as it is).
+    /// Taking either from an active admin throws 409 when no other active admin
+    /// would remain: the shop always keeps one, also when two admins remove
+    /// each other at once.
+    func setRights(id: Int64, isAdmin: Bool?, isActive: Bool?) async throws -> User
     func count() async throws -> Int
 }

@@ -1,0 +1,101 @@
+import Foundation
+import JWTKit
+import Logging
+import ShopPlatform
+import ShopTestSupport
+import Testing
+
+@testable import UserService
+
+/// Two writes to one account in flight at once: each changes only what it is
+/// about, and together they never leave the shop without an active admin.
+@Suite("Account writes at once")
+struct AccountWriteRaceTests {
+    /// user-service's account logic over a fresh database of `backend`.
+    static func withAccounts(_ backend: TestBackend, _ body: @Sendable (Accounts) async throws -> Void) async throws {
+        let logger = Logger(label: "account-write-race")
+        let database = try await ShopDatabase.open(url: try await backend.makeDatabaseURL(), logger: logger)
+        try await database.withRunningService {
+            try await MigrationRunner(
+                service: UserServiceEntry.name, database: database, migrations: UserMigrations.all, logger: logger
+            ).migrate()
+            let accounts = Accounts(
+                users: SQLUserStore(database: database),
+                sessions: RefreshSessionStore(database: database, reuseGrace: .zero),
+                throttle: LoginThrottle(database: database, maxAttempts: 5, window: .seconds(60)),
+                issuer: TokenIssuer(
+                    signer: await JWTKeyCollection().add(ecdsa: ES256PrivateKey()), keyID: "test",
+                    settings: TokenSettings(reader: .shop(arguments: ["test"], environment: [:])),
+                    accessLifetime: .seconds(60)),
+                refreshLifetime: .seconds(3600), bcryptCost: 4)
+            try await body(accounts)
+        }
+    }
+
+    static func admin(_ name: String, _ accounts: Accounts) async throws -> User {
+        try await accounts.register(
+            RegistrationInput(username: name, email: "\(name)@example.com", password: "password-123"), asAdmin: true)
+    }
+
+    static func principal(_ user: User) -> Principal {
+        Principal(userID: user.id, username: user.username, roles: [.customer, .admin], sessionID: nil)
+    }
+
+    /// A profile edit read the account before an admin took a right away; its
+    /// write must not give the right back.
+    @Test(arguments: TestBackend.available)
+    func aProfileEditDoesNotUndoADemotionOrDeactivationMadeMeanwhile(backend: TestBackend) async throws {
+        try await Self.withAccounts(backend) { accounts in
+            let boss = try await Self.admin("boss", accounts)
+            for change in [AccountAdminInput(isAdmin: false), AccountAdminInput(isActive: false)] {
+                let target = try await Self.admin("target-\(UUID().uuidString.prefix(8))", accounts)
+                let asReadByTheEdit = try #require(try await accounts.users.find(id: target.id))
+                _ = try await accounts.administer(userID: target.id, by: Self.principal(boss), with: change)
+                let edited = try await accounts.updateProfile(
+                    of: asReadByTheEdit, with: ProfileUpdateInput(firstName: "Edited"), session: nil)
+                let stored = try #require(try await accounts.users.find(id: target.id))
+                #expect(stored.firstName == "Edited" && edited.firstName == "Edited")
+                #expect(stored.isAdmin == (change.isAdmin ?? true), "\(change)")
+                #expect(stored.isActive == (change.isActive ?? true), "\(change)")
+            }
+        }
+    }
+
+    /// Each of two admins takes the other's admin role at the same moment: one
+    /// of them may succeed, never both.
+    @Test(arguments: TestBackend.available)
+    func twoAdminsDemotingEachOtherAtOnceLeaveOneAdmin(backend: TestBackend) async throws {
+        try await Self.withAccounts(backend) { accounts in
+            for round in 0..<10 {
+                let first = try await Self.admin("first-\(round)", accounts)
+                let second = try await Self.admin("second-\(round)", accounts)
+                // Every other admin steps down first, so these two are the last.
+                for other in try await accounts.users.list(after: nil, limit: 1000)
+                where other.isAdmin && other.id != first.id && other.id != second.id {
+                    _ = try await accounts.administer(
+                        userID: other.id, by: Self.principal(first), with: AccountAdminInput(isAdmin: false))
+                }
+                async let one = Result {
+                    try await accounts.administer(
+                        userID: second.id, by: Self.principal(first), with: AccountAdminInput(isAdmin: false))
+                }
+                async let other = Result {
+                    try await accounts.administer(
+                        userID: first.id, by: Self.principal(second), with: AccountAdminInput(isAdmin: false))
+                }
+                let outcomes = await [one, other]
+                let admins = try await accounts.users.list(after: nil, limit: 1000).filter { $0.isAdmin && $0.isActive }
+                #expect(admins.count == 1, "round \(round): \(admins.map(\.username))")
+                for case .failure(let error) in outcomes {
+                    #expect((error as? ProblemError)?.status == .conflict, "\(error)")
+                }
+            }
+        }
+    }
+}
+
+extension Result where Failure == any Error {
+    fileprivate init(catching body: () async throws -> Success) async {
+        do { self = .success(try await body()) } catch { self = .failure(error) }
+    }
+}

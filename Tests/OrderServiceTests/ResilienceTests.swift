@@ -89,8 +89,15 @@ struct ResilienceTests {
             #expect((fresh.json["items"] as? [[String: Any]])?.first?["quantity"] as? Int == 2)
             #expect(try await client.call(.get, "/v1/orders/\(orderID)", token: token).status == .notFound)
 
+            // The lost attempt placed nothing: a retry with its key is told to
+            // start again, never answered 201.
+            let retried = try await client.checkout(token: token, key: "lost")
+            #expect(retried.status == .conflict, "\(retried.text)")
+
             try await Self.reconcile(harness)
             #expect(try await harness.stock("mug") == 5, "the orphaned reservation was released")
+            #expect(
+                try await client.checkout(token: token, key: "lost").status == .conflict, "after the reconciler too")
             #expect(try await client.checkout(token: token).status == .created)
             #expect(try await harness.stock("mug") == 3)
         }

@@ -68,19 +68,25 @@ struct Checkout: Sendable {
         switch outcome {
         case .reserved(let stock):
             guard let placed = try await store.place(orderID: order.id, reservation: stock) else {
-                // The order stopped being pending meanwhile (it cannot, while the
-                // reconciler's grace holds). If it did not end up placed, the stock
-                // just reserved must go back.
+                // The order stopped being pending meanwhile: this request outlived
+                // the reconciler's grace, and the reconciler either placed it from
+                // this reservation or set it aside owing the release, which it
+                // then makes. Nothing is released here: a release on a misread
+                // would put a placed order's stock back on sale.
                 CheckoutMetrics.checkouts.increment(.abandoned)
-                if let result = try? await current(order.id), case .placed = result { return result }
-                try? await catalog.release(checkoutID: checkoutID, requestID: requestID)
                 return try await current(order.id)
             }
             CheckoutMetrics.checkouts.increment(.placed)
             if let total = placed.totalMinor, let currency = placed.currency {
                 CheckoutMetrics.orderValue(total, currency: currency)
             }
-            try await store.saveResponse(userID: order.userID, key: key, status: 201, body: "")
+            // The order is placed whatever happens here: a replay works its answer
+            // out from the order when the saved response is missing.
+            do {
+                try await store.saveResponse(userID: order.userID, key: key, status: 201, body: "")
+            } catch {
+                logger.warning("checkout response not saved", metadata: ["order": "\(order.id)", "error": "\(error)"])
+            }
             return .placed(placed)
         case .insufficient(let lines):
             CheckoutMetrics.checkouts.increment(.insufficientStock)
@@ -171,8 +177,14 @@ struct Checkout: Sendable {
             throw ProblemError.conflict("This checkout did not complete; start a new one with a new Idempotency-Key")
         }
         switch order.status {
-        case .placed, .cancelled:
+        case .placed:
             return .placed(order)
+        case .cancelled where order.placedAt != nil:
+            return .placed(order)  // placed, then cancelled by its owner or an admin
+        case .cancelled:
+            // An attempt set aside unplaced (its reservation failed, or the
+            // reconciler abandoned it): this key placed nothing.
+            throw ProblemError.conflict("This checkout did not complete; start a new one with a new Idempotency-Key")
         case .pending:
             throw ProblemError(
                 .conflict, "A checkout with this Idempotency-Key is still in progress", retryAfter: 2)

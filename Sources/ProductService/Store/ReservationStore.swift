@@ -186,6 +186,15 @@ struct ReservationStore: Sendable {
                 """
             ).first() {
                 let reservationID = try claimed.decode(column: "id", as: Int64.self)
+                // The products locked in id order, as a reserve locks them: in
+                // the order an UPDATE's scan meets them, the two could deadlock.
+                _ = try await db.raw(
+                    """
+                    SELECT id FROM products
+                    WHERE id IN (SELECT product_id FROM reservation_lines WHERE reservation_id = \(bind: reservationID))
+                    ORDER BY id\(lockClause)
+                    """
+                ).all()
                 try await db.raw(
                     """
                     UPDATE products SET stock = stock + (

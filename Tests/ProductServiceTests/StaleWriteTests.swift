@@ -86,4 +86,27 @@ struct StaleWriteTests {
             #expect(statuses.filter { $0 == .preconditionFailed }.count == 11, "\(statuses)")
         }
     }
+
+    /// Two admins change the price and the currency of one product at once:
+    /// each write changes its own field, so both stay. Before, a currency
+    /// change wrote back the price it had read before the other admin's.
+    @Test(arguments: TestBackend.available)
+    func priceAndCurrencyChangedAtOnceBothStay(backend: TestBackend) async throws {
+        try await ProductServiceHarness.run(backend) { client, harness in
+            _ = try await client.createProduct("lamp", stock: 5, harness: harness)
+            for round in 1...30 {
+                let price = 1000 + round
+                let currency = round.isMultiple(of: 2) ? "EUR" : "USD"
+                async let priced = client.call(
+                    .patch, "/v1/products/lamp", json: ["price_minor": price], token: harness.admin)
+                async let recurrenced = client.call(
+                    .patch, "/v1/products/lamp", json: ["currency": currency], token: harness.admin)
+                let statuses = try await [priced.status, recurrenced.status]
+                #expect(statuses == [.ok, .ok], "\(statuses)")
+                let now = try await client.call(.get, "/v1/products/lamp", token: harness.admin).json
+                #expect(now["price_minor"] as? Int == price, "round \(round): \(now)")
+                #expect(now["currency"] as? String == currency, "round \(round): \(now)")
+            }
+        }
+    }
 }

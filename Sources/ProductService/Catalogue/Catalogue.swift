@@ -152,18 +152,12 @@ struct Catalogue: Sendable {
                 "Setting stock needs If-Match with the product's ETag; use stock_adjust to add or remove units",
                 kind: "precondition-required")
         }
-        let existing = try await product(slug: slug, includeInactive: true)
-        let price: Money? =
-            patch.priceMinor != nil || patch.currency != nil
-            ? Money(
-                minorUnits: patch.priceMinor ?? existing.price.minorUnits,
-                currency: patch.currency ?? existing.price.currency)
-            : nil
         let updated = try await products.update(
             slug: slug,
             with: ProductChange(
-                name: patch.name, description: patch.description, price: price, stock: patch.stock,
-                stockAdjustment: patch.stockAdjust ?? 0, isActive: patch.isActive),
+                name: patch.name, description: patch.description, priceMinor: patch.priceMinor,
+                currency: patch.currency, stock: patch.stock, stockAdjustment: patch.stockAdjust ?? 0,
+                isActive: patch.isActive),
             precondition: ifMatch.map(Self.requireUnchanged))
         cache.invalidate()
         return updated

@@ -27,7 +27,10 @@ protocol ProductStore: Sendable {
 struct ProductChange: Sendable {
     var name: String?
     var description: String?
-    var price: Money?
+    /// Price and currency each on their own: a change of one never writes back
+    /// a stale copy of the other.
+    var priceMinor: Int64?
+    var currency: String?
     var stock: Int?
     var stockAdjustment: Int = 0
     var isActive: Bool?

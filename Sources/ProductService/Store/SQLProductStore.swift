@@ -86,8 +86,8 @@ struct SQLProductStore: ProductStore {
                     UPDATE products SET
                         name = COALESCE(\(bind: change.name), name),
                         description = COALESCE(\(bind: change.description), description),
-                        price_minor = COALESCE(\(bind: change.price?.minorUnits), price_minor),
-                        currency = COALESCE(\(bind: change.price?.currency), currency),
+                        price_minor = COALESCE(\(bind: change.priceMinor), price_minor),
+                        currency = COALESCE(\(bind: change.currency), currency),
                         stock = COALESCE(\(bind: change.stock), stock) + \(bind: change.stockAdjustment),
                         is_active = COALESCE(\(bind: change.isActive), is_active),
                         updated_at = \(bind: Date())

@@ -8,21 +8,28 @@ import Testing
 
 @Suite("Cart")
 struct CartTests {
-    /// product-service answers at most 100 ids a call: a cart of more distinct
-    /// products still takes another one and is shown priced.
-    @Test func aCartOfMoreThanAHundredProductsTakesAnotherOne() async throws {
+    /// product-service reserves at most 100 lines for one checkout: a cart takes
+    /// 100 different products, shown priced, and refuses the 101st at once with
+    /// a clear 422 (before, it took it, and every checkout of that cart failed
+    /// naming no product).
+    @Test func aCartTakesAHundredProductsAndRefusesTheNext() async throws {
         try await OrderServiceHarness.run(.sqlite) { client, harness in
             let token = try await harness.token(user: 7)
-            for index in 0...100 {
+            for index in 0..<100 {
                 let id = try await harness.createProduct("p\(index)", price: 100)
                 let added = try await client.addToCart(id, 1, token: token)
                 #expect(added.status == .created, "product \(index): \(added.text)")
             }
+            let extra = try await harness.createProduct("p100", price: 100)
+            let refused = try await client.addToCart(extra, 1, token: token)
+            #expect(refused.status == .unprocessableContent, "\(refused.text)")
+            #expect(refused.text.contains("at most 100 different products"), "\(refused.text)")
             let view = try await client.call(.get, "/v1/cart", token: token)
             let items = try #require(view.json["items"] as? [[String: Any]])
-            #expect(items.count == 101)
+            #expect(items.count == 100)
             #expect(items.allSatisfy { $0["unit_price_minor"] as? Int == 100 }, "every line priced")
             #expect(view.json["catalogue_available"] as? Bool == true)
+            #expect(try await client.checkout(token: token).status == .created, "and it checks out")
         }
     }
 

@@ -23,8 +23,13 @@ struct OrderStore: Sendable {
         }
     }
 
+    /// The most different products one order holds: product-service reserves at
+    /// most this many lines for one checkout, so a larger cart could never be
+    /// checked out.
+    static let maxLines = 100
+
     /// Adds `quantity` to the line (creating the cart and line as needed); the
-    /// summed quantity must stay within `maxQuantity`.
+    /// summed quantity must stay within `maxQuantity`, the lines within `maxLines`.
     func add(userID: Int64, productID: Int64, quantity: Int, maxQuantity: Int) async throws -> Order {
         do {
             return try await attemptAdd(
@@ -66,6 +71,18 @@ struct OrderStore: Sendable {
                         field: "quantity",
                         message: "at most \(maxQuantity) of one product per order (you have \(existing))")
                 ])
+            }
+            if existing == 0, !opened {
+                let lines =
+                    try await db.raw("SELECT COUNT(*) AS n FROM order_lines WHERE order_id = \(bind: cartID)")
+                    .first()?.decode(column: "n", as: Int.self) ?? 0
+                guard lines < Self.maxLines else {
+                    throw ProblemError.validation([
+                        .init(
+                            field: "product_id",
+                            message: "an order holds at most \(Self.maxLines) different products")
+                    ])
+                }
             }
             if existing == 0 {
                 try await db.raw(

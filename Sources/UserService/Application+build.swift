@@ -35,7 +35,7 @@ public func buildUserService(reader: ConfigReader, readiness: Readiness = Readin
             signer: await keyRing.makeSigner(), keyID: keyRing.currentID, settings: configuration.tokens,
             accessLifetime: configuration.accessTokenLifetime),
         refreshLifetime: configuration.refreshTokenLifetime,
-        bcryptCost: configuration.bcryptCost)
+        passwords: PasswordHashing(cost: configuration.bcryptCost, capacity: configuration.maxPasswordChecks))
     let verifier = TokenVerifier(
         source: keyRing, issuer: configuration.tokens.issuer, audience: configuration.tokens.audience, logger: logger)
 

@@ -1,4 +1,5 @@
 import Configuration
+import NIOCore
 import ShopPlatform
 
 /// Everything user-service reads from configuration (see README's table).
@@ -20,6 +21,8 @@ public struct UserServiceConfiguration: Sendable {
     public var adminPassword: String?
     public var adminEmail: String
     public var bcryptCost: UInt8
+    /// bcrypt checks running or waiting at most; more are refused with 503.
+    public var maxPasswordChecks: Int
     public var maxLoginFailures: Int
     public var loginLockout: Duration
 
@@ -37,6 +40,7 @@ public struct UserServiceConfiguration: Sendable {
         self.adminPassword = reader.string(forKey: "shop.admin.password", isSecret: true)
         self.adminEmail = reader.string(forKey: "shop.admin.email", default: "admin@microshop.local")
         self.bcryptCost = UInt8(clamping: min(max(reader.int(forKey: "bcrypt.cost", default: 12), 4), 31))
+        self.maxPasswordChecks = reader.int(forKey: "password.checks.max", default: 16 * System.coreCount)
         self.maxLoginFailures = reader.int(forKey: "login.max.failures", default: 5)
         self.loginLockout = .seconds(reader.int(forKey: "login.lockout.seconds", default: 60))
     }

@@ -27,7 +27,7 @@ struct AccountWriteRaceTests {
                     signer: await JWTKeyCollection().add(ecdsa: ES256PrivateKey()), keyID: "test",
                     settings: TokenSettings(reader: .shop(arguments: ["test"], environment: [:])),
                     accessLifetime: .seconds(60)),
-                refreshLifetime: .seconds(3600), bcryptCost: 4)
+                refreshLifetime: .seconds(3600), passwords: PasswordHashing(cost: 4, capacity: 8))
             try await body(accounts)
         }
     }

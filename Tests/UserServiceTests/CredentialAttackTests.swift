@@ -15,6 +15,33 @@ import Testing
 /// guesses arrive at once, and a password is compared on all of its bytes.
 @Suite("Credential attacks")
 struct CredentialAttackTests {
+    /// Password checks sprayed over made-up usernames (each with a lockout
+    /// budget of its own) cannot queue bcrypt work without end: past
+    /// `PASSWORD_CHECKS_MAX` running or waiting, a sign-in is refused with 503
+    /// and Retry-After, and the service signs people in again once it passes.
+    @Test(arguments: TestBackend.available)
+    func sprayedPasswordChecksAreBoundedNotQueuedWithoutEnd(backend: TestBackend) async throws {
+        try await UserServiceHarness.run(backend, settings: ["BCRYPT_COST": "10", "PASSWORD_CHECKS_MAX": "2"]) {
+            client, _ in
+            try await client.register("sprayed")
+            let responses = try await withThrowingTaskGroup(of: TestResponse.self) { group in
+                for index in 0..<12 {
+                    group.addTask {
+                        try await client.call(
+                            .post, "/v1/sessions", json: ["username": "nobody-\(index)", "password": "guess-123456"])
+                    }
+                }
+                return try await group.reduce(into: [TestResponse]()) { $0.append($1) }
+            }
+            let statuses = responses.map(\.status)
+            #expect(statuses.allSatisfy { $0 == .unauthorized || $0 == .serviceUnavailable }, "\(statuses)")
+            let refused = responses.filter { $0.status == .serviceUnavailable }
+            #expect(!refused.isEmpty, "\(statuses)")
+            #expect(refused.allSatisfy { $0.headers[.retryAfter] != nil })
+            #expect(try await client.login("sprayed")["access_token"] != nil, "signs in again afterwards")
+        }
+    }
+
     /// 30 wrong guesses sent at once: at most `LOGIN_MAX_FAILURES` reach the
     /// password check, the rest are refused with 429 before any bcrypt work.
     /// bcrypt cost 10 keeps every guess in flight while the others arrive.

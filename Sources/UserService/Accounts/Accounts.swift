@@ -11,22 +11,22 @@ struct Accounts: Sendable {
     let throttle: LoginThrottle
     let issuer: TokenIssuer
     let refreshLifetime: Duration
-    let bcryptCost: UInt8
+    let passwords: PasswordHashing
     /// Checked when the username is unknown, so that answer takes as long as a
     /// wrong password and response time does not reveal which accounts exist.
     let decoyHash: String
 
     init(
         users: any UserStore, sessions: RefreshSessionStore, throttle: LoginThrottle, issuer: TokenIssuer,
-        refreshLifetime: Duration, bcryptCost: UInt8
+        refreshLifetime: Duration, passwords: PasswordHashing
     ) {
         self.users = users
         self.sessions = sessions
         self.throttle = throttle
         self.issuer = issuer
         self.refreshLifetime = refreshLifetime
-        self.bcryptCost = bcryptCost
-        self.decoyHash = Bcrypt.hash(UUID().uuidString, cost: bcryptCost)
+        self.passwords = passwords
+        self.decoyHash = Bcrypt.hash(UUID().uuidString, cost: passwords.cost)
     }
 
     // MARK: Registration and profile
@@ -260,10 +260,10 @@ struct Accounts: Sendable {
 
     /// bcrypt is deliberately slow: it runs off the cooperative pool.
     private func hash(_ password: String) async throws -> String {
-        try await PasswordHashing.hash(password, cost: bcryptCost)
+        try await passwords.hash(password)
     }
 
     private func verify(_ password: String, hash: String) async throws -> Bool {
-        try await PasswordHashing.verify(password, hash: hash)
+        try await passwords.verify(password, hash: hash)
     }
 }

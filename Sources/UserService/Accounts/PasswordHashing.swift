@@ -1,12 +1,18 @@
 import HummingbirdBcrypt
 import NIOCore
 import NIOPosix
+import ShopPlatform
+import Synchronization
 
-/// bcrypt on threads of its own. Every login costs one bcrypt, known account or
-/// not, so anyone can queue many at once; on `NIOThreadPool.singleton` they
-/// would wait in front of every SQLite query (readiness included), and a login
-/// flood would stall the whole service. Here they queue behind each other only.
-enum PasswordHashing {
+/// bcrypt on threads of its own, with a bound on how much of it may wait.
+///
+/// Every login costs one bcrypt, known account or not, and each made-up
+/// username has a lockout budget of its own, so anyone can ask for many at once.
+/// On `NIOThreadPool.singleton` they would wait in front of every SQLite query
+/// (readiness included); here they queue behind each other only. Past
+/// `capacity` running or waiting, a check is refused (503, Retry-After) rather
+/// than queued without end: the wait of every sign-in stays bounded.
+struct PasswordHashing: Sendable {
     /// One thread per core: more would only make the hashes share the cores.
     static let threads: NIOThreadPool = {
         let pool = NIOThreadPool(numberOfThreads: System.coreCount)
@@ -14,11 +20,48 @@ enum PasswordHashing {
         return pool
     }()
 
-    static func hash(_ password: String, cost: UInt8) async throws -> String {
-        try await threads.runIfActive { Bcrypt.hash(password, cost: cost) }
+    let cost: UInt8
+    /// Hashes running or waiting at most.
+    let capacity: Int
+    private let inFlight = Counter()
+
+    init(cost: UInt8, capacity: Int) {
+        self.cost = cost
+        self.capacity = max(1, capacity)
     }
 
-    static func verify(_ password: String, hash: String) async throws -> Bool {
-        try await threads.runIfActive { Bcrypt.verify(password, hash: hash) }
+    func hash(_ password: String) async throws -> String {
+        try await run { [cost] in Bcrypt.hash(password, cost: cost) }
+    }
+
+    func verify(_ password: String, hash: String) async throws -> Bool {
+        try await run { Bcrypt.verify(password, hash: hash) }
+    }
+
+    private func run<T: Sendable>(_ work: @escaping @Sendable () -> T) async throws -> T {
+        guard inFlight.enter(below: capacity) else {
+            throw ProblemError(
+                .serviceUnavailable, "Too many sign-ins at once; please try again in a moment", retryAfter: 2)
+        }
+        defer { inFlight.leave() }
+        return try await Self.threads.runIfActive(work)
+    }
+
+    private final class Counter: Sendable {
+        private let value = Atomic(0)
+
+        /// Counts one more unless `limit` are already counted.
+        func enter(below limit: Int) -> Bool {
+            var current = value.load(ordering: .relaxed)
+            while current < limit {
+                let (exchanged, original) = value.compareExchange(
+                    expected: current, desired: current + 1, ordering: .relaxed)
+                if exchanged { return true }
+                current = original
+            }
+            return false
+        }
+
+        func leave() { value.subtract(1, ordering: .relaxed) }
     }
 }

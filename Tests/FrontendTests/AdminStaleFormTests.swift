@@ -178,4 +178,33 @@ struct AdminStaleFormTests {
             #expect(Self.stock(in: nonsense.text) == before + 3)
         }
     }
+
+    /// A save without the version the form was loaded with (a hand-made post, a
+    /// page from before versions) is not written blind: it is a conflict, and
+    /// its stock adjustment is not applied.
+    @Test func aSaveWithoutAVersionIsNotWrittenBlind() async throws {
+        try await FrontendHarness.run { admin, _ in
+            try await admin.logIn(FrontendHarness.adminUsername, FrontendHarness.adminPassword)
+            let opened = try await admin.get("/admin/products/classic-mug").text
+            let before = try #require(Self.stock(in: opened))
+            let blind = try await admin.post(
+                "/admin/products/classic-mug", try Self.submission(of: opened, ["version": "", "stock_adjust": "5"]))
+            #expect(blind.status == .conflict, "\(blind.status)")
+            #expect(Self.stock(in: try await admin.get("/admin/products/classic-mug").text) == before)
+        }
+    }
+
+    /// product-service's refusal of a price shows next to the price field; before,
+    /// it was filed under `price_minor`, which the form does not show, and the
+    /// page said nothing at all.
+    @Test func aPriceProductServiceRefusesIsShownOnTheForm() async throws {
+        try await FrontendHarness.run { admin, _ in
+            try await admin.logIn(FrontendHarness.adminUsername, FrontendHarness.adminPassword)
+            let opened = try await admin.get("/admin/products/classic-mug").text
+            let refused = try await admin.post(
+                "/admin/products/classic-mug", try Self.submission(of: opened, ["price": "100000001"]))
+            #expect(refused.status == .unprocessableContent, "\(refused.status)")
+            #expect(refused.text.lowercased().contains("must be between"), "\(refused.text.suffix(2000))")
+        }
+    }
 }

@@ -113,3 +113,14 @@ extension AdminRoutes {
         ]
     }
 }
+
+extension FormModel {
+    /// product-service's refusal of a product form: each field error beside its
+    /// field (the API's `price_minor` is the form's `price`), else the detail.
+    mutating func show(_ refusal: Backend.Refusal) {
+        for error in refusal.problem.errors ?? [] {
+            errors[error.field == "price_minor" ? "price" : error.field] = error.message.capitalizedFirst
+        }
+        if errors.isEmpty { general = refusal.problem.detail ?? "Not saved." }
+    }
+}

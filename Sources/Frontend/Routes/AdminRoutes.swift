@@ -92,10 +92,7 @@ struct AdminRoutes {
             context.session.update { $0.flash(.success, "Created \(product.name). Add a picture below.") }
             return .redirect(to: "/admin/products/\(product.slug)", type: .normal)
         } catch let refusal as Backend.Refusal {
-            for error in refusal.problem.errors ?? [] {
-                model.errors[error.field == "price_minor" ? "price" : error.field] = error.message.capitalizedFirst
-            }
-            if model.errors.isEmpty { model.general = refusal.problem.detail }
+            model.show(refusal)
             return pages.render(
                 "admin_product_form",
                 AdminProductFormModel(
@@ -139,8 +136,7 @@ struct AdminRoutes {
                     conflict = fields
                 }
             } catch let refusal as Backend.Refusal {
-                for error in refusal.problem.errors ?? [] { model.errors[error.field] = error.message }
-                model.general = refusal.problem.errors == nil ? refusal.problem.detail ?? "Not saved." : nil
+                model.show(refusal)
             }
         }
         let (current, etag) = try await load(slug, token: token, context: context)
@@ -184,8 +180,11 @@ struct AdminRoutes {
         _ payload: ProductServiceAPI.Components.Schemas.ProductPatch, form: ProductForm, slug: String, token: String,
         context: Context
     ) async throws -> SaveOutcome {
+        // A form without its version (hand-made, or from before versions) would
+        // be written blind: shown again against the product as it is now instead.
+        guard let version = form.version, !version.isEmpty else { return .conflict([]) }
         do {
-            try await save(payload, slug: slug, ifMatch: form.version, token: token, context: context)
+            try await save(payload, slug: slug, ifMatch: version, token: token, context: context)
             return .saved
         } catch let refusal as Backend.Refusal where refusal.status == 412 {
             let (current, etag) = try await load(slug, token: token, context: context)
@@ -204,9 +203,7 @@ struct AdminRoutes {
         _ payload: ProductServiceAPI.Components.Schemas.ProductPatch, slug: String, ifMatch: String?, token: String,
         context: Context
     ) async throws {
-        try await backends.products.update(
-            slug: slug, payload, ifMatch: ifMatch.flatMap { $0.isEmpty ? nil : $0 }, token: token,
-            requestID: context.id)
+        try await backends.products.update(slug: slug, payload, ifMatch: ifMatch, token: token, requestID: context.id)
     }
 
     /// A browser file upload (multipart) forwarded as raw bytes; product-service

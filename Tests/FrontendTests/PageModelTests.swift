@@ -77,4 +77,15 @@ struct PageModelTests {
         guard mirror.displayStyle == .optional else { return value }
         return mirror.children.first?.value
     }
+
+    /// Only an uploaded picture is shown, at the storefront's address with its
+    /// version; a training-shop file name or any other text has no bytes here.
+    @Test func onlyUploadedPicturesAreShownWithTheirVersion() {
+        #expect(ProductCard.imageURL("/v1/products/mug/image?v=ab12", slug: "mug") == "/images/mug?v=ab12")
+        #expect(ProductCard.imageURL("/v1/products/mug/image", slug: "mug") == "/images/mug")
+        #expect(ProductCard.imageURL("product1.jpg", slug: "mug") == nil)
+        #expect(ProductCard.imageURL("javascript:alert(1)", slug: "mug") == nil)
+        #expect(ProductCard.imageURL("/v1/products/other/image?v=ab12", slug: "mug") == nil)
+        #expect(ProductCard.imageURL(nil, slug: "mug") == nil)
+    }
 }

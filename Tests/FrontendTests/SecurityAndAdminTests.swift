@@ -189,7 +189,7 @@ struct SecurityAndAdminTests {
             #expect(upload.headers[.location] == "/admin/products/enamel-pin")
             #expect(try await browser.get("/admin/products/enamel-pin").text.contains("Picture uploaded"))
             let home = try await browser.get("/?q=enamel")
-            #expect(home.text.contains(#"<img src="/images/enamel-pin""#))
+            #expect(home.text.contains(#"<img src="/images/enamel-pin?v="#))
             #expect(home.text.contains("$7.50"))
 
             let bogus = try await Self.upload(

@@ -32,18 +32,28 @@ struct ImageTests {
             let uploaded = try await Self.upload(
                 client, "poster", Self.png, contentType: "image/jpeg", token: harness.admin)
             #expect(uploaded.status == .ok)
-            #expect(uploaded.json["image_url"] as? String == "/v1/products/poster/image")
+            let url = try #require(uploaded.json["image_url"] as? String)
+            #expect(url.hasPrefix("/v1/products/poster/image?v="), "\(url)")
 
-            let image = try await client.call(.get, "/v1/products/poster/image")
+            // The address the product gives names these bytes: cached for good.
+            let image = try await client.call(.get, url)
             #expect(image.status == .ok)
             #expect(image.headers[.contentType] == "image/png")  // from the bytes, not the header
             #expect(Data(buffer: image.body) == Self.png)
-            #expect(image.headers[.cacheControl]?.contains("max-age=86400") == true)
+            #expect(image.headers[.cacheControl] == "public, max-age=31536000, immutable")
             let etag = try #require(image.headers[.eTag])
-            let again = try await client.call(.get, "/v1/products/poster/image", headers: [.ifNoneMatch: etag])
+            let again = try await client.call(.get, url, headers: [.ifNoneMatch: etag])
             #expect(again.status == .notModified)
+            // Any other address may show another picture later: revalidated on each use.
+            let bare = try await client.call(.get, "/v1/products/poster/image")
+            #expect(bare.headers[.cacheControl] == "public, no-cache")
 
-            #expect(try await Self.upload(client, "poster", Self.jpeg, token: harness.admin).json["image_url"] != nil)
+            // A new picture gets a new address; the old one is no longer cached for good.
+            let replaced = try #require(
+                try await Self.upload(client, "poster", Self.jpeg, token: harness.admin).json["image_url"] as? String)
+            #expect(replaced != url && replaced.hasPrefix("/v1/products/poster/image?v="))
+            #expect(try await client.call(.get, replaced).headers[.contentType] == "image/jpeg")
+            #expect(try await client.call(.get, url).headers[.cacheControl] == "public, no-cache")
             #expect(try await client.call(.get, "/v1/products/poster/image").headers[.contentType] == "image/jpeg")
             _ = try await Self.upload(client, "poster", Self.webp, token: harness.admin)
             #expect(try await client.call(.get, "/v1/products/poster/image").headers[.contentType] == "image/webp")

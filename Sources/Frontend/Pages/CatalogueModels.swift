@@ -27,8 +27,19 @@ struct ProductCard {
         self.stock = Int(product.stock)
         self.lowStock = product.stock > 0 && product.stock <= 5
         self.isActive = product.isActive
-        self.imageURL = product.imageUrl == nil ? nil : "/images/\(product.slug)"
+        self.imageURL = Self.imageURL(product.imageUrl, slug: product.slug)
         self.id = product.id
+    }
+}
+
+extension ProductCard {
+    /// The storefront's address for an uploaded picture, keeping its version
+    /// (`?v=`) so the browser caches it until it is replaced. Anything else in
+    /// `image_url` (a training-shop file name) has no bytes here: no picture.
+    static func imageURL(_ url: String?, slug: String) -> String? {
+        guard let url, url.hasPrefix("/v1/products/\(slug)/image") else { return nil }
+        let version = url.split(separator: "?v=", maxSplits: 1).dropFirst().first
+        return "/images/\(slug)" + (version.map { "?v=\(String($0).urlComponent)" } ?? "")
     }
 }
 

@@ -84,10 +84,12 @@ struct CatalogueRoutes {
         let slug = try context.parameters.require("slug")
         var headers: HTTPFields = [:]
         if let etag = request.headers[.ifNoneMatch] { headers[.ifNoneMatch] = etag }
+        // The version decides how long product-service lets it be cached.
+        let version = request.uri.queryParameters["v"].map { "?v=\(String($0).urlComponent)" } ?? ""
         let reply: ServiceClient.Reply
         do {
             reply = try await backends.products.client.send(
-                .get, "/v1/products/\(slug.urlComponent)/image", headers: headers, idempotent: true,
+                .get, "/v1/products/\(slug.urlComponent)/image\(version)", headers: headers, idempotent: true,
                 requestID: context.id)
         } catch {
             return Response(status: .serviceUnavailable, headers: [.retryAfter: "5"])

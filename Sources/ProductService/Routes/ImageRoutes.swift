@@ -21,14 +21,18 @@ struct ImageRoutes {
         return ProductResource(try await catalogue.setImage(slug: slug, bytes: Data(buffer: body)))
     }
 
-    /// Images change rarely and carry a content-derived ETag: long-lived caching.
+    /// The address products give (`image_url`, with `?v=` naming the bytes) is
+    /// cached for good: a new picture gets a new one. Any other address of the
+    /// image, which may show another picture tomorrow, is revalidated on each
+    /// use (cheaply: a content-derived ETag).
     @Sendable func download(_ request: Request, context: Context) async throws -> Response {
         let slug = try context.parameters.require("slug")
         guard let image = try await catalogue.products.image(slug: slug) else {
             throw ProblemError.notFound("This product has no image")
         }
+        let versioned = request.uri.queryParameters["v"].map { String($0) == image.version } ?? false
         return ConditionalResponse.make(
             body: ByteBuffer(bytes: image.bytes), etag: image.etag, contentType: image.contentType,
-            cacheControl: "public, max-age=86400", request: request)
+            cacheControl: versioned ? "public, max-age=31536000, immutable" : "public, no-cache", request: request)
     }
 }

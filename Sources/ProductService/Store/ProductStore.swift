@@ -46,4 +46,10 @@ struct ProductImage: Sendable {
     let contentType: String
     let etag: String
     let updatedAt: Date
+
+    /// Names the bytes as well as the product, so a new picture has a new
+    /// address and the old one may be cached for good (`ImageRoutes`).
+    var version: String { etag.trimmingCharacters(in: CharacterSet(charactersIn: "\"")) }
+
+    func url(slug: String) -> String { "/v1/products/\(slug)/image?v=\(version)" }
 }

@@ -115,7 +115,7 @@ struct SQLProductStore: ProductStore {
             guard
                 let row = try await db.raw(
                     """
-                    UPDATE products SET image = \(bind: "/v1/products/\(slug)/image"), updated_at = \(bind: image.updatedAt)
+                    UPDATE products SET image = \(bind: image.url(slug: slug)), updated_at = \(bind: image.updatedAt)
                     WHERE slug = \(bind: slug) RETURNING \(Self.columns)
                     """
                 ).first()

@@ -80,4 +80,20 @@ struct ImageTests {
             #expect(try await Self.upload(client, "poster", big, token: harness.admin).status == .ok)
         }
     }
+
+    /// A withdrawn product's picture is withdrawn with it: anyone else gets
+    /// 404, admins (who may bring it back) still see it.
+    @Test(arguments: TestBackend.available)
+    func aDeactivatedProductsPictureIsForAdminsOnly(backend: TestBackend) async throws {
+        try await ProductServiceHarness.run(backend) { client, harness in
+            try await client.createProduct("poster", harness: harness)
+            #expect(try await Self.upload(client, "poster", Self.png, token: harness.admin).status == .ok)
+            #expect(try await client.call(.get, "/v1/products/poster/image").status == .ok)
+            #expect(try await client.call(.delete, "/v1/products/poster", token: harness.admin).status.code < 300)
+            #expect(try await client.call(.get, "/v1/products/poster/image").status == .notFound)
+            #expect(
+                try await client.call(.get, "/v1/products/poster/image", token: harness.customer).status == .notFound)
+            #expect(try await client.call(.get, "/v1/products/poster/image", token: harness.admin).status == .ok)
+        }
+    }
 }

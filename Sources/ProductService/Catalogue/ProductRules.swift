@@ -16,7 +16,12 @@ enum ProductRules {
             && slug.unicodeScalars.allSatisfy { ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "-" }
             && !slug.hasPrefix("-") && !slug.hasSuffix("-") && !slug.contains("--")
         validator.check(valid, "slug", "must be 1 to \(maxSlugLength) lower-case letters, digits and single hyphens")
+        validator.check(!reservedSlugs.contains(slug), "slug", "is a reserved word")
     }
+
+    /// Slugs a route already answers for: `/api/product/create` (the training
+    /// shop's) and the storefront's `/admin/products/new`.
+    static let reservedSlugs: Set = ["create", "new"]
 
     /// Bounded in bytes as well as characters: one visible character may carry
     /// thousands of combining marks.

@@ -19,7 +19,8 @@ protocol ProductStore: Sendable {
         slug: String, with change: ProductChange, precondition: (@Sendable (Product) throws -> Void)?
     ) async throws -> Product
     func setImage(slug: String, image: ProductImage) async throws -> Product
-    func image(slug: String) async throws -> ProductImage?
+    /// A product's picture; an inactive product's only with `includeInactive` (admins).
+    func image(slug: String, includeInactive: Bool) async throws -> ProductImage?
     func count() async throws -> Int
 }
 

@@ -133,12 +133,13 @@ struct SQLProductStore: ProductStore {
         }
     }
 
-    func image(slug: String) async throws -> ProductImage? {
+    func image(slug: String, includeInactive: Bool) async throws -> ProductImage? {
         try await database.withConnection { db in
             try await db.raw(
                 """
                 SELECT i.content_type, i.etag, i.bytes, i.updated_at FROM product_images i
-                JOIN products p ON p.id = i.product_id WHERE p.slug = \(bind: slug)
+                JOIN products p ON p.id = i.product_id
+                WHERE p.slug = \(bind: slug) AND (p.is_active = \(bind: true) OR \(bind: includeInactive))
                 """
             ).first()
         }.map { row in

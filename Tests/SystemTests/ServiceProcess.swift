@@ -10,7 +10,7 @@ import Testing
 final class ServiceProcess: Sendable {
     let name: String
     let port: Int
-    private let process: Process
+    private let child: SpawnedProcess
     private let logURL: URL
 
     var baseURL: String { "http://127.0.0.1:\(port)" }
@@ -19,15 +19,14 @@ final class ServiceProcess: Sendable {
     init(_ name: String, port: Int? = nil, environment: [String: String]) async throws {
         self.name = name
         self.port = try port ?? Self.freePort()
-        let process = Process()
-        process.executableURL = Self.buildDirectory.appendingPathComponent(name)
-        process.arguments = ["serve", "--port", String(self.port)]
         var env = ProcessInfo.processInfo.environment
         env.merge(environment) { $1 }
         env["LOG_LEVEL"] = env["LOG_LEVEL"] ?? "warning"
-        process.environment = env
-        self.process = process
-        self.logURL = try await Self.launch(process, loggingAs: name)
+        let log = FileManager.default.temporaryDirectory.appendingPathComponent("\(name)-\(UUID().uuidString).log")
+        self.child = try SpawnedProcess(
+            Self.buildDirectory.appendingPathComponent(name).path, arguments: ["serve", "--port", String(self.port)],
+            environment: env, output: log.path)
+        self.logURL = log
     }
 
     /// Starts `process` with its standard output and error going to a new
@@ -45,16 +44,25 @@ final class ServiceProcess: Sendable {
         return log
     }
 
-    /// Starts `process`, one launch at a time in this test process (Foundation's
-    /// `Process.run()` on Linux crashes, a bad pointer in its memcpy, when it
-    /// lists a long /proc/self/fd: swift-corelibs-foundation #5472, so keep the
-    /// descriptors few), on a queue of its
-    /// own: tests waiting their turn are suspended, not blocking the two threads
-    /// every test shares (blocked, they stalled the whole run for seconds).
+    /// Starts `process` (the few children that need Foundation's pipes and
+    /// handles; services are `SpawnedProcess`es), one launch at a time, on a
+    /// queue of its own: tests waiting their turn are suspended, not blocking
+    /// the two threads every test shares. `Process.run()` crashes when this
+    /// process holds about 1,350 descriptors or more (see `SpawnedProcess`), so a
+    /// launch waits, up to a minute, until it holds fewer than 1,000.
     static func launch(_ process: Process) async throws {
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
-            launches.async { continuation.resume(with: Result { try process.run() }) }
+            launches.async {
+                let deadline = Date().addingTimeInterval(60)
+                while openDescriptors() >= 1_000, Date() < deadline { usleep(50_000) }
+                continuation.resume(with: Result { try process.run() })
+            }
         }
+    }
+
+    /// How many descriptors this process holds now.
+    private static func openDescriptors() -> Int {
+        (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd").count) ?? 0
     }
 
     private static let launches = DispatchQueue(label: "microshop.system-tests.launch")
@@ -111,37 +119,41 @@ final class ServiceProcess: Sendable {
         }
     }
 
-    var isRunning: Bool { process.isRunning }
-    var pid: Int32 { process.processIdentifier }
+    var isRunning: Bool { child.isRunning }
+    var pid: Int32 { child.pid }
     var output: String { (try? String(contentsOf: logURL, encoding: .utf8)) ?? "" }
 
     func waitUntilReady(timeout: Duration = .seconds(60)) async throws {
-        let process = self.process
-        if try await Readiness.wait(for: baseURL, timeout: timeout, stillStarting: { process.isRunning }) { return }
-        guard process.isRunning else { throw SystemTestError("\(name) exited early:\n\(output)") }
+        let child = self.child
+        if try await Readiness.wait(for: baseURL, timeout: timeout, stillStarting: { child.isRunning }) { return }
+        guard child.isRunning else { throw SystemTestError("\(name) exited early:\n\(output)") }
         throw SystemTestError("\(name) not ready after \(timeout):\n\(output)")
     }
 
     func signal(_ signal: Int32) {
-        kill(process.processIdentifier, signal)
+        child.signal(signal)
     }
 
     /// Waits for exit and returns the exit status (or the signal number, negated).
     func waitForExit(timeout: Duration = .seconds(30)) async throws -> Int32 {
-        guard let status = try? await Self.exitStatus(of: process, timeout: timeout) else {
-            throw SystemTestError("\(name) did not exit:\n\(output)")
-        }
-        return process.terminationReason == .exit ? status : -status
+        let deadline = ContinuousClock.now + timeout
+        while child.isRunning, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(20)) }
+        guard let status = child.exitStatus else { throw SystemTestError("\(name) did not exit:\n\(output)") }
+        return status
     }
 
-    /// SIGTERM, then up to 15 s for the drain, then SIGKILL. Bounded, and without
-    /// `waitUntilExit`: a teardown must never hang the test run.
+    /// SIGTERM, then up to 15 s for the drain, then SIGKILL. Bounded: a
+    /// teardown must never hang the test run.
     func stop() {
-        guard process.isRunning else { return }
-        process.terminate()
+        guard child.isRunning else { return }
+        child.signal(SIGTERM)
         let deadline = Date().addingTimeInterval(15)
-        while process.isRunning && Date() < deadline { usleep(20_000) }
-        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        while child.isRunning && Date() < deadline { usleep(20_000) }
+        if child.isRunning {
+            child.signal(SIGKILL)
+            // Reaped, not left a zombie for the rest of the run.
+            for _ in 0..<100 where child.isRunning { usleep(10_000) }
+        }
     }
 
     deinit { stop() }

@@ -48,13 +48,20 @@ struct CredentialAttackTests {
                 while refusals.count.load(ordering: .relaxed) < 10, ContinuousClock.now < deadline {
                     try await Task.sleep(for: .milliseconds(10))
                 }
+                // A refused sign-in claims no lockout attempt: six wrong
+                // passwords refused meanwhile do not lock the account.
+                for _ in 0..<6 {
+                    let refused = try await client.call(
+                        .post, "/v1/sessions", json: ["username": "sprayed", "password": "wrong-password"])
+                    #expect(refused.status == .serviceUnavailable)
+                }
             }
             let responses = try await #require(spray).value
             let statuses = responses.map(\.status)
             #expect(statuses.filter { $0 == .serviceUnavailable }.count == 10, "\(statuses)")
             #expect(statuses.filter { $0 == .unauthorized }.count == 2, "\(statuses)")
             #expect(responses.filter { $0.status == .serviceUnavailable }.allSatisfy { $0.headers[.retryAfter] != nil })
-            #expect(try await client.login("sprayed")["access_token"] != nil, "signs in again afterwards")
+            #expect(try await client.login("sprayed")["access_token"] != nil, "signs in afterwards, not locked out")
         }
     }
 

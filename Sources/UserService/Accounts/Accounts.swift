@@ -65,14 +65,16 @@ struct Accounts: Sendable {
         try validator.throwIfInvalid()
         var passwordHash: String?
         if let password = input.password, let current = input.currentPassword {
-            // The current password is a password guess like a login: the same limit applies.
-            if let retryAfter = try await throttle.claimAttempt(username: user.username) {
-                throw Self.throttled(retryAfter: retryAfter)
+            passwordHash = try await passwords.withPlace { place in
+                // The current password is a password guess like a login: the same limit applies.
+                if let retryAfter = try await throttle.claimAttempt(username: user.username) {
+                    throw Self.throttled(retryAfter: retryAfter)
+                }
+                guard try await isPassword(current, of: user, in: place) else {
+                    throw ProblemError.validation([.init(field: "current_password", message: "is not correct")])
+                }
+                return try await place.hash(password)
             }
-            guard try await isPassword(current, of: user) else {
-                throw ProblemError.validation([.init(field: "current_password", message: "is not correct")])
-            }
-            passwordHash = try await hash(password)
             try await throttle.clear(username: user.username)
         }
         let saved = try await users.updateProfile(
@@ -128,12 +130,14 @@ struct Accounts: Sendable {
         }
         try validator.throwIfInvalid()
         guard let username, let password else { throw ProblemError.validation(validator.errors) }
-        if let retryAfter = try await throttle.claimAttempt(username: username) {
-            SessionMetrics.logins.increment(.throttled)
-            throw Self.throttled(retryAfter: retryAfter)
+        let (user, matches) = try await passwords.withPlace { place in
+            if let retryAfter = try await throttle.claimAttempt(username: username) {
+                SessionMetrics.logins.increment(.throttled)
+                throw Self.throttled(retryAfter: retryAfter)
+            }
+            let user = try await users.find(username: username)
+            return (user, try await isPassword(password, of: user, in: place))
         }
-        let user = try await users.find(username: username)
-        let matches = try await isPassword(password, of: user)
         guard let user, matches, user.isActive else {
             SessionMetrics.logins.increment(.failure)
             throw ProblemError.unauthorized("Invalid username or password")
@@ -252,18 +256,16 @@ struct Accounts: Sendable {
     /// account whose hash covers its whole password (every account since
     /// passwords were limited to 72 bytes); older accounts, set when 128
     /// characters were allowed, are compared as bcrypt always compared them.
-    private func isPassword(_ password: String, of user: User?) async throws -> Bool {
+    private func isPassword(_ password: String, of user: User?, in place: PasswordHashing.Place) async throws -> Bool {
         let comparable = AccountRules.isWithinPasswordBytes(password) || user?.passwordFitsBcrypt == false
-        let matches = try await verify(password, hash: comparable ? user?.passwordHash ?? decoyHash : decoyHash)
+        let matches = try await place.verify(
+            password, hash: comparable ? user?.passwordHash ?? decoyHash : decoyHash)
         return matches && comparable && user != nil
     }
 
-    /// bcrypt is deliberately slow: it runs off the cooperative pool.
+    /// bcrypt is deliberately slow: it runs off the cooperative pool, in one
+    /// of the places `passwords` bounds.
     private func hash(_ password: String) async throws -> String {
-        try await passwords.hash(password)
-    }
-
-    private func verify(_ password: String, hash: String) async throws -> Bool {
-        try await passwords.verify(password, hash: hash)
+        try await passwords.withPlace { try await $0.hash(password) }
     }
 }

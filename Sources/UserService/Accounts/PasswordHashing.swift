@@ -30,21 +30,29 @@ struct PasswordHashing: Sendable {
         self.capacity = max(1, capacity)
     }
 
-    func hash(_ password: String) async throws -> String {
-        try await run { [cost] in Bcrypt.hash(password, cost: cost) }
-    }
-
-    func verify(_ password: String, hash: String) async throws -> Bool {
-        try await run { Bcrypt.verify(password, hash: hash) }
-    }
-
-    private func run<T: Sendable>(_ work: @escaping @Sendable () -> T) async throws -> T {
+    /// Runs `body` holding one of the `capacity` places, or refuses with 503
+    /// when none is free. A request takes its place before any other work
+    /// (its lockout attempt included), so a refused one has changed nothing.
+    func withPlace<T: Sendable>(_ body: (Place) async throws -> T) async throws -> T {
         guard inFlight.enter(below: capacity) else {
             throw ProblemError(
                 .serviceUnavailable, "Too many sign-ins at once; please try again in a moment", retryAfter: 2)
         }
         defer { inFlight.leave() }
-        return try await Self.threads.runIfActive(work)
+        return try await body(Place(cost: cost))
+    }
+
+    /// Password work done in a place `withPlace` holds.
+    struct Place: Sendable {
+        let cost: UInt8
+
+        func hash(_ password: String) async throws -> String {
+            try await PasswordHashing.threads.runIfActive { [cost] in Bcrypt.hash(password, cost: cost) }
+        }
+
+        func verify(_ password: String, hash: String) async throws -> Bool {
+            try await PasswordHashing.threads.runIfActive { Bcrypt.verify(password, hash: hash) }
+        }
     }
 
     private final class Counter: Sendable {

@@ -32,8 +32,12 @@ struct ImageRoutes {
             throw ProblemError.notFound("This product has no image")
         }
         let versioned = request.uri.queryParameters["v"].map { String($0) == image.version } ?? false
+        // What an admin is shown (a withdrawn product's picture too) is theirs
+        // alone: shared caches must not keep it for everyone.
+        let cacheControl =
+            isAdmin ? "private, no-cache" : versioned ? "public, max-age=31536000, immutable" : "public, no-cache"
         return ConditionalResponse.make(
             body: ByteBuffer(bytes: image.bytes), etag: image.etag, contentType: image.contentType,
-            cacheControl: versioned ? "public, max-age=31536000, immutable" : "public, no-cache", request: request)
+            cacheControl: cacheControl, request: request)
     }
 }

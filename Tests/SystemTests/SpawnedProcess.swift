@@ -34,7 +34,16 @@ final class SpawnedProcess: Sendable {
         defer { posix_spawnattr_destroy(&attributes) }
         // Its own process group, as `Process` does: a signal to the test run's
         // group (Ctrl-C) reaches the children through their teardown only.
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETPGROUP))
+        // Signals as a fresh process has them: the spawning thread may block
+        // some (SIGTERM included), and a child would inherit that mask.
+        var none = sigset_t()
+        sigemptyset(&none)
+        posix_spawnattr_setsigmask(&attributes, &none)
+        var all = sigset_t()
+        sigfillset(&all)
+        posix_spawnattr_setsigdefault(&attributes, &all)
+        posix_spawnattr_setflags(
+            &attributes, Int16(POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
 
         let argv = ([executable] + arguments).map { strdup($0) } + [nil]
         let envp = environment.map { strdup("\($0)=\($1)") } + [nil]
@@ -79,5 +88,10 @@ final class SpawnedProcess: Sendable {
         return signal == 0 ? (raw >> 8) & 0xff : -signal
     }
 
-    func signal(_ signal: Int32) { kill(pid, signal) }
+    /// Sent only while the child is unreaped: its pid may be another's after.
+    func signal(_ signal: Int32) {
+        reaped.withLock { status in
+            if status == nil { kill(pid, signal) }
+        }
+    }
 }

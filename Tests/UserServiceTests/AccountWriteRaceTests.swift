@@ -61,6 +61,22 @@ struct AccountWriteRaceTests {
         }
     }
 
+    /// Two edits of one profile from the same reading (two tabs), each of
+    /// another field: both stay. Before, the second wrote back the email the
+    /// first had just changed.
+    @Test(arguments: TestBackend.available)
+    func twoProfileEditsOfDifferentFieldsBothStay(backend: TestBackend) async throws {
+        try await Self.withAccounts(backend) { accounts in
+            let user = try await Self.admin("tabs", accounts)
+            _ = try await accounts.updateProfile(
+                of: user, with: ProfileUpdateInput(email: "new@example.com"), session: nil)
+            _ = try await accounts.updateProfile(of: user, with: ProfileUpdateInput(firstName: "Ann"), session: nil)
+            let stored = try #require(try await accounts.users.find(id: user.id))
+            #expect(stored.email == "new@example.com")
+            #expect(stored.firstName == "Ann")
+        }
+    }
+
     /// Each of two admins takes the other's admin role at the same moment: one
     /// of them may succeed, never both.
     @Test(arguments: TestBackend.available)

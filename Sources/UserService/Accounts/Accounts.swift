@@ -51,11 +51,11 @@ struct Accounts: Sendable {
 
     /// Updates the caller's own profile. A new password ends every other session
     /// of the account (`session` is the caller's, which carries on). Only the
-    /// profile is written: rights an admin changed since `user` was read stay.
+    /// fields given are written: anything changed since `user` was read stays.
     func updateProfile(of user: User, with input: ProfileUpdateInput, session: String?) async throws -> User {
         var validator = Validator()
-        let email = input.email?.trimmingCharacters(in: .whitespaces) ?? user.email
-        if input.email != nil { AccountRules.checkEmail(email, &validator) }
+        let email = input.email?.trimmingCharacters(in: .whitespaces)
+        if let email { AccountRules.checkEmail(email, &validator) }
         if let firstName = input.firstName { AccountRules.checkName(firstName, field: "first_name", &validator) }
         if let lastName = input.lastName { AccountRules.checkName(lastName, field: "last_name", &validator) }
         if let password = input.password {
@@ -78,8 +78,8 @@ struct Accounts: Sendable {
             try await throttle.clear(username: user.username)
         }
         let saved = try await users.updateProfile(
-            id: user.id, email: email, firstName: input.firstName ?? user.firstName,
-            lastName: input.lastName ?? user.lastName, passwordHash: passwordHash)
+            id: user.id, email: email, firstName: input.firstName, lastName: input.lastName,
+            passwordHash: passwordHash)
         if input.password != nil { try await sessions.revokeFamilies(ofUser: user.id, keeping: session) }
         return saved
     }

@@ -57,14 +57,16 @@ struct SQLUserStore: UserStore {
     }
 
     func updateProfile(
-        id: Int64, email: String, firstName: String, lastName: String, passwordHash: String?
+        id: Int64, email: String?, firstName: String?, lastName: String?, passwordHash: String?
     ) async throws -> User {
         do {
             let row = try await database.withConnection { db in
                 try await db.raw(
                     """
-                    UPDATE users SET email = \(bind: email), email_key = \(bind: email.lowercased()),
-                        first_name = \(bind: firstName), last_name = \(bind: lastName),
+                    UPDATE users SET email = COALESCE(\(bind: email), email),
+                        email_key = COALESCE(\(bind: email?.lowercased()), email_key),
+                        first_name = COALESCE(\(bind: firstName), first_name),
+                        last_name = COALESCE(\(bind: lastName), last_name),
                         password_hash = CASE WHEN \(bind: passwordHash != nil)
                             THEN \(bind: passwordHash ?? "") ELSE password_hash END,
                         password_fits_bcrypt = CASE WHEN \(bind: passwordHash != nil)

@@ -9,11 +9,11 @@ protocol UserStore: Sendable {
     func find(username: String) async throws -> User?
     /// Users with `id > after`, ascending, at most `limit`.
     func list(after: Int64?, limit: Int) async throws -> [User]
-    /// Writes the account holder's own fields, and the password when `passwordHash`
-    /// is given; nothing else of the row, so a change of rights made meanwhile
-    /// stays. Throws 409 when the new email is taken.
+    /// Writes the fields given (nil: as stored) and nothing else of the row, so
+    /// a change made meanwhile to any other field, rights included, stays.
+    /// Throws 409 when the new email is taken.
     func updateProfile(
-        id: Int64, email: String, firstName: String, lastName: String, passwordHash: String?
+        id: Int64, email: String?, firstName: String?, lastName: String?, passwordHash: String?
     ) async throws -> User
     /// Grants or takes away admin and the account itself (nil: as it is).
     /// Taking either from an active admin throws 409 when no other active admin

@@ -1,8 +1,10 @@
 import Foundation
 import JWTKit
 import Logging
+import NIOPosix
 import ShopPlatform
 import ShopTestSupport
+import Synchronization
 import Testing
 
 @testable import UserService
@@ -12,7 +14,10 @@ import Testing
 @Suite("Account writes at once")
 struct AccountWriteRaceTests {
     /// user-service's account logic over a fresh database of `backend`.
-    static func withAccounts(_ backend: TestBackend, _ body: @Sendable (Accounts) async throws -> Void) async throws {
+    static func withAccounts(
+        _ backend: TestBackend, passwords: PasswordHashing = PasswordHashing(cost: 4, capacity: 8),
+        _ body: @Sendable (Accounts) async throws -> Void
+    ) async throws {
         let logger = Logger(label: "account-write-race")
         let database = try await ShopDatabase.open(url: try await backend.makeDatabaseURL(), logger: logger)
         try await database.withRunningService {
@@ -27,7 +32,7 @@ struct AccountWriteRaceTests {
                     signer: await JWTKeyCollection().add(ecdsa: ES256PrivateKey()), keyID: "test",
                     settings: TokenSettings(reader: .shop(arguments: ["test"], environment: [:])),
                     accessLifetime: .seconds(60)),
-                refreshLifetime: .seconds(3600), passwords: PasswordHashing(cost: 4, capacity: 8))
+                refreshLifetime: .seconds(3600), passwords: passwords)
             try await body(accounts)
         }
     }
@@ -107,6 +112,54 @@ struct AccountWriteRaceTests {
                 }
             }
         }
+    }
+
+    /// Password checks sprayed over made-up usernames (each with a lockout
+    /// budget of its own) cannot queue bcrypt work without end: past the
+    /// bound, a sign-in is refused with 503 and Retry-After before anything
+    /// else, so refused guesses lock no account. The hashing threads are this
+    /// test's own and held meanwhile: deterministic, and no other test's
+    /// sign-ins wait behind them.
+    @Test(arguments: TestBackend.available)
+    func sprayedPasswordChecksAreBoundedNotQueuedWithoutEnd(backend: TestBackend) async throws {
+        let pool = NIOThreadPool(numberOfThreads: 1)
+        pool.start()
+        let passwords = PasswordHashing(cost: 4, capacity: 2, pool: pool)
+        try await Self.withAccounts(backend, passwords: passwords) { accounts in
+            _ = try await accounts.register(
+                RegistrationInput(username: "sprayed", email: "sprayed@example.com", password: "password-123"))
+            let release = Atomic(false)
+            defer { release.store(true, ordering: .relaxed) }
+            let held = Task { try await pool.runIfActive { while !release.load(ordering: .relaxed) { usleep(1000) } } }
+            func refusal(_ username: String, _ password: String) async -> ProblemError? {
+                do {
+                    _ = try await accounts.authenticate(username: username, password: password)
+                    return nil
+                } catch {
+                    return error as? ProblemError
+                }
+            }
+            // Two sprayed checks take the two places and wait for the held thread.
+            let waiting = (0..<2).map { index in Task { await refusal("nobody-\(index)", "guess-123456") } }
+            let deadline = ContinuousClock.now + .seconds(60)
+            while passwords.placesTaken < 2, ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(5))
+            }
+            try #require(passwords.placesTaken == 2)
+            var refused: [ProblemError?] = []
+            for index in 2..<12 { refused.append(await refusal("nobody-\(index)", "guess-123456")) }
+            #expect(refused.allSatisfy { $0?.status == .serviceUnavailable }, "\(refused.map { $0?.status })")
+            #expect(refused.allSatisfy { $0?.headers[ProblemError.retryAfter] != nil })
+            for _ in 0..<6 {
+                #expect(await refusal("sprayed", "wrong-password")?.status == .serviceUnavailable)
+            }
+            release.store(true, ordering: .relaxed)
+            try await held.value
+            for task in waiting { #expect(await task.value?.status == .unauthorized) }
+            let user = try await accounts.authenticate(username: "sprayed", password: "password-123")
+            #expect(user.username == "sprayed", "signs in afterwards, not locked out")
+        }
+        try await pool.shutdownGracefully()
     }
 }
 

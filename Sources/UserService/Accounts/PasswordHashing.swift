@@ -23,11 +23,14 @@ struct PasswordHashing: Sendable {
     let cost: UInt8
     /// Hashes running or waiting at most.
     let capacity: Int
+    /// `threads`, but for tests that hold a pool of their own.
+    let pool: NIOThreadPool
     private let inFlight = Counter()
 
-    init(cost: UInt8, capacity: Int) {
+    init(cost: UInt8, capacity: Int, pool: NIOThreadPool = PasswordHashing.threads) {
         self.cost = cost
         self.capacity = max(1, capacity)
+        self.pool = pool
     }
 
     /// Runs `body` holding one of the `capacity` places, or refuses with 503
@@ -39,24 +42,30 @@ struct PasswordHashing: Sendable {
                 .serviceUnavailable, "Too many sign-ins at once; please try again in a moment", retryAfter: 2)
         }
         defer { inFlight.leave() }
-        return try await body(Place(cost: cost))
+        return try await body(Place(cost: cost, pool: pool))
     }
 
     /// Password work done in a place `withPlace` holds.
     struct Place: Sendable {
         let cost: UInt8
+        let pool: NIOThreadPool
 
         func hash(_ password: String) async throws -> String {
-            try await PasswordHashing.threads.runIfActive { [cost] in Bcrypt.hash(password, cost: cost) }
+            try await pool.runIfActive { [cost] in Bcrypt.hash(password, cost: cost) }
         }
 
         func verify(_ password: String, hash: String) async throws -> Bool {
-            try await PasswordHashing.threads.runIfActive { Bcrypt.verify(password, hash: hash) }
+            try await pool.runIfActive { Bcrypt.verify(password, hash: hash) }
         }
     }
 
+    /// Places held now.
+    var placesTaken: Int { inFlight.count }
+
     private final class Counter: Sendable {
         private let value = Atomic(0)
+
+        var count: Int { value.load(ordering: .relaxed) }
 
         /// Counts one more unless `limit` are already counted.
         func enter(below limit: Int) -> Bool {

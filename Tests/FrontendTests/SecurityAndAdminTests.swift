@@ -39,9 +39,29 @@ struct SecurityAndAdminTests {
             try await Task.sleep(for: .milliseconds(1500))
             let logout = try await browser.post("/logout")
             #expect(logout.status == .found || logout.status == .seeOther, "\(logout.status)")
+            #expect(try await browser.get("/").text.contains("You are logged out."))
             let users = ServiceClient(baseURL: try #require(harness.urls["user"]), target: "user-service")
             let feed = try await users.getJSON("/v1/revocations?since=0", as: RevocationFeed.self)
             #expect(feed.sessions.count == 1)
+        }
+    }
+
+    /// A logout user-service did not record is not reported as done: this
+    /// browser forgets the session, and the customer is told it may live on.
+    @Test func aLogoutUserServiceDidNotRecordSaysSo() async throws {
+        try await FrontendHarness.run(settings: ["FAULTS": "call POST /v1/sessions/revoke error=503"]) {
+            browser, harness in
+            try await browser.register("uma")
+            try await browser.get("/product/classic-mug")
+            let logout = try await browser.post("/logout")
+            #expect(logout.status == .found || logout.status == .seeOther, "\(logout.status)")
+            let home = try await browser.get("/")
+            #expect(home.text.contains("we could not end your session"), "\(home.text)")
+            #expect(!home.text.contains("You are logged out."))
+            #expect(!home.text.contains("Log out uma"), "this browser is logged out")
+            let users = ServiceClient(baseURL: try #require(harness.urls["user"]), target: "user-service")
+            let feed = try await users.getJSON("/v1/revocations?since=0", as: RevocationFeed.self)
+            #expect(feed.sessions.isEmpty, "the session was not revoked at user-service")
         }
     }
 

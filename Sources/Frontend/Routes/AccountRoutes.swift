@@ -114,14 +114,31 @@ struct AccountRoutes {
     /// token, which ends the session even when the access token has expired.
     @Sendable func logout(_ request: Request, context: Context) async throws -> Response {
         let session = context.session.value
-        if let refresh = session.refreshToken {
-            try? await backends.users.revoke(refresh, requestID: context.id)
-        } else if let token = session.accessToken {
-            try? await backends.users.endSession(token: token, requestID: context.id)
+        var ended = true
+        do {
+            if let refresh = session.refreshToken {
+                try await backends.users.revoke(refresh, requestID: context.id)
+            } else if let token = session.accessToken {
+                try await backends.users.endSession(token: token, requestID: context.id)
+            }
+        } catch is Backend.Refusal {
+            // Refused: the session had already ended (expired or revoked).
+        } catch {
+            ended = false
         }
+        // This browser forgets the tokens either way; if user-service did not
+        // hear of it, the session lives on (for whoever holds a copy of the
+        // cookie), and the customer is told so rather than reassured.
         context.session.update {
             $0.logOut()
-            $0.flash(.info, "You are logged out.")
+            if ended {
+                $0.flash(.info, "You are logged out.")
+            } else {
+                $0.flash(
+                    .error,
+                    "You are logged out on this device, but we could not end your session on our side. "
+                        + "To be sure it has ended, log in and log out again in a few minutes.")
+            }
         }
         return .redirect(to: "/", type: .normal)
     }

@@ -12,11 +12,7 @@ public func buildFrontend(reader: ConfigReader, readiness: Readiness = Readiness
 {
     let configuration = FrontendConfiguration(reader: reader)
     let logger = configuration.service.logger
-    let faults = try configuration.service.faults()
-    var production = ProductionMode(isOn: configuration.service.isProduction, faults: faults)
-    production.require(configuration.sessionKey, "session.key")
-    try production.check(service: configuration.service.name)
-    ShopMetrics.bootstrap()
+    let faults = try configuration.service.start { $0.require(configuration.sessionKey, "session.key") }
 
     let httpClient = ServiceClient.makeHTTPClient(readTimeout: configuration.backendTimeout)
     func client(_ service: ServiceDescriptor, _ url: String) -> ServiceClient {

@@ -12,15 +12,10 @@ public func buildOrderService(reader: ConfigReader, readiness: Readiness = Readi
 {
     let configuration = OrderServiceConfiguration(reader: reader)
     let logger = configuration.service.logger
-    let faults = try configuration.service.faults()
-    var production = ProductionMode(isOn: configuration.service.isProduction, faults: faults)
-    production.requireSecret(configuration.serviceCredential, "service.token")
-    try production.check(service: configuration.service.name)
-    ShopMetrics.bootstrap()
+    let faults = try configuration.service.start { $0.requireSecret(configuration.serviceCredential, "service.token") }
     CheckoutMetrics.publish()
 
-    let database = try await ShopDatabase.open(
-        url: configuration.service.databaseURL, poolSize: configuration.service.databasePoolSize, logger: logger)
+    let database = try await configuration.service.openDatabase()
     let httpClient = ServiceClient.makeHTTPClient(readTimeout: configuration.productServiceTimeout)
     let catalog = try ProductCatalogClient(
         client: ServiceClient(
@@ -40,9 +35,7 @@ public func buildOrderService(reader: ConfigReader, readiness: Readiness = Readi
     let tokens = RemoteTokenVerification(settings: configuration.tokens, logger: logger)
     let openAPI = Bundle.module.url(forResource: "openapi", withExtension: "yaml")
     let router = try Router.shopService(
-        readiness: readiness, checks: ["database": { await database.isReachable() }],
-        openAPI: openAPI,
-        bodyLimit: configuration.service.bodyLimit,
+        readiness: readiness, database: database, openAPI: openAPI, bodyLimit: configuration.service.bodyLimit,
         authenticator: tokens.authenticator, faults: faults)
     CartRoutes(carts: carts).addRoutes(to: router.group("v1/cart"))
     let orderRoutes = OrderRoutes(
@@ -60,11 +53,7 @@ public func buildOrderService(reader: ConfigReader, readiness: Readiness = Readi
             store: checkoutStore, catalog: catalog, interval: configuration.reconcilerInterval,
             grace: configuration.reconcilerGrace, logger: logger))
     app.addServices(tokens)
-    app.beforeServerStarts {
-        try await MigrationRunner(
-            service: OrderServiceEntry.name, database: database, migrations: OrderMigrations.all, logger: logger
-        ).migrate()
-    }
+    app.beforeServerStarts { try await OrderServiceEntry.migrate(database, logger: logger) }
     return app
 }
 

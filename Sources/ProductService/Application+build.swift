@@ -13,18 +13,13 @@ public func buildProductService(reader: ConfigReader, readiness: Readiness = Rea
 {
     let configuration = ProductServiceConfiguration(reader: reader)
     let logger = configuration.service.logger
-    let faults = try configuration.service.faults()
-    var production = ProductionMode(isOn: configuration.service.isProduction, faults: faults)
-    production.requireSecret(configuration.serviceCredential, "service.token")
-    try production.check(service: configuration.service.name)
-    ShopMetrics.bootstrap()
+    let faults = try configuration.service.start { $0.requireSecret(configuration.serviceCredential, "service.token") }
     ReservationMetrics.publish()
     if configuration.serviceCredential == nil {
         logger.warning("SERVICE_TOKEN is not set: the reservations API refuses every caller")
     }
 
-    let database = try await ShopDatabase.open(
-        url: configuration.service.databaseURL, poolSize: configuration.service.databasePoolSize, logger: logger)
+    let database = try await configuration.service.openDatabase()
     let cache = CatalogueCache(ttl: configuration.catalogueCacheTTL)
     let catalogue = Catalogue(
         products: SQLProductStore(database: database), cache: cache, defaultCurrency: configuration.currency,
@@ -32,8 +27,7 @@ public func buildProductService(reader: ConfigReader, readiness: Readiness = Rea
     let tokens = RemoteTokenVerification(settings: configuration.tokens, logger: logger)
     let openAPI = Bundle.module.url(forResource: "openapi", withExtension: "yaml")
     let router = try Router.shopService(
-        readiness: readiness, checks: ["database": { await database.isReachable() }],
-        openAPI: openAPI, bodyLimit: nil,
+        readiness: readiness, database: database, openAPI: openAPI, bodyLimit: nil,
         authenticator: tokens.authenticator, faults: faults)
 
     // Body limits per group: image uploads may be larger than everything else.
@@ -50,13 +44,10 @@ public func buildProductService(reader: ConfigReader, readiness: Readiness = Rea
 
     try router.completeRoutes(document: openAPI)
     var app = configuration.service.application(router: router)
-    app.addServices(
-        database.service)
+    app.addServices(database.service)
     app.addServices(tokens)
     app.beforeServerStarts {
-        try await MigrationRunner(
-            service: ProductServiceEntry.name, database: database, migrations: ProductMigrations.all, logger: logger
-        ).migrate()
+        try await ProductServiceEntry.migrate(database, logger: logger)
         if configuration.seedDemo { try await DemoCatalogue.seedIfEmpty(catalogue: catalogue, logger: logger) }
     }
     return app
@@ -78,9 +69,7 @@ public enum ProductServiceEntry: ShopServiceEntry {
         let configuration = ProductServiceConfiguration(reader: reader)
         let database = try await ShopDatabase.open(url: configuration.service.databaseURL, logger: logger)
         let added = try await database.withRunningService {
-            try await MigrationRunner(
-                service: ProductServiceEntry.name, database: database, migrations: ProductMigrations.all, logger: logger
-            ).migrate()
+            try await migrate(database, logger: logger)
             let catalogue = Catalogue(
                 products: SQLProductStore(database: database), cache: CatalogueCache(ttl: .zero),
                 defaultCurrency: configuration.currency, legacyDefaultStock: configuration.legacyDefaultStock,

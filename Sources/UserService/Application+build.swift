@@ -14,16 +14,13 @@ public func buildUserService(reader: ConfigReader, readiness: Readiness = Readin
 {
     let configuration = UserServiceConfiguration(reader: reader)
     let logger = configuration.service.logger
-    let faults = try configuration.service.faults()
-    var production = ProductionMode(isOn: configuration.service.isProduction, faults: faults)
-    production.require(configuration.signingKeyPEM ?? configuration.signingKeyFile, "signing.key or signing.key.file")
-    production.refuseWeakPassword(configuration.adminPassword, "shop.admin.password")
-    try production.check(service: configuration.service.name)
-    ShopMetrics.bootstrap()
+    let faults = try configuration.service.start {
+        $0.require(configuration.signingKeyPEM ?? configuration.signingKeyFile, "signing.key or signing.key.file")
+        $0.refuseWeakPassword(configuration.adminPassword, "shop.admin.password")
+    }
     SessionMetrics.publish()
 
-    let database = try await ShopDatabase.open(
-        url: configuration.service.databaseURL, poolSize: configuration.service.databasePoolSize, logger: logger)
+    let database = try await configuration.service.openDatabase()
     let keyRing = try SigningKeyRing.load(configuration: configuration, logger: logger)
     let sessions = RefreshSessionStore(database: database, reuseGrace: configuration.refreshReuseGrace)
     let accounts = Accounts(
@@ -43,9 +40,7 @@ public func buildUserService(reader: ConfigReader, readiness: Readiness = Readin
     // revoked stops working here immediately (elsewhere within a poll).
     let openAPI = Bundle.module.url(forResource: "openapi", withExtension: "yaml")
     let router = try Router.shopService(
-        readiness: readiness, checks: ["database": { await database.isReachable() }],
-        openAPI: openAPI,
-        bodyLimit: configuration.service.bodyLimit,
+        readiness: readiness, database: database, openAPI: openAPI, bodyLimit: configuration.service.bodyLimit,
         authenticator: TokenAuthenticator(verifier: verifier, accept: { try await accounts.isLive($0) }),
         faults: faults)
     KeySetRoutes(keyRing: keyRing).addRoutes(to: router)
@@ -61,9 +56,7 @@ public func buildUserService(reader: ConfigReader, readiness: Readiness = Readin
     var app = configuration.service.application(router: router)
     app.addServices(database.service)
     app.beforeServerStarts {
-        try await MigrationRunner(
-            service: UserServiceEntry.name, database: database, migrations: UserMigrations.all, logger: logger
-        ).migrate()
+        try await UserServiceEntry.migrate(database, logger: logger)
         if let username = configuration.adminUsername, let password = configuration.adminPassword {
             try await accounts.ensureAdmin(
                 username: username, password: password, email: configuration.adminEmail, logger: logger)

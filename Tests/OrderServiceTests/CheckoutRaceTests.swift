@@ -21,9 +21,7 @@ struct CheckoutRaceTests {
             let pen = try await harness.createProduct("pen", stock: 1000)
             let token = try await harness.token(user: 7)
             try await client.addToCart(pen, 1, token: token)
-            let database = try await ShopDatabase.open(
-                url: harness.environment["DATABASE_URL"]!, logger: Logger(label: "t"))
-            try await database.withRunningService {
+            try await harness.withDatabase { database in
                 let orders = OrderStore(database: database)
                 let checkouts = CheckoutStore(database: database)
                 for round in 1...30 {
@@ -78,9 +76,7 @@ struct CheckoutRaceTests {
             let pad = try await harness.createProduct("pad", stock: 1000)
             let token = try await harness.token(user: 7)
             try await client.addToCart(pen, 3, token: token)
-            let database = try await ShopDatabase.open(
-                url: harness.environment["DATABASE_URL"]!, logger: Logger(label: "t"))
-            try await database.withRunningService {
+            try await harness.withDatabase { database in
                 let checkouts = CheckoutStore(database: database)
                 guard case .started(let attempt) = try await checkouts.begin(userID: 7, key: "k") else {
                     Issue.record("checkout did not start")
@@ -166,9 +162,7 @@ struct CheckoutRaceTests {
             let mug = try await harness.createProduct("mug", stock: 10)
             let token = try await harness.token(user: 7)
             try await client.addToCart(mug, 2, token: token)
-            let database = try await ShopDatabase.open(
-                url: harness.environment["DATABASE_URL"]!, logger: Logger(label: "t"))
-            let orderID = try await database.withRunningService {
+            let orderID = try await harness.withDatabase { database in
                 guard case .started(let order) = try await CheckoutStore(database: database).begin(userID: 7, key: "k"),
                     let checkoutID = order.checkoutID
                 else { throw CancellationError() }

@@ -3,6 +3,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
+import Logging
 import NIOCore
 import ProductService
 import ShopPlatform
@@ -53,6 +54,16 @@ struct OrderServiceHarness: Sendable {
                 try await app.test(.router) { client in try await body(client, harness) }
             }
         }
+    }
+
+    /// Runs `body` on order-service's own database, as a second replica or an
+    /// operator would reach it behind the service's back.
+    func withDatabase<T: Sendable>(
+        poolSize: Int = 10, _ body: @Sendable (ShopDatabase) async throws -> T
+    ) async throws -> T {
+        let database = try await ShopDatabase.open(
+            url: try #require(environment["DATABASE_URL"]), poolSize: poolSize, logger: Logger(label: "test"))
+        return try await database.withRunningService { try await body(database) }
     }
 
     /// Creates a product at product-service and returns its id.

@@ -22,9 +22,7 @@ struct OrderStateTests {
             #expect(try await client.checkout(token: token).status == .created)
             #expect(try await client.call(.get, "/v1/orders", token: token).status == .ok)
 
-            let database = try await ShopDatabase.open(
-                url: try #require(harness.environment["DATABASE_URL"]), poolSize: 1, logger: Logger(label: "test"))
-            try await database.withRunningService {
+            try await harness.withDatabase(poolSize: 1) { database in
                 try await database.withConnection { db in
                     switch backend {
                     case .sqlite: try await db.raw("PRAGMA ignore_check_constraints = ON").run()

@@ -69,9 +69,7 @@ struct ResilienceTests {
             // A checkout whose reservation went through but whose answer was lost.
             let cart = try await client.call(.get, "/v1/cart", token: token)
             let orderID = try #require(cart.json["id"] as? Int)
-            let database = try await ShopDatabase.open(
-                url: harness.environment["DATABASE_URL"]!, logger: Logger(label: "t"))
-            try await database.withRunningService {
+            try await harness.withDatabase { database in
                 let store = CheckoutStore(database: database)
                 guard case .started(let order) = try await store.begin(userID: 7, key: "lost"),
                     let checkoutID = order.checkoutID
@@ -118,9 +116,7 @@ struct ResilienceTests {
                 try await client.call(.get, "/v1/cart", token: placedUser).json["id"] as? Int)
 
             // Both checkouts "crash" after going pending; one had reserved stock.
-            let database = try await ShopDatabase.open(
-                url: harness.environment["DATABASE_URL"]!, logger: Logger(label: "t"))
-            try await database.withRunningService {
+            try await harness.withDatabase { database in
                 let store = CheckoutStore(database: database)
                 guard case .started(let order) = try await store.begin(userID: 7, key: "crash-1"),
                     let checkoutID = order.checkoutID
@@ -152,13 +148,12 @@ struct ResilienceTests {
         var environment = harness.environment
         environment["RECONCILER_GRACE_SECONDS"] = "0"
         let configuration = OrderServiceConfiguration(reader: .shop(arguments: ["t"], environment: environment))
-        let database = try await ShopDatabase.open(url: configuration.service.databaseURL, logger: Logger(label: "t"))
-        try await database.withRunningService {
+        try await harness.withDatabase { database in
             let reconciler = Reconciler(
                 store: CheckoutStore(database: database),
                 catalog: try ProductCatalogClient(
                     client: ServiceClient(
-                        baseURL: configuration.productServiceURL, target: "product-service",
+                        baseURL: configuration.productServiceURL, target: ServiceDescriptor.productService.name,
                         headers: [.authorization: "Bearer \(OrderServiceHarness.serviceToken)"])),
                 interval: .seconds(1), grace: .zero, logger: Logger(label: "reconciler"))
             try await Task.sleep(for: .milliseconds(50))

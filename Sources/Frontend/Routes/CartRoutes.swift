@@ -2,7 +2,7 @@ import Foundation
 import Hummingbird
 import ShopPlatform
 
-/// Cart, checkout and the thank-you pages.
+/// Cart and checkout.
 struct CartRoutes {
     typealias Context = FrontendContext
     let backends: Backends
@@ -17,8 +17,6 @@ struct CartRoutes {
         router.post("/cart/items/:product_id/remove", use: remove)
         router.get("/checkout", use: summary)
         router.post("/checkout", use: checkout)
-        router.get("/order/:number/thank-you", use: thankYou)
-        router.get("/order/thank-you", use: legacyThankYou)
     }
 
     struct AddForm: Decodable {
@@ -192,22 +190,6 @@ struct CartRoutes {
             }
             return .redirect(to: "/cart", type: .normal)
         }
-    }
-
-    @Sendable func thankYou(_ request: Request, context: Context) async throws -> Response {
-        let number = try context.parameters.require("number")
-        guard let token = await tokens.token(for: context) else { return tokens.loginRedirect(for: request) }
-        do {
-            let order = try await backends.orders.order(number, token: token, requestID: context.id)
-            return pages.render("thank_you", OrderModel(order), context: context, title: "Thank you")
-        } catch is Backend.Refusal {
-            throw HTTPError(.notFound)
-        }
-    }
-
-    /// The training shop's thank-you route, kept working.
-    @Sendable func legacyThankYou(_ request: Request, context: Context) async throws -> Response {
-        pages.render("legacy_thank_you", [String: String](), context: context, title: "Thank you")
     }
 
     private func productID(_ context: Context) throws -> Int64 {

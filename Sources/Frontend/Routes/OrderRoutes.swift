@@ -2,7 +2,8 @@ import Foundation
 import Hummingbird
 import ShopPlatform
 
-/// The customer's order history, order details and cancellation.
+/// The customer's order history, an order's page (and its thank-you page
+/// after checkout), and cancellation.
 struct OrderRoutes {
     typealias Context = FrontendContext
     let backends: Backends
@@ -13,6 +14,8 @@ struct OrderRoutes {
         router.get("/orders", use: list)
         router.get("/orders/:number", use: show)
         router.post("/orders/:number/cancel", use: cancel)
+        router.get("/order/:number/thank-you", use: thankYou)
+        router.get("/order/thank-you", use: legacyThankYou)
     }
 
     @Sendable func list(_ request: Request, context: Context) async throws -> Response {
@@ -33,11 +36,31 @@ struct OrderRoutes {
     }
 
     @Sendable func show(_ request: Request, context: Context) async throws -> Response {
+        try await orderPage(request, context: context) {
+            pages.render("order", OrderModel($0), context: context, title: "Order \($0.number)")
+        }
+    }
+
+    @Sendable func thankYou(_ request: Request, context: Context) async throws -> Response {
+        try await orderPage(request, context: context) {
+            pages.render("thank_you", OrderModel($0), context: context, title: "Thank you")
+        }
+    }
+
+    /// The training shop's thank-you route, kept working.
+    @Sendable func legacyThankYou(_ request: Request, context: Context) async throws -> Response {
+        pages.render("legacy_thank_you", [String: String](), context: context, title: "Thank you")
+    }
+
+    /// The signed-in customer's order `:number` rendered by `render`; another
+    /// customer's order, like a missing one, is not found.
+    private func orderPage(
+        _ request: Request, context: Context, render: (OrderDoc) -> Response
+    ) async throws -> Response {
         let number = try context.parameters.require("number")
         guard let token = await tokens.token(for: context) else { return tokens.loginRedirect(for: request) }
         do {
-            let order = try await backends.orders.order(number, token: token, requestID: context.id)
-            return pages.render("order", OrderModel(order), context: context, title: "Order \(order.number)")
+            return render(try await backends.orders.order(number, token: token, requestID: context.id))
         } catch is Backend.Refusal {
             throw HTTPError(.notFound)
         }

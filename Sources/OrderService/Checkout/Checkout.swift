@@ -173,23 +173,22 @@ struct Checkout: Sendable {
 
     /// The order's present state as a checkout result.
     private func current(_ orderID: Int64) async throws -> Result {
-        guard let order = try await orders.order(id: orderID, userID: nil) else {
-            throw ProblemError.conflict("This checkout did not complete; start a new one with a new Idempotency-Key")
-        }
+        let didNotComplete = ProblemError.conflict(
+            "This checkout did not complete; start a new one with a new Idempotency-Key")
+        guard let order = try await orders.order(id: orderID, userID: nil) else { throw didNotComplete }
         switch order.status {
         case .placed:
             return .placed(order)
         case .cancelled where order.placedAt != nil:
             return .placed(order)  // placed, then cancelled by its owner or an admin
-        case .cancelled:
+        case .cancelled, .cart:
             // An attempt set aside unplaced (its reservation failed, or the
-            // reconciler abandoned it): this key placed nothing.
-            throw ProblemError.conflict("This checkout did not complete; start a new one with a new Idempotency-Key")
+            // reconciler abandoned it, or it went back to the cart): this key
+            // placed nothing.
+            throw didNotComplete
         case .pending:
             throw ProblemError(
                 .conflict, "A checkout with this Idempotency-Key is still in progress", retryAfter: 2)
-        case .cart:
-            throw ProblemError.conflict("This checkout did not complete; start a new one with a new Idempotency-Key")
         }
     }
 

@@ -11,7 +11,7 @@ extension Router where Context == ShopRequestContext {
     /// Every GET route answers HEAD too. Pass `bodyLimit: nil` when route groups
     /// set their own limits.
     public static func shopService(
-        readiness: Readiness, checks: [String: OperationalRoutes<ShopRequestContext>.Check], openAPI: URL?,
+        readiness: Readiness, database: ShopDatabase, openAPI: URL?,
         bodyLimit: Int?, authenticator: TokenAuthenticator, faults: Faults = .none
     ) throws -> Router<ShopRequestContext> {
         let router = Router(context: ShopRequestContext.self, options: .autoGenerateHeadEndpoints)
@@ -23,7 +23,9 @@ extension Router where Context == ShopRequestContext {
         router.add(middleware: InputTextMiddleware())
         if let bodyLimit { router.add(middleware: BodyLimitMiddleware(limit: bodyLimit)) }
         router.add(middleware: authenticator)
-        OperationalRoutes<ShopRequestContext>(checks: checks, readiness: readiness).register(on: router)
+        OperationalRoutes<ShopRequestContext>(
+            checks: ["database": { await database.isReachable() }], readiness: readiness
+        ).register(on: router)
         if let openAPI { try OpenAPIRoute<ShopRequestContext>(document: openAPI).register(on: router) }
         return router
     }

@@ -36,11 +36,14 @@ extension ShopServiceEntry {
         }
         let configuration = ServiceConfiguration(reader: reader, service: descriptor)
         let database = try await ShopDatabase.open(url: configuration.databaseURL, logger: logger)
-        let applied = try await database.withRunningService {
-            try await MigrationRunner(service: name, database: database, migrations: migrations, logger: logger)
-                .migrate()
-        }
+        let applied = try await database.withRunningService { try await migrate(database, logger: logger) }
         logger.info("migrations complete", metadata: ["applied": "\(applied)"])
+    }
+
+    /// Brings `database` to this service's schema; returns the versions applied.
+    @discardableResult
+    public static func migrate(_ database: ShopDatabase, logger: Logger) async throws -> [Int] {
+        try await MigrationRunner(service: name, database: database, migrations: migrations, logger: logger).migrate()
     }
 
     public static func seed(reader: ConfigReader, logger: Logger) async throws {

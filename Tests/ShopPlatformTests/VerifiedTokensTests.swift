@@ -106,6 +106,24 @@ struct VerifiedTokensTests {
         }
     }
 
+    /// Anyone can present made-up tokens: a stream of them does not push out
+    /// the one a customer keeps presenting.
+    @Test func aTokenInUseStaysWhileOthersPassThrough() {
+        let tokens = VerifiedTokens(limit: 8)
+        func claims(_ user: Int64) -> AccessTokenClaims {
+            AccessTokenClaims(
+                principal: Principal(userID: user, username: "u\(user)", roles: [], sessionID: nil), issuer: "i",
+                audience: "a", issuedAt: Date(), lifetime: .seconds(60))
+        }
+        let hot = VerifiedTokens.key("hot")
+        tokens.remember(claims(0), for: hot, verifiedIn: tokens.keyGeneration)
+        for user in 1...100 {
+            tokens.remember(claims(Int64(user)), for: VerifiedTokens.key("t\(user)"), verifiedIn: tokens.keyGeneration)
+            #expect(tokens.claims(for: hot) != nil, "forgotten after \(user) others")
+            #expect(tokens.count <= 8)
+        }
+    }
+
     @Test func claimsVerifiedUnderOlderKeysAreNotRemembered() throws {
         let tokens = VerifiedTokens(limit: 10)
         let claims = AccessTokenClaims(

@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import NIOCore
+import ShopPlatform
 import Synchronization
 
 /// Pre-encoded catalogue responses with their ETags.
@@ -9,7 +10,8 @@ import Synchronization
 /// per-request overhead, and catalogue reads dominate traffic. Entries are
 /// dropped on every local catalogue write and expire after `ttl`, so a replica
 /// sees other replicas' writes, and anyone's sales, within `ttl` at worst.
-/// At most `maxEntries` are kept, the least recently used going first.
+/// At most `maxEntries` are kept: the expired go first, then the least
+/// recently used (`RecentlyUsed`).
 /// Concurrent misses for one key share a single load (single flight); a load
 /// that started before an `invalidate()` is returned to its callers but never
 /// stored, so a write is never hidden behind an older read.
@@ -26,14 +28,8 @@ final class CatalogueCache: Sendable {
         }
     }
 
-    private struct Kept {
-        let entry: Entry
-        var lastUse: UInt64
-    }
-
     private struct State {
-        var entries: [String: Kept] = [:]
-        var clock: UInt64 = 0
+        var entries: RecentlyUsed<String, Entry>
         var loading: [String: Task<Entry, any Error>] = [:]
         /// Bumped by `invalidate()`; a load stores its entry only if unchanged.
         var generation = 0
@@ -44,13 +40,14 @@ final class CatalogueCache: Sendable {
         case load(Task<Entry, any Error>)
     }
 
-    private let state = Mutex(State())
+    private let state: Mutex<State>
     let ttl: Duration
     let maxEntries: Int
 
     init(ttl: Duration, maxEntries: Int = 1000) {
         self.ttl = ttl
         self.maxEntries = maxEntries
+        self.state = Mutex(State(entries: RecentlyUsed(capacity: maxEntries)))
     }
 
     /// The cached entry for `key`, or the one being loaded, or a fresh one loaded
@@ -58,9 +55,8 @@ final class CatalogueCache: Sendable {
     func entry(for key: String, make: @escaping @Sendable () async throws -> Data) async throws -> Entry {
         let now = ContinuousClock.now
         let lookup = state.withLock { state -> Lookup in
-            if let hit = state.entries[key]?.entry, now - hit.storedAt < ttl {
-                state.clock += 1
-                state.entries[key]?.lastUse = state.clock
+            if let hit = state.entries[key], now - hit.storedAt < ttl {
+                _ = state.entries.use(key)
                 return .hit(hit)
             }
             if let loading = state.loading[key] { return .load(loading) }
@@ -93,21 +89,8 @@ final class CatalogueCache: Sendable {
             guard state.generation == generation else { return }
             state.loading[key] = nil
             guard let entry else { return }
-            if state.entries.count >= maxEntries { Self.makeRoom(in: &state, max: maxEntries, ttl: ttl) }
-            state.clock += 1
-            state.entries[key] = Kept(entry: entry, lastUse: state.clock)
-        }
-    }
-
-    /// Drops what has expired, then the least recently used down to half:
-    /// however many one-off keys pass through, the popular pages stay.
-    private static func makeRoom(in state: inout State, max: Int, ttl: Duration) {
-        let now = ContinuousClock.now
-        state.entries = state.entries.filter { now - $0.value.entry.storedAt < ttl }
-        guard state.entries.count >= max else { return }
-        for (key, _) in state.entries.sorted(by: { $0.value.lastUse < $1.value.lastUse }) {
-            guard state.entries.count >= max / 2 else { break }
-            state.entries[key] = nil
+            let now = ContinuousClock.now
+            state.entries.insert(entry, for: key, isStale: { [ttl] in now - $0.storedAt >= ttl })
         }
     }
 
@@ -117,7 +100,7 @@ final class CatalogueCache: Sendable {
     func invalidate() {
         state.withLock { state in
             state.generation += 1
-            state.entries.removeAll(keepingCapacity: true)
+            state.entries.removeAll()
             state.loading.removeAll(keepingCapacity: true)
         }
     }

@@ -17,18 +17,20 @@ final class VerifiedTokens: Sendable {
     }
 
     private struct State {
-        var entries: [SHA256Digest: Entry] = [:]
+        /// Nil when remembering is off (a limit of 0).
+        var entries: RecentlyUsed<SHA256Digest, Entry>?
         /// Counts key changes: claims verified under older keys are not remembered.
         var keyGeneration = 0
     }
 
-    private let state = Mutex(State())
+    private let state: Mutex<State>
     /// At most this many tokens are remembered: past it, expired entries go and,
-    /// if that frees less than a tenth, an arbitrary half (the dictionary's order).
+    /// if that frees too little, the least recently presented (`RecentlyUsed`).
     let limit: Int
 
     init(limit: Int) {
         self.limit = limit
+        self.state = Mutex(State(entries: limit > 0 ? RecentlyUsed(capacity: limit) : nil))
     }
 
     static func key(_ token: String) -> SHA256Digest {
@@ -38,9 +40,9 @@ final class VerifiedTokens: Sendable {
     /// The claims verified earlier for this token, while it has not expired.
     func claims(for key: SHA256Digest, now: Date = Date()) -> AccessTokenClaims? {
         state.withLock { state in
-            guard let entry = state.entries[key] else { return nil }
+            guard let entry = state.entries?.use(key) else { return nil }
             guard now < entry.expires else {
-                state.entries[key] = nil
+                state.entries?.remove(key)
                 return nil
             }
             return entry.claims
@@ -55,30 +57,22 @@ final class VerifiedTokens: Sendable {
     /// keys have changed since.
     func remember(_ claims: AccessTokenClaims, for key: SHA256Digest, verifiedIn keyGeneration: Int, now: Date = Date())
     {
-        guard limit > 0 else { return }
         state.withLock { state in
             guard state.keyGeneration == keyGeneration else { return }
-            if state.entries.count >= limit {
-                state.entries = state.entries.filter { now < $0.value.expires }
-                // Still nearly full: halve it, or the next inserts would each scan it all again.
-                if state.entries.count >= limit - limit / 10 {
-                    state.entries = Dictionary(
-                        uniqueKeysWithValues: state.entries.prefix(limit / 2).map { ($0.key, $0.value) })
-                }
-            }
-            state.entries[key] = Entry(claims: claims, expires: claims.expiration.value)
+            state.entries?.insert(
+                Entry(claims: claims, expires: claims.expiration.value), for: key, isStale: { now >= $0.expires })
         }
     }
 
     /// Forgets every token: the keys changed.
     func keysChanged() {
         state.withLock { state in
-            state.entries.removeAll()
+            state.entries?.removeAll()
             state.keyGeneration += 1
         }
     }
 
     var count: Int {
-        state.withLock { $0.entries.count }
+        state.withLock { $0.entries?.count ?? 0 }
     }
 }

@@ -7,26 +7,17 @@ import Synchronization
 /// without asking, like a response within its `max-age`; every later read asks
 /// the provider, so nothing served is staler than `freshFor` (with the default,
 /// zero, no staler than a direct read), and an unchanged answer (304) is
-/// neither decoded nor built again. The memory is bounded by weight (entries, products, bytes: the
-/// caller's unit); when full, the least recently used half goes, so hot
-/// answers stay however many cold ones pass through.
+/// neither decoded nor built again. The memory is bounded by weight (see
+/// `RecentlyUsed`), so hot answers stay however many cold ones pass through.
 public final class ETagCache<Value: Sendable>: Sendable {
     private struct Entry: Sendable {
         let etag: String
         let value: Value
-        let weight: Int
-        var lastUse: UInt64
         /// When the provider last gave or confirmed it.
         var checkedAt: ContinuousClock.Instant
     }
 
-    private struct State: Sendable {
-        var entries: [String: Entry] = [:]
-        var weight = 0
-        var clock: UInt64 = 0
-    }
-
-    private let state = Mutex(State())
+    private let entries: Mutex<RecentlyUsed<String, Entry>>
     /// The most weight kept at once.
     public let capacity: Int
     /// How long an answer is served without asking again.
@@ -37,7 +28,7 @@ public final class ETagCache<Value: Sendable>: Sendable {
     public init(
         capacity: Int = 512, freshFor: Duration = .zero, weight: @escaping @Sendable (Value) -> Int = { _ in 1 }
     ) {
-        precondition(capacity > 0, "an ETag cache needs room for one entry")
+        self.entries = Mutex(RecentlyUsed(capacity: capacity))
         self.capacity = capacity
         self.freshFor = freshFor
         self.weigh = weight
@@ -50,17 +41,14 @@ public final class ETagCache<Value: Sendable>: Sendable {
         for key: String, fetch: (_ ifNoneMatch: String?) async throws -> (Value, etag: String?)?
     ) async throws -> Value {
         let asked = ContinuousClock.now
-        let kept = state.withLock { state -> Entry? in
-            state.clock += 1
-            state.entries[key]?.lastUse = state.clock
-            return state.entries[key]
-        }
+        let kept = entries.withLock { $0.use(key) }
         if let kept, asked < kept.checkedAt + freshFor { return kept.value }
         guard let (value, etag) = try await fetch(kept?.etag) else {
             guard let kept else { throw UnaskedNotModified() }
-            state.withLock { state in
-                guard let entry = state.entries[key], entry.etag == kept.etag else { return }
-                state.entries[key]?.checkedAt = max(entry.checkedAt, asked)
+            entries.withLock { entries in
+                entries.update(key) { entry in
+                    if entry.etag == kept.etag { entry.checkedAt = max(entry.checkedAt, asked) }
+                }
             }
             return kept.value
         }
@@ -69,30 +57,18 @@ public final class ETagCache<Value: Sendable>: Sendable {
     }
 
     private func keep(_ value: Value, etag: String, for key: String, checkedAt: ContinuousClock.Instant) {
-        let weight = max(1, weigh(value))
-        guard weight <= capacity else { return }
-        state.withLock { state in
+        let weight = weigh(value)
+        entries.withLock { entries in
             // A slow answer asked before the kept one was asked is older: the
             // cache never goes back to it.
-            if let newer = state.entries[key], newer.checkedAt > checkedAt { return }
-            state.clock += 1
-            if let old = state.entries.removeValue(forKey: key) { state.weight -= old.weight }
-            if state.weight + weight > capacity {
-                for (oldKey, old) in state.entries.sorted(by: { $0.value.lastUse < $1.value.lastUse }) {
-                    guard state.weight + weight > capacity / 2 else { break }
-                    state.entries[oldKey] = nil
-                    state.weight -= old.weight
-                }
-            }
-            state.entries[key] = Entry(
-                etag: etag, value: value, weight: weight, lastUse: state.clock, checkedAt: checkedAt)
-            state.weight += weight
+            if let newer = entries[key], newer.checkedAt > checkedAt { return }
+            entries.insert(Entry(etag: etag, value: value, checkedAt: checkedAt), for: key, weight: weight)
         }
     }
 
     /// How many answers are kept now, and their weight.
-    public var count: Int { state.withLock { $0.entries.count } }
-    public var weight: Int { state.withLock { $0.weight } }
+    public var count: Int { entries.withLock { $0.count } }
+    public var weight: Int { entries.withLock { $0.weight } }
 }
 
 /// A provider answered 304 to a read that named no ETag: a broken provider,

@@ -12,7 +12,9 @@ public func buildFrontend(reader: ConfigReader, readiness: Readiness = Readiness
 {
     let configuration = FrontendConfiguration(reader: reader)
     let logger = configuration.service.logger
-    let faults = try configuration.service.start { $0.require(configuration.sessionKey, "session.key") }
+    let faults = try configuration.service.start(usesDatabase: false) {
+        $0.require(configuration.sessionKey, "session.key")
+    }
 
     let httpClient = ServiceClient.makeHTTPClient(readTimeout: configuration.backendTimeout)
     func client(_ service: ServiceDescriptor, _ url: String) -> ServiceClient {

@@ -12,7 +12,9 @@ public func buildOrderService(reader: ConfigReader, readiness: Readiness = Readi
 {
     let configuration = OrderServiceConfiguration(reader: reader)
     let logger = configuration.service.logger
-    let faults = try configuration.service.start { $0.requireSecret(configuration.serviceCredential, "service.token") }
+    let faults = try configuration.service.start(usesDatabase: true) {
+        $0.requireSecret(configuration.serviceCredential, "service.token")
+    }
     CheckoutMetrics.publish()
 
     let database = try await configuration.service.openDatabase()

@@ -13,7 +13,9 @@ public func buildProductService(reader: ConfigReader, readiness: Readiness = Rea
 {
     let configuration = ProductServiceConfiguration(reader: reader)
     let logger = configuration.service.logger
-    let faults = try configuration.service.start { $0.requireSecret(configuration.serviceCredential, "service.token") }
+    let faults = try configuration.service.start(usesDatabase: true) {
+        $0.requireSecret(configuration.serviceCredential, "service.token")
+    }
     ReservationMetrics.publish()
     if configuration.serviceCredential == nil {
         logger.warning("SERVICE_TOKEN is not set: the reservations API refuses every caller")

@@ -14,7 +14,7 @@ public func buildUserService(reader: ConfigReader, readiness: Readiness = Readin
 {
     let configuration = UserServiceConfiguration(reader: reader)
     let logger = configuration.service.logger
-    let faults = try configuration.service.start {
+    let faults = try configuration.service.start(usesDatabase: true) {
         $0.require(configuration.signingKeyPEM ?? configuration.signingKeyFile, "signing.key or signing.key.file")
         $0.refuseWeakPassword(configuration.adminPassword, "shop.admin.password")
     }

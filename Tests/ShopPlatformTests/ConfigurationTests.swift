@@ -35,6 +35,46 @@ struct ConfigurationTests {
         #expect(service2.databaseURL == "sqlite://.shop/product-service.db")
     }
 
+    /// Kubernetes mounts a Secret as links into a hidden, timestamped folder
+    /// (`key -> ..data/key`, `..data -> ..2026_11_29_...`) so that it can swap
+    /// every key at once. The secrets are read through those links; a reader
+    /// that took regular files only started the services without any secret.
+    @Test func secretsMountedTheKubernetesWayAreRead() async throws {
+        let secrets = TestDirectory.make()
+        let version = secrets.appendingPathComponent("..2026_11_29_04_00_00.123456789")
+        try FileManager.default.createDirectory(at: version, withIntermediateDirectories: true)
+        for (key, value) in [("shop-admin-password", "from-kubernetes"), ("service-token", "token-from-kubernetes")] {
+            try value.write(to: version.appendingPathComponent(key), atomically: true, encoding: .utf8)
+            try FileManager.default.createSymbolicLink(
+                atPath: secrets.appendingPathComponent(key).path, withDestinationPath: "..data/\(key)")
+        }
+        try FileManager.default.createSymbolicLink(
+            atPath: secrets.appendingPathComponent("..data").path, withDestinationPath: version.lastPathComponent)
+
+        let reader = try await ConfigReader.shopWithSecretFiles(
+            arguments: ["svc"], environment: ["SECRETS_DIR": secrets.path])
+        #expect(reader.string(forKey: "shop.admin.password") == "from-kubernetes")
+        #expect(reader.string(forKey: "service.token") == "token-from-kubernetes")
+    }
+
+    /// In production a database service must be told its database: a missing
+    /// `database.url` would give every replica a private SQLite file of its own.
+    @Test func productionNeedsTheDatabaseURLNamed() throws {
+        func start(_ environment: [String: String], usesDatabase: Bool) throws {
+            let reader = ConfigReader.shop(arguments: ["svc"], environment: environment)
+            _ = try ServiceConfiguration(reader: reader, service: .productService).start(usesDatabase: usesDatabase)
+        }
+        #expect(throws: ProductionMode.Refusal.self) { try start(["SHOP_MODE": "production"], usesDatabase: true) }
+        do {
+            try start(["SHOP_MODE": "production"], usesDatabase: true)
+        } catch let refusal as ProductionMode.Refusal {
+            #expect(refusal.problems == ["database.url is not set"])
+        }
+        try start(["SHOP_MODE": "production", "DATABASE_URL": "sqlite:///data/products.db"], usesDatabase: true)
+        try start(["SHOP_MODE": "production"], usesDatabase: false)
+        try start([:], usesDatabase: true)
+    }
+
     /// Each service is named once; its URL key is what compose, Kubernetes and
     /// `shop up` set, and what the flag spelling derives from.
     @Test func aServiceIsFoundThroughItsDescriptor() {

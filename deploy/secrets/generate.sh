@@ -20,4 +20,10 @@ done
 write users-database-url "postgres://users:$(cat "$out/postgres-users-password")@postgres-users:5432/users"
 write products-database-url "postgres://products:$(cat "$out/postgres-products-password")@postgres-products:5432/products"
 write orders-database-url "postgres://orders:$(cat "$out/postgres-orders-password")@postgres-orders:5432/orders"
+# Compose mounts these files as they are (it ignores uid/gid/mode outside
+# swarm), and the services run as uid 10001: the files must be readable by
+# others, so the folder is what keeps other local users out.
+chmod 700 "$out"
+chmod 444 "$out"/shop-admin-password "$out"/service-token "$out"/session-key "$out"/signing-key \
+  "$out"/postgres-{users,products,orders}-password "$out"/{users,products,orders}-database-url
 echo "secrets are in $out (keep them out of git)"

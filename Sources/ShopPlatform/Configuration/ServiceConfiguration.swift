@@ -16,6 +16,8 @@ public struct ServiceConfiguration: Sendable {
     public var host: String
     public var port: Int
     public var databaseURL: String
+    /// False when `databaseURL` is the local default (a SQLite file in the data folder).
+    public var isDatabaseURLConfigured: Bool
     public var dataDirectory: String
     public var logLevel: Logger.Level
     public var bodyLimit: Int
@@ -37,9 +39,9 @@ public struct ServiceConfiguration: Sendable {
         self.host = reader.string(forKey: "http.host", default: "127.0.0.1")
         self.port = reader.int(forKey: "port", default: service.defaultPort)
         self.dataDirectory = reader.string(forKey: "data.dir", default: ".shop")
-        self.databaseURL = reader.string(
-            forKey: "database.url", isSecret: true,
-            default: "sqlite://\(dataDirectory)/\(service.name).db")
+        let configuredDatabaseURL = reader.string(forKey: "database.url", isSecret: true)
+        self.isDatabaseURLConfigured = configuredDatabaseURL != nil
+        self.databaseURL = configuredDatabaseURL ?? "sqlite://\(dataDirectory)/\(service.name).db"
         self.logLevel = reader.string(forKey: "log.level").flatMap(Logger.Level.init(rawValue:)) ?? .info
         self.bodyLimit = reader.int(forKey: "body.limit", default: 1 << 20)
         self.databasePoolSize = reader.int(forKey: "database.pool.size", default: 10)
@@ -102,11 +104,16 @@ extension ConfigReader {
     /// defaults. Secret files are how compose and Kubernetes hand over secrets:
     /// one file per key in `SECRETS_DIR` (default `/run/secrets`), named like
     /// `shop-admin-password` for `shop.admin.password`; a missing folder is fine.
+    /// Files are read once, at start: a rotated secret takes a restart.
     public static func shopWithSecretFiles(
         arguments: [String] = CommandLine.arguments,
         environment: [String: String] = ProcessInfo.processInfo.environment
     ) async throws -> ConfigReader {
-        let directory = environment["SECRETS_DIR"] ?? "/run/secrets"
+        var directory = environment["SECRETS_DIR"] ?? "/run/secrets"
+        // Kubernetes mounts each key as a link into `..data` (which it swaps to
+        // update all keys at once); the provider reads regular files only, so
+        // it reads the folder the links point into.
+        if FileManager.default.fileExists(atPath: directory + "/..data") { directory += "/..data" }
         return ConfigReader(providers: [
             CommandLineArgumentsProvider(arguments: arguments),
             EnvironmentVariablesProvider(environmentVariables: environment),

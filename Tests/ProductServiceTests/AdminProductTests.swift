@@ -112,4 +112,28 @@ struct AdminProductTests {
             }
         }
     }
+
+    /// What only admins and order-service may see (withdrawn products) is
+    /// answered `private`: a shared cache must never keep it for everyone.
+    /// The public catalogue stays cacheable.
+    @Test(arguments: TestBackend.available)
+    func privilegedViewsAreNeverKeptBySharedCaches(backend: TestBackend) async throws {
+        try await ProductServiceHarness.run(backend) { client, harness in
+            let id = try #require(try await client.createProduct("lamp", harness: harness)["id"] as? Int)
+            #expect(try await client.call(.get, "/v1/products/lamp").headers[.cacheControl] == "public, max-age=5")
+            #expect(try await client.call(.get, "/v1/products").headers[.cacheControl] == "public, max-age=5")
+            #expect(try await client.call(.delete, "/v1/products/lamp", token: harness.admin).status.code < 300)
+            let privileged = [
+                ("/v1/products/lamp", harness.admin), ("/v1/products?include_inactive=true", harness.admin),
+                ("/v1/products?ids=\(id)", harness.admin),
+                ("/v1/products?ids=\(id)", ProductServiceHarness.serviceToken),
+            ]
+            for (path, token) in privileged {
+                let response = try await client.call(.get, path, token: token)
+                #expect(response.status == .ok, "\(path)")
+                #expect(response.headers[.cacheControl] == "private, no-cache", "\(path)")
+            }
+            #expect(try await client.call(.get, "/v1/products?ids=\(id)").headers[.cacheControl] == "public, max-age=5")
+        }
+    }
 }

@@ -35,7 +35,9 @@ struct ImageRoutes {
         // What an admin is shown (a withdrawn product's picture too) is theirs
         // alone: shared caches must not keep it for everyone.
         let cacheControl =
-            isAdmin ? "private, no-cache" : versioned ? "public, max-age=31536000, immutable" : "public, no-cache"
+            isAdmin
+            ? ProductRoutes.privilegedCacheControl
+            : versioned ? "public, max-age=31536000, immutable" : "public, no-cache"
         return ConditionalResponse.make(
             body: ByteBuffer(bytes: image.bytes), etag: image.etag, contentType: image.contentType,
             cacheControl: cacheControl, request: request)

@@ -11,6 +11,9 @@ struct ProductRoutes {
     let serviceCredential: ServiceCredentialMiddleware
     /// How long browsers and proxies may reuse a catalogue response.
     static let catalogueCacheControl = "public, max-age=5"
+    /// For what only admins and services see (withdrawn products): a shared
+    /// cache must never keep it for everyone.
+    static let privilegedCacheControl = "private, no-cache"
 
     func addRoutes(to group: RouterGroup<Context>) {
         group.get(use: list)
@@ -27,8 +30,9 @@ struct ProductRoutes {
     /// names what was withdrawn from it).
     @Sendable func list(_ request: Request, context: Context) async throws -> Response {
         let entry: CatalogueCache.Entry
+        let privileged: Bool
         if let rawIDs = request.uri.queryParameters["ids"] {
-            let privileged = context.identity?.isAdmin == true || serviceCredential.recognises(request)
+            privileged = context.identity?.isAdmin == true || serviceCredential.recognises(request)
             entry = try await catalogue.batch(ids: try Self.parseIDs(String(rawIDs)), includeInactive: privileged)
         } else {
             let search = request.uri.queryParameters["q"].map(String.init)?.trimmingCharacters(in: .whitespaces)
@@ -42,18 +46,20 @@ struct ProductRoutes {
             entry = try await catalogue.page(
                 search: search, after: try Pagination.cursor(from: request), limit: try Pagination.limit(from: request),
                 includeInactive: includeInactive)
+            privileged = includeInactive
         }
         return ConditionalResponse.make(
             body: entry.body, etag: entry.etag, contentType: "application/json",
-            cacheControl: Self.catalogueCacheControl, request: request)
+            cacheControl: privileged ? Self.privilegedCacheControl : Self.catalogueCacheControl, request: request)
     }
 
     @Sendable func show(_ request: Request, context: Context) async throws -> Response {
         let slug = try context.parameters.require("slug")
-        let entry = try await catalogue.productEntry(slug: slug, includeInactive: context.identity?.isAdmin == true)
+        let privileged = context.identity?.isAdmin == true
+        let entry = try await catalogue.productEntry(slug: slug, includeInactive: privileged)
         return ConditionalResponse.make(
             body: entry.body, etag: entry.etag, contentType: "application/json",
-            cacheControl: Self.catalogueCacheControl, request: request)
+            cacheControl: privileged ? Self.privilegedCacheControl : Self.catalogueCacheControl, request: request)
     }
 
     @Sendable func create(_ request: Request, context: Context) async throws -> EditedResponse<ProductResource> {

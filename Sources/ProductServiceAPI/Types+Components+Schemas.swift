@@ -98,11 +98,11 @@ extension Components {
                     case available
                 }
             }
-            /// The product lines a refusal (insufficient-stock, unavailable-product) is about.
+            /// The product lines a refusal (insufficient-stock, unavailable-product, mixed-currencies) is about.
             ///
             /// - Remark: Generated from `#/components/schemas/Problem/lines`.
             public typealias LinesPayload = [Components.Schemas.Problem.LinesPayloadPayload]
-            /// The product lines a refusal (insufficient-stock, unavailable-product) is about.
+            /// The product lines a refusal (insufficient-stock, unavailable-product, mixed-currencies) is about.
             ///
             /// - Remark: Generated from `#/components/schemas/Problem/lines`.
             public var lines: Components.Schemas.Problem.LinesPayload?
@@ -115,7 +115,7 @@ extension Components {
             ///   - detail:
             ///   - instance:
             ///   - errors:
-            ///   - lines: The product lines a refusal (insufficient-stock, unavailable-product) is about.
+            ///   - lines: The product lines a refusal (insufficient-stock, unavailable-product, mixed-currencies) is about.
             public init(
                 _type: Swift.String,
                 title: Swift.String,

@@ -67,13 +67,26 @@ struct OrderServiceHarness: Sendable {
     }
 
     /// Creates a product at product-service and returns its id.
-    func createProduct(_ slug: String, price: Int64 = 1000, stock: Int = 10) async throws -> Int {
+    func createProduct(_ slug: String, price: Int64 = 1000, stock: Int = 10, currency: String = "USD") async throws
+        -> Int
+    {
         let response = try await product.execute(
             uri: "/v1/products", method: .post,
             headers: [.authorization: "Bearer \(admin)", .contentType: "application/json"],
-            body: .json(["slug": slug, "name": slug.capitalized, "price_minor": price, "stock": stock]))
+            body: .json([
+                "slug": slug, "name": slug.capitalized, "price_minor": price, "stock": stock, "currency": currency,
+            ]))
         #expect(response.status == .created, "\(response.text)")
         return try #require(response.json["id"] as? Int)
+    }
+
+    /// Changes a product's currency at product-service, as an admin may.
+    func setCurrency(_ slug: String, _ currency: String) async throws {
+        let response = try await product.execute(
+            uri: "/v1/products/\(slug)", method: .patch,
+            headers: [.authorization: "Bearer \(admin)", .contentType: "application/json"],
+            body: .json(["currency": currency]))
+        #expect(response.status == .ok, "\(response.text)")
     }
 
     func stock(_ slug: String) async throws -> Int? {

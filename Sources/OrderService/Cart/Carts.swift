@@ -33,6 +33,7 @@ struct Carts: Sendable {
             lines.allSatisfy({ known[$0.productID] != nil })
             ? known.filter { id, _ in lines.contains { $0.productID == id } }
             : try? await catalog.products(ids: lines.map(\.productID), requestID: requestID)
+        let currency = products.flatMap { Self.currency(of: lines, products: $0) } ?? defaultCurrency
         let items = lines.map { line -> CartResource.Item in
             guard let products else {
                 return .init(
@@ -40,7 +41,8 @@ struct Carts: Sendable {
                     lineTotalMinor: nil, imageURL: nil, available: nil, stock: nil)
             }
             let product = products[line.productID]
-            let available = product.map { $0.isActive && $0.stock >= Int64(line.quantity) } ?? false
+            let available =
+                product.map { $0.isActive && $0.stock >= Int64(line.quantity) && $0.currency == currency } ?? false
             return .init(
                 productID: line.productID, quantity: line.quantity, slug: product?.slug, name: product?.name,
                 unitPriceMinor: product?.priceMinor,
@@ -51,16 +53,21 @@ struct Carts: Sendable {
             products == nil ? nil : items.filter { $0.available == true }.reduce(0) { $0 + ($1.lineTotalMinor ?? 0) }
         return CartResource(
             id: cart?.id, number: cart?.number, items: items, itemCount: lines.reduce(0) { $0 + $1.quantity },
-            subtotalMinor: subtotal, currency: products?.values.first?.currency ?? defaultCurrency,
+            subtotalMinor: subtotal, currency: currency,
             catalogueAvailable: products != nil)
     }
 
-    /// Adds after checking the product exists and is sold (a clear 422 if not,
-    /// 503 if product-service cannot say).
+    /// A cart, like the order it becomes, is in one currency: its first priced
+    /// line's. A line priced in another (repriced since it was added) is shown
+    /// unavailable, and a checkout names it.
+    static func currency(of lines: [Order.Line], products: [Int64: ProductSummary]) -> String? {
+        lines.lazy.compactMap { products[$0.productID]?.currency }.first
+    }
+
+    /// Adds after checking the product exists, is sold and is in the cart's
+    /// currency (a clear 422 if not, 503 if product-service cannot say).
     func add(userID: Int64, productID: Int64?, quantity: Int?, requestID: String?) async throws -> Order {
-        try await adding(
-            userID: userID, productID: productID, quantity: quantity, requestID: requestID, withCartLines: false
-        ).cart
+        try await adding(userID: userID, productID: productID, quantity: quantity, requestID: requestID).cart
     }
 
     /// Adds, and answers with the cart as `/v1` shows it. One catalogue call
@@ -68,14 +75,14 @@ struct Carts: Sendable {
     /// every line already in the cart.
     func addAndView(userID: Int64, productID: Int64?, quantity: Int?, requestID: String?) async throws -> CartResource {
         let (cart, products) = try await adding(
-            userID: userID, productID: productID, quantity: quantity, requestID: requestID, withCartLines: true)
+            userID: userID, productID: productID, quantity: quantity, requestID: requestID)
         return try await resource(for: cart, requestID: requestID, known: products)
     }
 
-    /// - Parameter withCartLines: also ask the catalogue for the lines already
-    ///   in the cart (when they fit in one call), for the answer to show.
+    /// Asks the catalogue, in one call, for the product and the lines already in
+    /// the cart: for their currency, and for the answer to show.
     private func adding(
-        userID: Int64, productID: Int64?, quantity: Int?, requestID: String?, withCartLines: Bool
+        userID: Int64, productID: Int64?, quantity: Int?, requestID: String?
     ) async throws -> (cart: Order, products: [Int64: ProductSummary]) {
         var validator = Validator()
         let productID = validator.require(productID, "product_id")
@@ -86,10 +93,10 @@ struct Carts: Sendable {
         }
         try validator.throwIfInvalid()
         guard let productID, let quantity else { throw ProblemError.validation(validator.errors) }
-        let inCart = withCartLines ? try await orders.cart(userID: userID)?.lines.map(\.productID) ?? [] : []
+        let inCart = try await orders.cart(userID: userID)?.lines ?? []
         let products: [Int64: ProductSummary]
         do {
-            products = try await catalog.products(ids: inCart + [productID], requestID: requestID)
+            products = try await catalog.products(ids: inCart.map(\.productID) + [productID], requestID: requestID)
         } catch {
             throw ProblemError(
                 .serviceUnavailable, "The catalogue is unavailable right now; please try again",
@@ -99,6 +106,16 @@ struct Carts: Sendable {
             throw ProblemError(
                 .unprocessableContent, "Product \(productID) does not exist or is no longer sold",
                 fieldErrors: [.init(field: "product_id", message: "is not a product on sale")])
+        }
+        let others = inCart.filter { $0.productID != productID }
+        if let cartCurrency = Self.currency(of: others, products: products), cartCurrency != product.currency {
+            throw ProblemError(
+                .unprocessableContent,
+                "\(product.name) is priced in \(product.currency) and your cart in \(cartCurrency): "
+                    + "an order is paid in one currency, so check out or empty your cart first",
+                fieldErrors: [
+                    .init(field: "product_id", message: "is priced in \(product.currency), not \(cartCurrency)")
+                ])
         }
         let cart = try await orders.add(
             userID: userID, productID: product.id, quantity: quantity, maxQuantity: maxQuantity)

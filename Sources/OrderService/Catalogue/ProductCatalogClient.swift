@@ -28,6 +28,8 @@ struct ProductCatalogClient: Sendable {
         case insufficient([ProblemError.ProductLine])
         /// 422: unknown or withdrawn products.
         case unavailable([ProblemError.ProductLine])
+        /// 422: lines priced in another currency than the first.
+        case mixedCurrencies([ProblemError.ProductLine])
         /// 409 about the attempt itself: released already, or reserved for other lines.
         case attemptOver(String)
     }
@@ -87,7 +89,9 @@ struct ProductCatalogClient: Sendable {
             }
             return .insufficient(problem.productLines)
         case .unprocessableContent(let refused):
-            return .unavailable(try refused.body.applicationProblemJson.productLines)
+            let problem = try refused.body.applicationProblemJson
+            if problem._type.hasSuffix("/mixed-currencies") { return .mixedCurrencies(problem.productLines) }
+            return .unavailable(problem.productLines)
         default:
             throw ServiceClient.Unavailable(description: "product-service refused the reservation")
         }

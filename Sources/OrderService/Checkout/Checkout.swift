@@ -90,12 +90,20 @@ struct Checkout: Sendable {
             return .placed(placed)
         case .insufficient(let lines):
             CheckoutMetrics.checkouts.increment(.insufficientStock)
-            return try await refuse(order, key: key, status: .conflict, lines: lines, summary: "Not enough stock")
+            return try await refuse(
+                order, key: key, status: .conflict, kind: "insufficient-stock", lines: lines,
+                summary: "Not enough stock", why: "not enough in stock")
         case .unavailable(let lines):
             CheckoutMetrics.checkouts.increment(.unavailableProduct)
             return try await refuse(
-                order, key: key, status: .unprocessableContent, lines: lines,
-                summary: "Some products are no longer sold")
+                order, key: key, status: .unprocessableContent, kind: "unavailable-product", lines: lines,
+                summary: "Some products are no longer sold", why: "is unknown or no longer sold")
+        case .mixedCurrencies(let lines):
+            CheckoutMetrics.checkouts.increment(.mixedCurrencies)
+            return try await refuse(
+                order, key: key, status: .unprocessableContent, kind: "mixed-currencies", lines: lines,
+                summary: "An order is paid in one currency; remove these lines or check them out separately",
+                why: "is priced in another currency")
         case .attemptOver(let kind):
             // Only a foreign or corrupted reservation under this fresh id gets here.
             CheckoutMetrics.checkouts.increment(.abandoned)
@@ -106,9 +114,10 @@ struct Checkout: Sendable {
     }
 
     /// Back to the cart with a problem naming the lines, remembered for replays.
+    /// - Parameter why: what is wrong with a line the refusal gives no counts for.
     private func refuse(
-        _ order: Order, key: String, status: HTTPResponse.Status, lines: [ProblemError.ProductLine],
-        summary: String
+        _ order: Order, key: String, status: HTTPResponse.Status, kind: String, lines: [ProblemError.ProductLine],
+        summary: String, why: String
     ) async throws -> Result {
         // Nothing was reserved, but a retry of the same request may still be on its
         // way: once the order is back in the cart (and only then: otherwise the
@@ -118,21 +127,16 @@ struct Checkout: Sendable {
             try? await catalog.release(checkoutID: order.reservationKey)
         }
         let fieldErrors = lines.map { line in
-            let why =
-                if let requested = line.requested, let available = line.available {
-                    "requested \(requested), available \(available)"
-                } else if status == .conflict {
-                    "not enough in stock"
-                } else {
-                    "is unknown or no longer sold"
-                }
+            let counts = line.requested.flatMap { requested in
+                line.available.map { "requested \(requested), available \($0)" }
+            }
             return ProblemError.FieldError(
-                field: "product:\(line.productID)", message: "\(line.name ?? "product \(line.productID)"): \(why)")
+                field: "product:\(line.productID)",
+                message: "\(line.name ?? "product \(line.productID)"): \(counts ?? why)")
         }
         let problem = ProblemError(
-            status, "\(summary): " + fieldErrors.map(\.message).joined(separator: "; "),
-            kind: status == .conflict ? "insufficient-stock" : "unavailable-product", fieldErrors: fieldErrors,
-            lines: lines)
+            status, "\(summary): " + fieldErrors.map(\.message).joined(separator: "; "), kind: kind,
+            fieldErrors: fieldErrors, lines: lines)
         try await store.saveResponse(
             userID: order.userID, key: key, status: Int(status.code),
             body: String(decoding: try JSONEncoder.shop.encode(StoredProblem(problem)), as: UTF8.self))

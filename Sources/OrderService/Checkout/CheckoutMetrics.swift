@@ -8,6 +8,8 @@ enum CheckoutMetrics {
         case placed, replayed
         case insufficientStock = "insufficient_stock"
         case unavailableProduct = "unavailable_product"
+        /// Lines priced in different currencies (one was repriced after it was added).
+        case mixedCurrencies = "mixed_currencies"
         /// product-service could not be reached or answered 5xx.
         case dependencyDown = "dependency_down"
         /// product-service refused the attempt itself (a foreign reservation),

@@ -128,8 +128,16 @@ struct ReservationRoutes {
                     .init(field: "product:\($0.productID)", message: "is unknown or no longer sold")
                 },
                 lines: lines)
-        case .mixedCurrencies:
-            return ProblemError(.unprocessableContent, "All lines of one order must share a currency")
+        case .mixedCurrencies(let lines):
+            return ProblemError(
+                .unprocessableContent,
+                "All lines of one order must share the first line's currency; these do not: "
+                    + lines.map { String($0.productID) }.joined(separator: ", "),
+                kind: "mixed-currencies",
+                fieldErrors: lines.map {
+                    .init(field: "product:\($0.productID)", message: "is priced in another currency")
+                },
+                lines: lines)
         case .differentLines:
             return ProblemError(
                 .conflict, "This checkout already reserved other lines or for another order",

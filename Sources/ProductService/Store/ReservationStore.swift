@@ -29,7 +29,8 @@ struct ReservationStore: Sendable {
         case shortages([Shortage])
         /// Unknown products (no name) and withdrawn ones.
         case unavailable([ProblemError.ProductLine])
-        case mixedCurrencies
+        /// The lines priced in another currency than the first line.
+        case mixedCurrencies([ProblemError.ProductLine])
         /// The attempt already holds a reservation for other lines or another order.
         case differentLines
         /// The attempt was released (or released before it reserved): it is over.
@@ -94,8 +95,13 @@ struct ReservationStore: Sendable {
         guard unavailable.isEmpty else {
             throw Refusal.unavailable(unavailable.map { .init(productID: $0, name: byID[$0]?.name) })
         }
-        let currencies = Set(byID.values.map(\.currency))
-        guard currencies.count == 1, let currency = currencies.first else { throw Refusal.mixedCurrencies }
+        // An order is in the currency of its first line; the others must match.
+        let currency = byID[lines[0].productID]!.currency
+        let foreign = lines.filter { byID[$0.productID]!.currency != currency }
+        guard foreign.isEmpty else {
+            throw Refusal.mixedCurrencies(
+                foreign.map { .init(productID: $0.productID, name: byID[$0.productID]?.name) })
+        }
         let shortages = lines.compactMap { line -> Shortage? in
             let product = byID[line.productID]!
             return product.stock < line.quantity

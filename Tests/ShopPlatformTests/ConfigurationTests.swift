@@ -57,6 +57,17 @@ struct ConfigurationTests {
         #expect(reader.string(forKey: "service.token") == "token-from-kubernetes")
     }
 
+    /// A `..data` that is a file, not a folder, is just a secret file: the
+    /// folder is read as it is (it once stopped every service from starting).
+    @Test func aDotDotDataFileIsNotAFolder() async throws {
+        let secrets = TestDirectory.make()
+        try "plain".write(to: secrets.appendingPathComponent("service-token"), atomically: true, encoding: .utf8)
+        try "x".write(to: secrets.appendingPathComponent("..data"), atomically: true, encoding: .utf8)
+        let reader = try await ConfigReader.shopWithSecretFiles(
+            arguments: ["svc"], environment: ["SECRETS_DIR": secrets.path])
+        #expect(reader.string(forKey: "service.token") == "plain")
+    }
+
     /// In production a database service must be told its database: a missing
     /// `database.url` would give every replica a private SQLite file of its own.
     @Test func productionNeedsTheDatabaseURLNamed() throws {

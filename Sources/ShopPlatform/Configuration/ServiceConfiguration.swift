@@ -113,7 +113,10 @@ extension ConfigReader {
         // Kubernetes mounts each key as a link into `..data` (which it swaps to
         // update all keys at once); the provider reads regular files only, so
         // it reads the folder the links point into.
-        if FileManager.default.fileExists(atPath: directory + "/..data") { directory += "/..data" }
+        var isFolder = false
+        if FileManager.default.fileExists(atPath: directory + "/..data", isDirectory: &isFolder), isFolder {
+            directory += "/..data"
+        }
         return ConfigReader(providers: [
             CommandLineArgumentsProvider(arguments: arguments),
             EnvironmentVariablesProvider(environmentVariables: environment),

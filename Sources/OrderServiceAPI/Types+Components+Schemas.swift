@@ -175,9 +175,13 @@ extension Components {
                 public var unitPriceMinor: Swift.Int64?
                 /// - Remark: Generated from `#/components/schemas/Cart/ItemsPayload/line_total_minor`.
                 public var lineTotalMinor: Swift.Int64?
+                /// the line's prices' currency; a line in another than the cart's is not available
+                ///
+                /// - Remark: Generated from `#/components/schemas/Cart/ItemsPayload/currency`.
+                public var currency: Swift.String?
                 /// - Remark: Generated from `#/components/schemas/Cart/ItemsPayload/image_url`.
                 public var imageUrl: Swift.String?
-                /// false when withdrawn or short of stock
+                /// false when withdrawn, short of stock or priced in another currency than the cart
                 ///
                 /// - Remark: Generated from `#/components/schemas/Cart/ItemsPayload/available`.
                 public var available: Swift.Bool?
@@ -192,8 +196,9 @@ extension Components {
                 ///   - name:
                 ///   - unitPriceMinor:
                 ///   - lineTotalMinor:
+                ///   - currency: the line's prices' currency; a line in another than the cart's is not available
                 ///   - imageUrl:
-                ///   - available: false when withdrawn or short of stock
+                ///   - available: false when withdrawn, short of stock or priced in another currency than the cart
                 ///   - stock:
                 public init(
                     productId: Swift.Int64,
@@ -202,6 +207,7 @@ extension Components {
                     name: Swift.String? = nil,
                     unitPriceMinor: Swift.Int64? = nil,
                     lineTotalMinor: Swift.Int64? = nil,
+                    currency: Swift.String? = nil,
                     imageUrl: Swift.String? = nil,
                     available: Swift.Bool? = nil,
                     stock: Swift.Int64? = nil
@@ -212,6 +218,7 @@ extension Components {
                     self.name = name
                     self.unitPriceMinor = unitPriceMinor
                     self.lineTotalMinor = lineTotalMinor
+                    self.currency = currency
                     self.imageUrl = imageUrl
                     self.available = available
                     self.stock = stock
@@ -223,6 +230,7 @@ extension Components {
                     case name
                     case unitPriceMinor = "unit_price_minor"
                     case lineTotalMinor = "line_total_minor"
+                    case currency
                     case imageUrl = "image_url"
                     case available
                     case stock

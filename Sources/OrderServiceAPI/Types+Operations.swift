@@ -1128,12 +1128,46 @@ public enum Operations {
                 }
             }
             public var headers: Operations.PlaceOrder.Input.Headers
+            /// - Remark: Generated from `#/paths/v1/orders/POST/requestBody`.
+            @frozen public enum Body: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/orders/POST/requestBody/json`.
+                public struct JsonPayload: Codable, Hashable, Sendable {
+                    /// - Remark: Generated from `#/paths/v1/orders/POST/requestBody/json/expected_total_minor`.
+                    public var expectedTotalMinor: Swift.Int64
+                    /// - Remark: Generated from `#/paths/v1/orders/POST/requestBody/json/currency`.
+                    public var currency: Swift.String
+                    /// Creates a new `JsonPayload`.
+                    ///
+                    /// - Parameters:
+                    ///   - expectedTotalMinor:
+                    ///   - currency:
+                    public init(
+                        expectedTotalMinor: Swift.Int64,
+                        currency: Swift.String
+                    ) {
+                        self.expectedTotalMinor = expectedTotalMinor
+                        self.currency = currency
+                    }
+                    public enum CodingKeys: String, CodingKey {
+                        case expectedTotalMinor = "expected_total_minor"
+                        case currency
+                    }
+                }
+                /// - Remark: Generated from `#/paths/v1/orders/POST/requestBody/content/application\/json`.
+                case json(Operations.PlaceOrder.Input.Body.JsonPayload)
+            }
+            public var body: Operations.PlaceOrder.Input.Body?
             /// Creates a new `Input`.
             ///
             /// - Parameters:
             ///   - headers:
-            public init(headers: Operations.PlaceOrder.Input.Headers) {
+            ///   - body:
+            public init(
+                headers: Operations.PlaceOrder.Input.Headers,
+                body: Operations.PlaceOrder.Input.Body? = nil
+            ) {
                 self.headers = headers
+                self.body = body
             }
         }
         @frozen public enum Output: Sendable, Hashable {

@@ -156,8 +156,14 @@ extension APIProtocol {
     ///
     /// - Remark: HTTP `POST /v1/orders`.
     /// - Remark: Generated from `#/paths//v1/orders/post(placeOrder)`.
-    public func placeOrder(headers: Operations.PlaceOrder.Input.Headers) async throws -> Operations.PlaceOrder.Output {
-        try await placeOrder(Operations.PlaceOrder.Input(headers: headers))
+    public func placeOrder(
+        headers: Operations.PlaceOrder.Input.Headers,
+        body: Operations.PlaceOrder.Input.Body? = nil
+    ) async throws -> Operations.PlaceOrder.Output {
+        try await placeOrder(Operations.PlaceOrder.Input(
+            headers: headers,
+            body: body
+        ))
     }
     /// One of the caller's orders (others are 404)
     ///

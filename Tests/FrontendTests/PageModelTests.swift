@@ -37,7 +37,9 @@ struct PageModelTests {
             CartLineModel(
                 productID: 3, slug: "mug", name: "Mug", quantity: 2, unitPrice: "€12.50", lineTotal: "€25.00",
                 available: false, unavailableReason: "Only 1 left"),
-            CartModel(lines: [], empty: true, subtotal: "€0.00", canCheckout: false, idempotencyKey: "k"),
+            CartModel(
+                lines: [], empty: true, subtotal: "€0.00", canCheckout: false, idempotencyKey: "k",
+                expectedTotalMinor: 0, currency: "EUR"),
             OrderLineModel(name: "Mug", quantity: 2, unitPrice: "€12.50", lineTotal: "€25.00"),
             order,
             OrdersModel(orders: [order], empty: false, nextURL: "/orders?after=9"),

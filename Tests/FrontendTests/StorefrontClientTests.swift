@@ -47,7 +47,7 @@ struct StorefrontClientTests {
             let orders = try CartsAndOrders(client: orderService)
             _ = try await orders.add(productID: 1, quantity: 1, token: token, requestID: nil)
             let key = #"k%41"x/y~"#
-            let placed = try await orders.placeOrder(idempotencyKey: key, token: token, requestID: nil)
+            let placed = try await orders.placeOrder(idempotencyKey: key, expecting: nil, token: token, requestID: nil)
 
             let replayed = try await orderService.send(
                 .post, "/v1/orders", headers: [.idempotencyKey: key, .authorization: "Bearer \(token)"],

@@ -2,6 +2,8 @@ import Foundation
 import HTTPTypes
 import HummingbirdTesting
 import NIOCore
+import NIOFoundationCompat
+import ShopPlatform
 import ShopTestSupport
 import Testing
 
@@ -208,6 +210,73 @@ struct CartPageTests {
             #expect(cart.text.contains("Desk Lamp"))
             #expect(cart.text.contains("Only 2 left"))
         }
+    }
+
+    /// The summary's total is what the customer agrees to: when an admin
+    /// reprices meanwhile, no order is placed at the new price; the summary
+    /// comes back showing it, and placing from there works.
+    @Test func aPriceChangedAfterTheSummaryIsShownBeforeAnyOrder() async throws {
+        try await FrontendHarness.run { browser, _ in
+            try await browser.register("finn")
+            try await browser.get("/product/desk-lamp")
+            try await browser.post("/cart/add", [("product_id", "6"), ("quantity", "2"), ("slug", "desk-lamp")])
+            let summary = try await browser.get("/checkout").text
+            #expect(Self.field("expected_total_minor", in: summary) == "10800", "2 × $54.00")
+
+            let admin = Browser(client: browser.client)
+            try await admin.logIn(FrontendHarness.adminUsername, FrontendHarness.adminPassword)
+            let form = try await admin.get("/admin/products/desk-lamp").text
+            let saved = try await admin.post(
+                "/admin/products/desk-lamp", try AdminStaleFormTests.submission(of: form, ["price": "60.00"]))
+            #expect(saved.status == .seeOther)
+
+            let refused = try await browser.post("/checkout", try Self.checkoutForm(summary))
+            #expect(refused.headers[.location] == "/checkout", "\(refused.status)")
+            let again = try await browser.get("/checkout").text
+            #expect(again.contains("Prices changed since you looked"), "\(again)")
+            #expect(again.contains("$120.00") && again.contains("$108.00"))
+            let placed = try await browser.post("/checkout", try Self.checkoutForm(again))
+            #expect(placed.headers[.location]?.hasSuffix("/thank-you") == true, "\(placed.status)")
+        }
+    }
+
+    /// A line repriced in another currency since it was added shows its own
+    /// currency and why it cannot be checked out, never its price in the cart's.
+    @Test func aLineRepricedInAnotherCurrencyShowsItsOwn() async throws {
+        try await FrontendHarness.run { browser, harness in
+            try await browser.register("gia")
+            try await browser.get("/product/classic-mug")
+            try await browser.post("/cart/add", [("product_id", "1"), ("quantity", "1"), ("slug", "classic-mug")])
+            try await browser.get("/product/desk-lamp")
+            try await browser.post("/cart/add", [("product_id", "6"), ("quantity", "1"), ("slug", "desk-lamp")])
+
+            // The admin pages price in the shop's currency; the API may reprice in another.
+            let users = ServiceClient(
+                baseURL: try #require(harness.urls["user"]), target: "user-service", timeout: .seconds(30))
+            let login = try JSONSerialization.data(withJSONObject: [
+                "username": FrontendHarness.adminUsername, "password": FrontendHarness.adminPassword,
+            ])
+            let session = try await users.send(.post, "/v1/sessions", body: login, idempotent: false)
+            let token = try #require(
+                (try JSONSerialization.jsonObject(with: Data(buffer: session.body)) as? [String: Any])?["access_token"]
+                    as? String)
+            let products = ServiceClient(baseURL: try #require(harness.urls["product"]), target: "product-service")
+            let repriced = try await products.send(
+                .patch, "/v1/products/desk-lamp", body: Data(#"{"currency": "EUR"}"#.utf8),
+                headers: [.authorization: "Bearer \(token)"], idempotent: false)
+            #expect(repriced.status == .ok)
+
+            let cart = try await browser.get("/cart").text
+            #expect(cart.contains("€54.00"), "\(cart)")
+            #expect(!cart.contains("$54.00"))
+            #expect(cart.contains("Priced in EUR now"))
+            #expect(!cart.contains("id=\"go-to-checkout\""), "no checkout with a line in another currency")
+        }
+    }
+
+    /// What the summary page's form posts.
+    static func checkoutForm(_ html: String) throws -> [(String, String)] {
+        try ["idempotency_key", "expected_total_minor", "currency"].map { ($0, try #require(field($0, in: html))) }
     }
 
     /// The href of the link with this id (HTML-escaped as rendered).

@@ -43,12 +43,13 @@ struct CartCurrencyTests {
             let pad = try await harness.createProduct("pad", price: 300)
             #expect(try await client.addToCart(pen, 2, token: token).status == .created)
             #expect(try await client.addToCart(pad, 1, token: token).status == .created)
-            try await harness.setCurrency("pad", "EUR")
+            try await harness.updateProduct("pad", ["currency": "EUR"])
 
             let cart = try await client.call(.get, "/v1/cart", token: token)
             let items = try #require(cart.json["items"] as? [[String: Any]])
             let padLine = try #require(items.first { $0["product_id"] as? Int == pad })
             #expect(padLine["available"] as? Bool == false)
+            #expect(padLine["currency"] as? String == "EUR")
             #expect(cart.json["subtotal_minor"] as? Int == 2000)
             #expect(cart.json["currency"] as? String == "USD")
 
@@ -60,6 +61,23 @@ struct CartCurrencyTests {
             #expect(try await harness.stock("pen") == 10)
             #expect(try await harness.stock("pad") == 10)
             #expect(try await client.call(.get, "/v1/cart", token: token).json["id"] != nil, "still a cart")
+        }
+    }
+
+    /// A withdrawn line cannot be bought, so it does not decide the cart's
+    /// currency: a shop moving from USD to EUR does not lock old carts.
+    @Test func aWithdrawnLineDoesNotSetTheCurrency() async throws {
+        try await OrderServiceHarness.run(.sqlite) { client, harness in
+            let token = try await harness.token(user: 7)
+            let old = try await harness.createProduct("old", price: 1000)
+            let mug = try await harness.createProduct("mug", price: 500, currency: "EUR")
+            #expect(try await client.addToCart(old, 1, token: token).status == .created)
+            try await harness.updateProduct("old", ["is_active": false])
+            let added = try await client.addToCart(mug, 2, token: token)
+            #expect(added.status == .created, "\(added.text)")
+            let cart = try await client.call(.get, "/v1/cart", token: token)
+            #expect(cart.json["currency"] as? String == "EUR")
+            #expect(cart.json["subtotal_minor"] as? Int == 1000)
         }
     }
 }

@@ -80,12 +80,12 @@ struct OrderServiceHarness: Sendable {
         return try #require(response.json["id"] as? Int)
     }
 
-    /// Changes a product's currency at product-service, as an admin may.
-    func setCurrency(_ slug: String, _ currency: String) async throws {
+    /// Changes a product at product-service (`price_minor`, `currency`), as an admin may.
+    func updateProduct(_ slug: String, _ fields: [String: Any]) async throws {
         let response = try await product.execute(
             uri: "/v1/products/\(slug)", method: .patch,
             headers: [.authorization: "Bearer \(admin)", .contentType: "application/json"],
-            body: .json(["currency": currency]))
+            body: .json(fields))
         #expect(response.status == .ok, "\(response.text)")
     }
 

@@ -7,6 +7,11 @@ struct ProblemDoc: Codable, Sendable {
         let message: String
     }
 
+    /// `https://microshop.dev/problems/<kind>`, for refusals the page treats apart.
+    var type: String? = nil
     let detail: String?
     let errors: [FieldError]?
+
+    /// Whether the problem is of `kind` (`prices-changed`, ...).
+    func isKind(_ kind: String) -> Bool { type?.hasSuffix("/" + kind) == true }
 }

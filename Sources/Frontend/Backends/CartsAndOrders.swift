@@ -45,9 +45,16 @@ struct CartsAndOrders: Sendable {
     }
 
     /// Checkout; the same `idempotencyKey` never places twice.
-    func placeOrder(idempotencyKey: String, token: String, requestID: String?) async throws -> OrderDoc {
+    /// - Parameter expecting: the total the customer was shown; the order is
+    ///   refused (409 `prices-changed`) when it would come to another.
+    func placeOrder(idempotencyKey: String, expecting total: Money?, token: String, requestID: String?) async throws
+        -> OrderDoc
+    {
         try await ServiceCallMiddleware.calling(requestID: requestID, token: token) {
-            try await api.placeOrder(headers: .init(idempotencyKey: idempotencyKey)).created.body.json
+            try await api.placeOrder(
+                headers: .init(idempotencyKey: idempotencyKey),
+                body: total.map { .json(.init(expectedTotalMinor: $0.minorUnits, currency: $0.currency)) }
+            ).created.body.json
         }
     }
 

@@ -19,6 +19,10 @@ struct CartModel {
     let subtotal: String?
     let canCheckout: Bool
     let idempotencyKey: String
+    /// The total shown, which the checkout form sends back so that the order
+    /// is refused if a price changed since.
+    var expectedTotalMinor: Int64? = nil
+    var currency: String? = nil
 }
 
 extension CartLineModel: MustacheParent {
@@ -45,6 +49,8 @@ extension CartModel: MustacheParent {
         case "subtotal": subtotal
         case "canCheckout": canCheckout
         case "idempotencyKey": idempotencyKey
+        case "expectedTotalMinor": expectedTotalMinor
+        case "currency": currency
         default: nil
         }
     }

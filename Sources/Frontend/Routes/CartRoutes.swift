@@ -36,9 +36,19 @@ struct CartRoutes {
 
     struct CheckoutForm: Decodable {
         let idempotencyKey: String?
+        let expectedTotalMinor: String?
+        let currency: String?
 
         enum CodingKeys: String, CodingKey {
+            case currency
             case idempotencyKey = "idempotency_key"
+            case expectedTotalMinor = "expected_total_minor"
+        }
+
+        /// The total the summary page showed, when it sent one.
+        var expectedTotal: Money? {
+            guard let minor = expectedTotalMinor.flatMap({ Int64($0) }), let currency else { return nil }
+            return Money(minorUnits: minor, currency: currency)
         }
     }
 
@@ -64,14 +74,15 @@ struct CartRoutes {
         }
         context.session.update { $0.cartCount = Int(doc.itemCount) }
         let lines = doc.items.map { item in
-            CartLineModel(
+            let currency = item.currency ?? doc.currency
+            return CartLineModel(
                 productID: item.productId, slug: item.slug, name: item.name ?? "Product \(item.productId)",
                 quantity: Int(item.quantity),
-                unitPrice: item.unitPriceMinor.map { Money(minorUnits: $0, currency: doc.currency).formatted },
-                lineTotal: item.lineTotalMinor.map { Money(minorUnits: $0, currency: doc.currency).formatted },
+                unitPrice: item.unitPriceMinor.map { Money(minorUnits: $0, currency: currency).formatted },
+                lineTotal: item.lineTotalMinor.map { Money(minorUnits: $0, currency: currency).formatted },
                 available: item.available ?? true,
                 unavailableReason: item.available == false
-                    ? ((item.stock ?? 0) > 0 ? "Only \(item.stock ?? 0) left" : "No longer available") : nil)
+                    ? Self.unavailableReason(item, cartCurrency: doc.currency) : nil)
         }
         var banners: [String] = []
         if !doc.catalogueAvailable {
@@ -81,8 +92,17 @@ struct CartRoutes {
             lines: lines, empty: lines.isEmpty,
             subtotal: doc.subtotalMinor.map { Money(minorUnits: $0, currency: doc.currency).formatted },
             canCheckout: !lines.isEmpty && doc.catalogueAvailable && lines.allSatisfy(\.available),
-            idempotencyKey: UUID().uuidString)
+            idempotencyKey: UUID().uuidString, expectedTotalMinor: doc.subtotalMinor,
+            currency: doc.subtotalMinor == nil ? nil : doc.currency)
         return pages.render(template, model, context: context, banners: banners, title: title)
+    }
+
+    /// Why a line cannot be checked out, in the customer's words.
+    static func unavailableReason(_ item: CartDoc.ItemsPayloadPayload, cartCurrency: String) -> String {
+        if let currency = item.currency, currency != cartCurrency {
+            return "Priced in \(currency) now, and your cart is in \(cartCurrency): remove it to check out"
+        }
+        return (item.stock ?? 0) > 0 ? "Only \(item.stock ?? 0) left" : "No longer available"
     }
 
     @Sendable func add(_ request: Request, context: Context) async throws -> Response {
@@ -170,9 +190,14 @@ struct CartRoutes {
         }
         do {
             let order = try await backends.orders.placeOrder(
-                idempotencyKey: form.idempotencyKey ?? UUID().uuidString, token: token, requestID: context.id)
+                idempotencyKey: form.idempotencyKey ?? UUID().uuidString, expecting: form.expectedTotal, token: token,
+                requestID: context.id)
             context.session.update { $0.cartCount = 0 }
             return .redirect(to: "/order/\(order.number)/thank-you", type: .normal)
+        } catch let refusal as Backend.Refusal where refusal.problem.isKind("prices-changed") {
+            // Back to the summary, which shows the new total.
+            context.session.update { $0.flash(.error, refusal.problem.detail ?? "Prices changed since you looked.") }
+            return .redirect(to: "/checkout", type: .normal)
         } catch let refusal as Backend.Refusal {
             let items = refusal.problem.errors?.map(\.message).joined(separator: "; ")
             let message: String

@@ -38,7 +38,7 @@ struct Carts: Sendable {
             guard let products else {
                 return .init(
                     productID: line.productID, quantity: line.quantity, slug: nil, name: nil, unitPriceMinor: nil,
-                    lineTotalMinor: nil, imageURL: nil, available: nil, stock: nil)
+                    lineTotalMinor: nil, currency: nil, imageURL: nil, available: nil, stock: nil)
             }
             let product = products[line.productID]
             let available =
@@ -46,7 +46,7 @@ struct Carts: Sendable {
             return .init(
                 productID: line.productID, quantity: line.quantity, slug: product?.slug, name: product?.name,
                 unitPriceMinor: product?.priceMinor,
-                lineTotalMinor: product.map { $0.priceMinor * Int64(line.quantity) },
+                lineTotalMinor: product.map { $0.priceMinor * Int64(line.quantity) }, currency: product?.currency,
                 imageURL: product?.imageUrl, available: available, stock: product.map { Int($0.stock) })
         }
         let subtotal: Int64? =
@@ -57,11 +57,12 @@ struct Carts: Sendable {
             catalogueAvailable: products != nil)
     }
 
-    /// A cart, like the order it becomes, is in one currency: its first priced
-    /// line's. A line priced in another (repriced since it was added) is shown
+    /// A cart, like the order it becomes, is in one currency: its first line's
+    /// still on sale (a withdrawn line cannot be bought, so it decides nothing).
+    /// A line priced in another (repriced since it was added) is shown
     /// unavailable, and a checkout names it.
     static func currency(of lines: [Order.Line], products: [Int64: ProductSummary]) -> String? {
-        lines.lazy.compactMap { products[$0.productID]?.currency }.first
+        lines.lazy.compactMap { products[$0.productID] }.first(where: \.isActive)?.currency
     }
 
     /// Adds after checking the product exists, is sold and is in the cart's
@@ -107,8 +108,9 @@ struct Carts: Sendable {
                 .unprocessableContent, "Product \(productID) does not exist or is no longer sold",
                 fieldErrors: [.init(field: "product_id", message: "is not a product on sale")])
         }
-        let others = inCart.filter { $0.productID != productID }
-        if let cartCurrency = Self.currency(of: others, products: products), cartCurrency != product.currency {
+        // Racing adds of two currencies into an empty cart can both pass; the
+        // checkout then names the odd line (mixed-currencies), so no order mixes.
+        if let cartCurrency = Self.currency(of: inCart, products: products), cartCurrency != product.currency {
             throw ProblemError(
                 .unprocessableContent,
                 "\(product.name) is priced in \(product.currency) and your cart in \(cartCurrency): "

@@ -9,8 +9,10 @@ import ShopPlatform
 /// 1. cart → `pending`, recording the Idempotency-Key (one transaction);
 /// 2. reserve stock at product-service under a checkout id made for this attempt
 ///    (idempotent there, so retried on connection failures);
-/// 3. reserved → `placed` with the reserved prices; short or unknown lines →
-///    back to `cart` with a 409/422 naming them; product-service unreachable →
+/// 3. reserved → `placed` with the reserved prices, unless the caller named the
+///    total it showed and the reserved total differs (a price changed since):
+///    then released, back to `cart`, 409 `prices-changed`; short or unknown
+///    lines → back to `cart` with a 409/422 naming them; product-service unreachable →
 ///    release, back to `cart`, 503. If even the release fails the order stays
 ///    `pending` and the reconciler finishes the job.
 ///
@@ -21,12 +23,19 @@ struct Checkout: Sendable {
         case refused(ProblemError)
     }
 
+    /// The total the customer was shown, which the order must come to.
+    struct Expectation: Sendable, Equatable {
+        let total: Money
+    }
+
     let store: CheckoutStore
     let orders: OrderStore
     let catalog: ProductCatalogClient
     let logger: Logger
 
-    func run(userID: Int64, key: String, requestID: String?) async throws -> Result {
+    func run(userID: Int64, key: String, expecting expected: Expectation? = nil, requestID: String?) async throws
+        -> Result
+    {
         switch try await store.begin(userID: userID, key: key) {
         case .noCart:
             throw ProblemError.notFound("You have no open cart to check out")
@@ -39,7 +48,7 @@ struct Checkout: Sendable {
             let started = ContinuousClock.now
             defer { CheckoutMetrics.duration.record(duration: .now - started) }
             do {
-                return try await reserveAndPlace(order, key: key, requestID: requestID)
+                return try await reserveAndPlace(order, key: key, expecting: expected, requestID: requestID)
             } catch let problem as ProblemError where problem.status != .internalServerError {
                 throw problem  // its outcome is counted where it was decided
             } catch {
@@ -49,7 +58,9 @@ struct Checkout: Sendable {
         }
     }
 
-    private func reserveAndPlace(_ order: Order, key: String, requestID: String?) async throws -> Result {
+    private func reserveAndPlace(
+        _ order: Order, key: String, expecting expected: Expectation?, requestID: String?
+    ) async throws -> Result {
         guard let checkoutID = order.checkoutID else {
             throw ProblemError(.internalServerError, "a pending order has no checkout id")
         }
@@ -67,6 +78,11 @@ struct Checkout: Sendable {
         }
         switch outcome {
         case .reserved(let stock):
+            if let expected, stock.totalMinor != expected.total.minorUnits || stock.currency != expected.total.currency
+            {
+                return try await refuseChangedTotal(
+                    order, key: key, checkoutID: checkoutID, reserved: stock, expected: expected, requestID: requestID)
+            }
             guard let placed = try await store.place(orderID: order.id, reservation: stock) else {
                 // The order stopped being pending meanwhile: this request outlived
                 // the reconciler's grace, and the reconciler either placed it from
@@ -111,6 +127,35 @@ struct Checkout: Sendable {
             await abandon(order, checkoutID: checkoutID, key: key, requestID: requestID)
             throw ProblemError.conflict("This checkout could not complete; your cart is unchanged. Please try again.")
         }
+    }
+
+    /// The reserved total is not the one the customer was shown: the stock goes
+    /// back and so does the order, to the cart, and the refusal is remembered.
+    private func refuseChangedTotal(
+        _ order: Order, key: String, checkoutID: String, reserved: ReservedStock, expected: Expectation,
+        requestID: String?
+    ) async throws -> Result {
+        CheckoutMetrics.checkouts.increment(.pricesChanged)
+        // Only a reconciler that outlived its grace could have placed it meanwhile;
+        // then it stands, as any placed order does.
+        guard try await store.revertToCart(orderID: order.id) else { return try await current(order.id) }
+        do {
+            try await catalog.release(checkoutID: checkoutID, requestID: requestID)
+        } catch {
+            // No order stands on the reservation now: the reconciler releases it.
+            logger.warning("release failed", metadata: ["order": "\(order.id)", "error": "\(error)"])
+        }
+        let now = reserved.totalMinor.map { Money(minorUnits: $0, currency: reserved.currency ?? "") }
+        let problem = ProblemError(
+            .conflict,
+            "Prices changed since you looked: your order now comes to \(now?.formatted ?? "another total"), "
+                + "not \(expected.total.formatted). Nothing was charged and your cart is unchanged; "
+                + "please review it and check out again.",
+            kind: "prices-changed")
+        try await store.saveResponse(
+            userID: order.userID, key: key, status: Int(problem.status.code),
+            body: String(decoding: try JSONEncoder.shop.encode(StoredProblem(problem)), as: UTF8.self))
+        return .refused(problem)
     }
 
     /// Back to the cart with a problem naming the lines, remembered for replays.

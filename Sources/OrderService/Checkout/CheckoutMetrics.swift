@@ -10,6 +10,8 @@ enum CheckoutMetrics {
         case unavailableProduct = "unavailable_product"
         /// Lines priced in different currencies (one was repriced after it was added).
         case mixedCurrencies = "mixed_currencies"
+        /// The reserved total was not the one the customer was shown.
+        case pricesChanged = "prices_changed"
         /// product-service could not be reached or answered 5xx.
         case dependencyDown = "dependency_down"
         /// product-service refused the attempt itself (a foreign reservation),

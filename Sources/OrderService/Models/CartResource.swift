@@ -13,13 +13,17 @@ struct CartResource: ResponseEncodable, Sendable {
         @NullEncoded var name: String?
         @NullEncoded var unitPriceMinor: Int64?
         @NullEncoded var lineTotalMinor: Int64?
+        /// The line's prices' currency: the cart's, unless the product was
+        /// repriced in another since it was added.
+        @NullEncoded var currency: String?
         @NullEncoded var imageURL: String?
-        /// False when the product was withdrawn or is short of stock.
+        /// False when the product was withdrawn, is short of stock or is priced
+        /// in another currency than the cart.
         @NullEncoded var available: Bool?
         @NullEncoded var stock: Int?
 
         enum CodingKeys: String, CodingKey {
-            case quantity, slug, name, available, stock
+            case quantity, slug, name, available, stock, currency
             case productID = "product_id"
             case unitPriceMinor = "unit_price_minor"
             case lineTotalMinor = "line_total_minor"

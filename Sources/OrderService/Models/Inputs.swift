@@ -1,3 +1,5 @@
+import ShopPlatform
+
 /// `POST /v1/cart/items`.
 struct AddItemInput: Decodable, Sendable {
     var productID: Int64?
@@ -6,6 +8,33 @@ struct AddItemInput: Decodable, Sendable {
     enum CodingKeys: String, CodingKey {
         case quantity
         case productID = "product_id"
+    }
+}
+
+/// `POST /v1/orders`'s optional body: the total the customer was shown, which
+/// the order must come to.
+struct CheckoutInput: Decodable, Sendable {
+    var expectedTotalMinor: Int64?
+    var currency: String?
+
+    enum CodingKeys: String, CodingKey {
+        case currency
+        case expectedTotalMinor = "expected_total_minor"
+    }
+
+    func expectation() throws -> Checkout.Expectation {
+        var validator = Validator()
+        let total = validator.require(expectedTotalMinor, "expected_total_minor")
+        let currency = validator.require(currency, "currency")
+        if let total { validator.check(total >= 0, "expected_total_minor", "must not be negative") }
+        if let currency {
+            validator.check(
+                currency.utf8.count == 3 && currency.utf8.allSatisfy { (0x41...0x5A).contains($0) }, "currency",
+                "must be a three-letter currency code")
+        }
+        try validator.throwIfInvalid()
+        guard let total, let currency else { throw ProblemError.validation(validator.errors) }
+        return Checkout.Expectation(total: Money(minorUnits: total, currency: currency))
     }
 }
 

@@ -24,15 +24,21 @@ struct OrderRoutes {
     }
 
     /// Checkout. The `Idempotency-Key` header is required: a replay with the same
-    /// key returns the first result and never places twice.
+    /// key returns the first result and never places twice. An optional body
+    /// names the total the customer was shown (`CheckoutInput`).
     @Sendable func placeOrder(_ request: Request, context: Context) async throws -> EditedResponse<OrderResource> {
+        var request = request
         let user = try context.requireIdentity()
         guard let key = request.headers[.idempotencyKey], (1...255).contains(key.count),
             key.utf8.allSatisfy({ (0x21...0x7E).contains($0) })
         else {
             throw ProblemError.badRequest("An Idempotency-Key header (1-255 visible ASCII characters) is required")
         }
-        switch try await checkout.run(userID: user.userID, key: key, requestID: context.id) {
+        let body = try await request.collectBody(upTo: context.maxUploadSize)
+        let expected =
+            body.readableBytes == 0
+            ? nil : try await request.decode(as: CheckoutInput.self, context: context).expectation()
+        switch try await checkout.run(userID: user.userID, key: key, expecting: expected, requestID: context.id) {
         case .placed(let order):
             return .init(
                 status: .created, headers: [.location: "/v1/orders/\(order.id)"], response: OrderResource(order))

@@ -1,0 +1,83 @@
+import Foundation
+import HTTPTypes
+import HummingbirdTesting
+import NIOCore
+import ShopTestSupport
+import Testing
+
+@testable import OrderService
+
+/// The price is the one at reservation. A checkout that names the total the
+/// customer was shown is refused when a price changed since: nothing is
+/// reserved, nothing placed, the cart stays. Before, the order was placed at
+/// the new price, which the customer never saw.
+@Suite("Prices changed at checkout")
+struct PriceChangeTests {
+    static func checkout(
+        _ client: any TestClientProtocol, token: String, expecting total: Int64, currency: String = "USD",
+        key: String = UUID().uuidString
+    ) async throws -> TestResponse {
+        try await client.call(
+            .post, "/v1/orders", json: ["expected_total_minor": total, "currency": currency], token: token,
+            headers: [HTTPField.Name("Idempotency-Key")!: key])
+    }
+
+    @Test(arguments: TestBackend.available)
+    func aCheckoutExpectingAnOldTotalIsRefused(backend: TestBackend) async throws {
+        try await OrderServiceHarness.run(backend) { client, harness in
+            let token = try await harness.token(user: 7)
+            let pen = try await harness.createProduct("pen", price: 1000)
+            #expect(try await client.addToCart(pen, 2, token: token).status == .created)
+            try await harness.updateProduct("pen", ["price_minor": 1500])
+
+            let refused = try await Self.checkout(client, token: token, expecting: 2000, key: "k1")
+            #expect(refused.status == .conflict, "\(refused.text)")
+            #expect(refused.json["type"] as? String == "https://microshop.dev/problems/prices-changed")
+            #expect(refused.text.contains("$30.00") && refused.text.contains("$20.00"), "\(refused.text)")
+            #expect(try await harness.stock("pen") == 10, "nothing stays reserved")
+            let cart = try await client.call(.get, "/v1/cart", token: token)
+            #expect(cart.json["subtotal_minor"] as? Int == 3000, "the cart is back, at the new price")
+            #expect(try await client.call(.get, "/v1/orders", token: token).json["items"] as? [Any] != nil)
+            // The refusal is what the key answers from now on.
+            let replay = try await Self.checkout(client, token: token, expecting: 3000, key: "k1")
+            #expect(replay.status == .conflict)
+
+            let placed = try await Self.checkout(client, token: token, expecting: 3000)
+            #expect(placed.status == .created, "\(placed.text)")
+            #expect(placed.json["total_minor"] as? Int == 3000)
+            #expect(try await harness.stock("pen") == 8)
+        }
+    }
+
+    /// The expected total is optional (the `/api` contract and older clients
+    /// send none), and when sent it is checked like any input: a clear 4xx,
+    /// nothing changed.
+    @Test(arguments: TestBackend.available)
+    func theExpectedTotalIsOptionalAndChecked(backend: TestBackend) async throws {
+        try await OrderServiceHarness.run(backend) { client, harness in
+            let token = try await harness.token(user: 7)
+            let pen = try await harness.createProduct("pen", price: 1000)
+            #expect(try await client.addToCart(pen, 1, token: token).status == .created)
+            let key = HTTPField.Name("Idempotency-Key")!
+            for (body, status) in [
+                (#"{"expected_total_minor": -1, "currency": "USD"}"#, HTTPResponse.Status.unprocessableContent),
+                (#"{"expected_total_minor": 1000, "currency": "usd"}"#, .unprocessableContent),
+                (#"{"expected_total_minor": 1000}"#, .unprocessableContent),
+                (#"{"expected_total_minor": 9223372036854775808, "currency": "USD"}"#, .badRequest),
+                (#"{"expected_total_minor": "#, .badRequest),
+            ] {
+                let response = try await client.execute(
+                    uri: "/v1/orders", method: .post,
+                    headers: [
+                        .authorization: "Bearer \(token)", .contentType: "application/json", key: UUID().uuidString,
+                    ],
+                    body: ByteBuffer(string: body))
+                #expect(response.status == status, "\(body): \(response.text)")
+            }
+            #expect(try await harness.stock("pen") == 10)
+            let wrongCurrency = try await Self.checkout(client, token: token, expecting: 1000, currency: "EUR")
+            #expect(wrongCurrency.status == .conflict, "\(wrongCurrency.text)")
+            #expect(try await client.checkout(token: token).status == .created, "no body: as before")
+        }
+    }
+}

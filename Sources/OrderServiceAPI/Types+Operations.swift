@@ -1132,18 +1132,20 @@ public enum Operations {
             @frozen public enum Body: Sendable, Hashable {
                 /// - Remark: Generated from `#/paths/v1/orders/POST/requestBody/json`.
                 public struct JsonPayload: Codable, Hashable, Sendable {
+                    /// with it, `currency` is required
+                    ///
                     /// - Remark: Generated from `#/paths/v1/orders/POST/requestBody/json/expected_total_minor`.
-                    public var expectedTotalMinor: Swift.Int64
+                    public var expectedTotalMinor: Swift.Int64?
                     /// - Remark: Generated from `#/paths/v1/orders/POST/requestBody/json/currency`.
-                    public var currency: Swift.String
+                    public var currency: Swift.String?
                     /// Creates a new `JsonPayload`.
                     ///
                     /// - Parameters:
-                    ///   - expectedTotalMinor:
+                    ///   - expectedTotalMinor: with it, `currency` is required
                     ///   - currency:
                     public init(
-                        expectedTotalMinor: Swift.Int64,
-                        currency: Swift.String
+                        expectedTotalMinor: Swift.Int64? = nil,
+                        currency: Swift.String? = nil
                     ) {
                         self.expectedTotalMinor = expectedTotalMinor
                         self.currency = currency

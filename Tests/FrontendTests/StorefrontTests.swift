@@ -235,6 +235,7 @@ struct CartPageTests {
             let again = try await browser.get("/checkout").text
             #expect(again.contains("Prices changed since you looked"), "\(again)")
             #expect(again.contains("$120.00") && again.contains("$108.00"))
+            #expect(Self.field("expected_total_minor", in: again) == "12000", "the summary shows the new total")
             let placed = try await browser.post("/checkout", try Self.checkoutForm(again))
             #expect(placed.headers[.location]?.hasSuffix("/thank-you") == true, "\(placed.status)")
         }

@@ -143,8 +143,9 @@ struct ResilienceTests {
         }
     }
 
-    /// One reconciler round with no grace period, against the live product-service.
-    static func reconcile(_ harness: OrderServiceHarness) async throws {
+    /// One reconciler round, with no grace period unless one is given, against
+    /// the live product-service.
+    static func reconcile(_ harness: OrderServiceHarness, grace: Duration = .zero) async throws {
         var environment = harness.environment
         environment["RECONCILER_GRACE_SECONDS"] = "0"
         let configuration = OrderServiceConfiguration(reader: .shop(arguments: ["t"], environment: environment))
@@ -155,7 +156,7 @@ struct ResilienceTests {
                     client: ServiceClient(
                         baseURL: configuration.productServiceURL, target: ServiceDescriptor.productService.name,
                         headers: [.authorization: "Bearer \(OrderServiceHarness.serviceToken)"])),
-                interval: .seconds(1), grace: .zero, logger: Logger(label: "reconciler"))
+                interval: .seconds(1), grace: grace, logger: Logger(label: "reconciler"))
             try await Task.sleep(for: .milliseconds(50))
             #expect(await reconciler.reconcileOnce() > 0)
         }

@@ -73,6 +73,11 @@ struct ProductCatalogClient: Sendable {
         return found
     }
 
+    /// Drops the product answers kept for `freshFor`: the next read asks.
+    func forgetRememberedProducts() {
+        batches.removeAll()
+    }
+
     func reserve(_ order: Order, checkoutID: String, requestID: String? = nil) async throws -> ReserveResult {
         let request = Components.Schemas.ReservationRequest(
             checkoutId: checkoutID, orderId: order.id,

@@ -129,22 +129,25 @@ struct Checkout: Sendable {
         }
     }
 
-    /// The reserved total is not the one the customer was shown: the stock goes
-    /// back and so does the order, to the cart, and the refusal is remembered.
+    /// The reserved total is not the one the customer was shown: the attempt is
+    /// set aside owing its release (the lines go back to a cart), the stock is
+    /// released (by the reconciler if not now), and the refusal is remembered.
     private func refuseChangedTotal(
         _ order: Order, key: String, checkoutID: String, reserved: ReservedStock, expected: Expectation,
         requestID: String?
     ) async throws -> Result {
-        CheckoutMetrics.checkouts.increment(.pricesChanged)
         // Only a reconciler that outlived its grace could have placed it meanwhile;
         // then it stands, as any placed order does.
-        guard try await store.revertToCart(orderID: order.id) else { return try await current(order.id) }
+        guard try await store.abandon(orderID: order.id) else { return try await current(order.id) }
+        CheckoutMetrics.checkouts.increment(.pricesChanged)
         do {
             try await catalog.release(checkoutID: checkoutID, requestID: requestID)
+            try await store.markReleased(orderID: order.id)
         } catch {
-            // No order stands on the reservation now: the reconciler releases it.
-            logger.warning("release failed", metadata: ["order": "\(order.id)", "error": "\(error)"])
+            logger.warning("release failed; the reconciler will retry", metadata: ["order": "\(order.id)"])
         }
+        // The cart shows the new prices at once, not this replica's memory of the old.
+        catalog.forgetRememberedProducts()
         let now = reserved.totalMinor.map { Money(minorUnits: $0, currency: reserved.currency ?? "") }
         let problem = ProblemError(
             .conflict,

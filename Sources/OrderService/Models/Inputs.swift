@@ -12,7 +12,8 @@ struct AddItemInput: Decodable, Sendable {
 }
 
 /// `POST /v1/orders`'s optional body: the total the customer was shown, which
-/// the order must come to.
+/// the order must come to. A body without `expected_total_minor` expects
+/// nothing (other fields are ignored, as they always were).
 struct CheckoutInput: Decodable, Sendable {
     var expectedTotalMinor: Int64?
     var currency: String?
@@ -22,18 +23,18 @@ struct CheckoutInput: Decodable, Sendable {
         case expectedTotalMinor = "expected_total_minor"
     }
 
-    func expectation() throws -> Checkout.Expectation {
+    func expectation() throws -> Checkout.Expectation? {
+        guard let total = expectedTotalMinor else { return nil }
         var validator = Validator()
-        let total = validator.require(expectedTotalMinor, "expected_total_minor")
         let currency = validator.require(currency, "currency")
-        if let total { validator.check(total >= 0, "expected_total_minor", "must not be negative") }
+        validator.check(total >= 0, "expected_total_minor", "must not be negative")
         if let currency {
             validator.check(
                 currency.utf8.count == 3 && currency.utf8.allSatisfy { (0x41...0x5A).contains($0) }, "currency",
                 "must be a three-letter currency code")
         }
         try validator.throwIfInvalid()
-        guard let total, let currency else { throw ProblemError.validation(validator.errors) }
+        guard let currency else { throw ProblemError.validation(validator.errors) }
         return Checkout.Expectation(total: Money(minorUnits: total, currency: currency))
     }
 }

@@ -66,6 +66,11 @@ public final class ETagCache<Value: Sendable>: Sendable {
         }
     }
 
+    /// Forgets every answer: the next read of each key asks the provider afresh.
+    public func removeAll() {
+        entries.withLock { $0.removeAll() }
+    }
+
     /// How many answers are kept now, and their weight.
     public var count: Int { entries.withLock { $0.count } }
     public var weight: Int { entries.withLock { $0.weight } }

@@ -25,6 +25,18 @@ struct SessionTests {
         }
     }
 
+    /// A name is trimmed at sign-up, so it is at sign-in too: a customer who
+    /// typed " pat " twice gets in (before: "invalid username or password").
+    @Test func aNameIsTrimmedAtSignInAsAtSignUp() async throws {
+        try await UserServiceHarness.run(.sqlite) { client, _ in
+            let created = try await client.call(
+                .post, "/v1/users", json: ["username": " pat ", "email": "pat@example.com", "password": "password-123"])
+            #expect(created.status == .created, "\(created.text)")
+            let session = try await client.login(" pat ")
+            #expect((session["user"] as? [String: Any])?["username"] as? String == "pat")
+        }
+    }
+
     @Test(arguments: TestBackend.available)
     func unknownUserAndWrongPasswordFailAlike(backend: TestBackend) async throws {
         try await UserServiceHarness.run(backend) { client, _ in

@@ -123,7 +123,9 @@ struct Accounts: Sendable {
     /// before either.
     func authenticate(username: String?, password: String?) async throws -> User {
         var validator = Validator()
-        let username = validator.require(username.flatMap { $0.isEmpty ? nil : $0 }, "username")
+        // Trimmed as at sign-up, so the name someone typed twice finds their account.
+        let username = validator.require(
+            username.map { $0.trimmingCharacters(in: .whitespaces) }.flatMap { $0.isEmpty ? nil : $0 }, "username")
         let password = validator.require(password.flatMap { $0.isEmpty ? nil : $0 }, "password")
         if let username {
             validator.check(AccountRules.isPlausibleUsername(username), "username", "is too long")

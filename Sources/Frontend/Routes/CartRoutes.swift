@@ -196,7 +196,9 @@ struct CartRoutes {
             return .redirect(to: "/order/\(order.number)/thank-you", type: .normal)
         } catch let refusal as Backend.Refusal where refusal.problem.isKind("prices-changed") {
             // Back to the summary, which shows the new total.
-            context.session.update { $0.flash(.error, refusal.problem.detail ?? "Prices changed since you looked.") }
+            context.session.update {
+                $0.flash(.error, refusal.problem.detail ?? "Your order's total changed since you looked.")
+            }
             return .redirect(to: "/checkout", type: .normal)
         } catch let refusal as Backend.Refusal {
             let items = refusal.problem.errors?.map(\.message).joined(separator: "; ")

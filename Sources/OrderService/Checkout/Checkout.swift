@@ -151,9 +151,9 @@ struct Checkout: Sendable {
         let now = reserved.totalMinor.map { Money(minorUnits: $0, currency: reserved.currency ?? "") }
         let problem = ProblemError(
             .conflict,
-            "Prices changed since you looked: your order now comes to \(now?.formatted ?? "another total"), "
-                + "not \(expected.total.formatted). Nothing was charged and your cart is unchanged; "
-                + "please review it and check out again.",
+            "Your order now comes to \(now?.formatted ?? "another total"), not the \(expected.total.formatted) "
+                + "you were shown: a price (or your cart, in another tab) changed since. Nothing was charged "
+                + "and your cart is unchanged; please review it and check out again.",
             kind: "prices-changed")
         try await store.saveResponse(
             userID: order.userID, key: key, status: Int(problem.status.code),

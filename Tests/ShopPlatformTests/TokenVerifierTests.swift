@@ -98,6 +98,23 @@ struct TokenVerifierTests {
 struct AuthorizationHeaderTests {
     static let jwt = "aaa.bbb.ccc"
 
+    /// Replicas' clocks differ a little: a token one issues a few seconds
+    /// ahead of another's clock verifies there at once (before, the customer
+    /// was taken for anonymous); one dated minutes ahead does not.
+    @Test func aFewSecondsOfClockSkewAreTolerated() async throws {
+        let keys = try await JWTKeyCollection().add(ecdsa: ES256PrivateKey())
+        func token(issuedIn offset: TimeInterval) async throws -> String {
+            try await keys.sign(
+                AccessTokenClaims(
+                    principal: Principal(userID: 7, username: "zed", roles: [.customer], sessionID: "s1"),
+                    issuer: "i", audience: "a", issuedAt: Date().addingTimeInterval(offset), lifetime: .seconds(300)))
+        }
+        _ = try await keys.verify(try await token(issuedIn: 5), as: AccessTokenClaims.self)
+        await #expect(throws: (any Error).self) {
+            try await keys.verify(try await token(issuedIn: 600), as: AccessTokenClaims.self)
+        }
+    }
+
     @Test func acceptsBearerAndBothBasicForms() {
         #expect(TokenAuthenticator.token(from: [.authorization: "Bearer \(Self.jwt)"]) == Self.jwt)
         #expect(TokenAuthenticator.token(from: [.authorization: "Basic \(Self.jwt)"]) == Self.jwt)

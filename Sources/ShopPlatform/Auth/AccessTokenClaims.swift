@@ -43,11 +43,15 @@ public struct AccessTokenClaims: JWTPayload, Equatable {
         self.sessionID = principal.sessionID
     }
 
+    /// How far ahead of this replica's clock the issuer's may run: a token is
+    /// usable elsewhere the moment it is issued.
+    static let clockSkew: TimeInterval = 60
+
     /// Time-based checks; issuer and audience are checked by `TokenVerifier`
     /// against its configuration.
     public func verify(using algorithm: some JWTAlgorithm) async throws {
         try expiration.verifyNotExpired()
-        try notBefore.verifyNotBefore()
+        try notBefore.verifyNotBefore(currentDate: Date().addingTimeInterval(Self.clockSkew))
     }
 
     public var principal: Principal? {

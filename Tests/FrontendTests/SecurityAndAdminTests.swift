@@ -46,6 +46,22 @@ struct SecurityAndAdminTests {
         }
     }
 
+    /// Signing in again over a live session ends the old one at user-service:
+    /// the browser forgets its tokens, and so must the shop (a copy of the old
+    /// cookie stops working).
+    @Test func signingInAgainEndsTheSessionItReplaces() async throws {
+        try await FrontendHarness.run { browser, harness in
+            try await browser.register("ola")
+            try await browser.get("/login")
+            let again = try await browser.post("/login", [("username", "ola"), ("password", "password-123")])
+            #expect(again.status == .seeOther || again.status == .found, "\(again.status)")
+            let users = ServiceClient(baseURL: try #require(harness.urls["user"]), target: "user-service")
+            let feed = try await users.getJSON("/v1/revocations?since=0", as: RevocationFeed.self)
+            #expect(feed.sessions.count == 1, "the replaced session was revoked")
+            #expect(try await browser.get("/cart").text.contains("Log out ola"), "the new one works")
+        }
+    }
+
     /// A logout user-service did not record is not reported as done: this
     /// browser forgets the session, and the customer is told it may live on.
     @Test func aLogoutUserServiceDidNotRecordSaysSo() async throws {

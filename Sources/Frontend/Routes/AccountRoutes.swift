@@ -46,8 +46,12 @@ struct AccountRoutes {
         let next = Self.safeNext(form.next)
         var model = FormModel(values: ["username": form.username ?? ""], next: next)
         do {
+            let replaced = context.session.value
             let session = try await backends.users.logIn(
                 username: form.username ?? "", password: form.password ?? "", requestID: context.id)
+            // The session this browser held before is forgotten here: it is
+            // ended at user-service too, not left live for a copy of the cookie.
+            _ = await endSession(replaced, requestID: context.id)
             context.session.update {
                 $0.signIn(session)
                 // A token that was valid before signing in (and might have been
@@ -113,19 +117,7 @@ struct AccountRoutes {
     /// Revokes the session at user-service, then forgets it here. By refresh
     /// token, which ends the session even when the access token has expired.
     @Sendable func logout(_ request: Request, context: Context) async throws -> Response {
-        let session = context.session.value
-        var ended = true
-        do {
-            if let refresh = session.refreshToken {
-                try await backends.users.revoke(refresh, requestID: context.id)
-            } else if let token = session.accessToken {
-                try await backends.users.endSession(token: token, requestID: context.id)
-            }
-        } catch is Backend.Refusal {
-            // Refused: the session had already ended (expired or revoked).
-        } catch {
-            ended = false
-        }
+        let ended = await endSession(context.session.value, requestID: context.id)
         // This browser forgets the tokens either way; if user-service did not
         // hear of it, the session lives on (for whoever holds a copy of the
         // cookie), and the customer is told so rather than reassured.
@@ -141,6 +133,24 @@ struct AccountRoutes {
             }
         }
         return .redirect(to: "/", type: .normal)
+    }
+
+    /// Ends the browser's session at user-service, by its refresh token (the
+    /// access token may have expired). False when user-service could not be
+    /// told; a refusal means the session had already ended.
+    private func endSession(_ session: ShopSession, requestID: String?) async -> Bool {
+        do {
+            if let refresh = session.refreshToken {
+                try await backends.users.revoke(refresh, requestID: requestID)
+            } else if let token = session.accessToken {
+                try await backends.users.endSession(token: token, requestID: requestID)
+            }
+            return true
+        } catch is Backend.Refusal {
+            return true
+        } catch {
+            return false
+        }
     }
 
     private func refreshCartCount(context: Context, token: String) async {

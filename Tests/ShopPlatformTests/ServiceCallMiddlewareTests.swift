@@ -124,9 +124,10 @@ struct ServiceCallMiddlewareTests {
     /// and it closes nothing in the breaker's count.
     @Test func aClientErrorIsAnAnswer() async throws {
         try await Self.withDependency(answering: .conflict) { baseURL, received in
-            // One failure would open this breaker.
+            // One failure would open this breaker; the deadline is for a loaded
+            // full run (a timed-out first call opened it once and failed the test).
             let client = ServiceClient(
-                baseURL: baseURL, target: "test-dependency",
+                baseURL: baseURL, target: "test-dependency", timeout: .seconds(60),
                 breaker: CircuitBreaker(threshold: 1, cooldown: .seconds(60)))
             let (response, _) = try await Self.call(client, .get, operation: "getThing")
             #expect(response.status == .conflict)

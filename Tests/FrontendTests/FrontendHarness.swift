@@ -4,6 +4,7 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import NIOCore
+import NIOFoundationCompat
 import OrderService
 import ProductService
 import ShopPlatform
@@ -22,6 +23,18 @@ struct FrontendHarness: Sendable {
 
     let urls: [String: String]
     let environment: [String: String]
+
+    /// An access token from user-service itself, as an API client would sign in
+    /// (deadlines for a loaded full run: a login's bcrypt waits its turn).
+    func accessToken(username: String, password: String) async throws -> String {
+        let users = ServiceClient(
+            baseURL: try #require(urls["user"]), target: "user-service", timeout: .seconds(30))
+        let login = try JSONSerialization.data(withJSONObject: ["username": username, "password": password])
+        let session = try await users.send(.post, "/v1/sessions", body: login, idempotent: false)
+        return try #require(
+            (try JSONSerialization.jsonObject(with: Data(buffer: session.body)) as? [String: Any])?["access_token"]
+                as? String)
+    }
 
     /// `settings` configure the frontend, `userSettings` user-service, and
     /// `shopSettings` every service (e.g. `SHOP_CURRENCY`).

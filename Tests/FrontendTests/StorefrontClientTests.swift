@@ -37,10 +37,7 @@ struct StorefrontClientTests {
                 "username": "kim", "email": "kim@example.com", "password": "password-123",
             ])
             _ = try await users.send(.post, "/v1/users", body: json, idempotent: false)
-            let session = try await users.send(.post, "/v1/sessions", body: json, idempotent: false)
-            let token = try #require(
-                (try JSONSerialization.jsonObject(with: Data(buffer: session.body)) as? [String: Any])?["access_token"]
-                    as? String)
+            let token = try await harness.accessToken(username: "kim", password: "password-123")
 
             let orderService = ServiceClient(
                 baseURL: try #require(harness.urls["order"]), target: "order-service", timeout: .seconds(30))

@@ -2,7 +2,6 @@ import Foundation
 import HTTPTypes
 import HummingbirdTesting
 import NIOCore
-import NIOFoundationCompat
 import ShopPlatform
 import ShopTestSupport
 import Testing
@@ -252,15 +251,8 @@ struct CartPageTests {
             try await browser.post("/cart/add", [("product_id", "6"), ("quantity", "1"), ("slug", "desk-lamp")])
 
             // The admin pages price in the shop's currency; the API may reprice in another.
-            let users = ServiceClient(
-                baseURL: try #require(harness.urls["user"]), target: "user-service", timeout: .seconds(30))
-            let login = try JSONSerialization.data(withJSONObject: [
-                "username": FrontendHarness.adminUsername, "password": FrontendHarness.adminPassword,
-            ])
-            let session = try await users.send(.post, "/v1/sessions", body: login, idempotent: false)
-            let token = try #require(
-                (try JSONSerialization.jsonObject(with: Data(buffer: session.body)) as? [String: Any])?["access_token"]
-                    as? String)
+            let token = try await harness.accessToken(
+                username: FrontendHarness.adminUsername, password: FrontendHarness.adminPassword)
             let products = ServiceClient(baseURL: try #require(harness.urls["product"]), target: "product-service")
             let repriced = try await products.send(
                 .patch, "/v1/products/desk-lamp", body: Data(#"{"currency": "EUR"}"#.utf8),

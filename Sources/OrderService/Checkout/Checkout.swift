@@ -23,17 +23,12 @@ struct Checkout: Sendable {
         case refused(ProblemError)
     }
 
-    /// The total the customer was shown, which the order must come to.
-    struct Expectation: Sendable, Equatable {
-        let total: Money
-    }
-
     let store: CheckoutStore
     let orders: OrderStore
     let catalog: ProductCatalogClient
     let logger: Logger
 
-    func run(userID: Int64, key: String, expecting expected: Expectation? = nil, requestID: String?) async throws
+    func run(userID: Int64, key: String, expecting expected: Money? = nil, requestID: String?) async throws
         -> Result
     {
         switch try await store.begin(userID: userID, key: key) {
@@ -59,7 +54,7 @@ struct Checkout: Sendable {
     }
 
     private func reserveAndPlace(
-        _ order: Order, key: String, expecting expected: Expectation?, requestID: String?
+        _ order: Order, key: String, expecting expected: Money?, requestID: String?
     ) async throws -> Result {
         guard let checkoutID = order.checkoutID else {
             throw ProblemError(.internalServerError, "a pending order has no checkout id")
@@ -78,8 +73,7 @@ struct Checkout: Sendable {
         }
         switch outcome {
         case .reserved(let stock):
-            if let expected, stock.totalMinor != expected.total.minorUnits || stock.currency != expected.total.currency
-            {
+            if let expected, stock.totalMinor != expected.minorUnits || stock.currency != expected.currency {
                 return try await refuseChangedTotal(
                     order, key: key, checkoutID: checkoutID, reserved: stock, expected: expected, requestID: requestID)
             }
@@ -133,28 +127,29 @@ struct Checkout: Sendable {
     /// set aside owing its release (the lines go back to a cart), the stock is
     /// released (by the reconciler if not now), and the refusal is remembered.
     private func refuseChangedTotal(
-        _ order: Order, key: String, checkoutID: String, reserved: ReservedStock, expected: Expectation,
+        _ order: Order, key: String, checkoutID: String, reserved: ReservedStock, expected: Money,
         requestID: String?
     ) async throws -> Result {
         // Only a reconciler that outlived its grace could have placed it meanwhile;
         // then it stands, as any placed order does.
-        guard try await store.abandon(orderID: order.id) else { return try await current(order.id) }
-        CheckoutMetrics.checkouts.increment(.pricesChanged)
-        do {
-            try await catalog.release(checkoutID: checkoutID, requestID: requestID)
-            try await store.markReleased(orderID: order.id)
-        } catch {
-            logger.warning("release failed; the reconciler will retry", metadata: ["order": "\(order.id)"])
+        guard try await setAsideAndRelease(order, checkoutID: checkoutID, requestID: requestID) else {
+            return try await current(order.id)
         }
+        CheckoutMetrics.checkouts.increment(.pricesChanged)
         // The cart shows the new prices at once, not this replica's memory of the old.
         catalog.forgetRememberedProducts()
         let now = reserved.totalMinor.map { Money(minorUnits: $0, currency: reserved.currency ?? "") }
         let problem = ProblemError(
             .conflict,
-            "Your order now comes to \(now?.formatted ?? "another total"), not the \(expected.total.formatted) "
+            "Your order now comes to \(now?.formatted ?? "another total"), not the \(expected.formatted) "
                 + "you were shown: a price (or your cart, in another tab) changed since. Nothing was charged "
                 + "and your cart is unchanged; please review it and check out again.",
             kind: "prices-changed")
+        return try await remember(problem, for: order, key: key)
+    }
+
+    /// Keeps a refusal against the key, so that a replay answers it again.
+    private func remember(_ problem: ProblemError, for order: Order, key: String) async throws -> Result {
         try await store.saveResponse(
             userID: order.userID, key: key, status: Int(problem.status.code),
             body: String(decoding: try JSONEncoder.shop.encode(StoredProblem(problem)), as: UTF8.self))
@@ -185,10 +180,7 @@ struct Checkout: Sendable {
         let problem = ProblemError(
             status, "\(summary): " + fieldErrors.map(\.message).joined(separator: "; "), kind: kind,
             fieldErrors: fieldErrors, lines: lines)
-        try await store.saveResponse(
-            userID: order.userID, key: key, status: Int(status.code),
-            body: String(decoding: try JSONEncoder.shop.encode(StoredProblem(problem)), as: UTF8.self))
-        return .refused(problem)
+        return try await remember(problem, for: order, key: key)
     }
 
     /// After a failed reservation call: the attempt is set aside as owing its
@@ -198,20 +190,27 @@ struct Checkout: Sendable {
     /// back on sale. Either way the key may be used again.
     private func abandon(_ order: Order, checkoutID: String, key: String, requestID: String?) async {
         do {
-            if try await store.abandon(orderID: order.id) {
-                do {
-                    try await catalog.release(checkoutID: checkoutID, requestID: requestID)
-                    try await store.markReleased(orderID: order.id)
-                } catch {
-                    logger.warning("release failed; the reconciler will retry", metadata: ["order": "\(order.id)"])
-                }
-            }
+            _ = try await setAsideAndRelease(order, checkoutID: checkoutID, requestID: requestID)
             try await store.forget(userID: order.userID, key: key)
         } catch {
             // The database failed as well: the order stays pending and the
             // reconciler resolves it.
             logger.error("could not return order to the cart", metadata: ["order": "\(order.id)", "error": "\(error)"])
         }
+    }
+
+    /// Sets the pending attempt aside owing its release (its lines go back to a
+    /// cart), then releases it, or leaves that to the reconciler. False when the
+    /// order was no longer pending.
+    private func setAsideAndRelease(_ order: Order, checkoutID: String, requestID: String?) async throws -> Bool {
+        guard try await store.abandon(orderID: order.id) else { return false }
+        do {
+            try await catalog.release(checkoutID: checkoutID, requestID: requestID)
+            try await store.markReleased(orderID: order.id)
+        } catch {
+            logger.warning("release failed; the reconciler will retry", metadata: ["order": "\(order.id)"])
+        }
+        return true
     }
 
     private func replay(_ record: CheckoutStore.IdempotencyRecord) async throws -> Result {

@@ -23,19 +23,17 @@ struct CheckoutInput: Decodable, Sendable {
         case expectedTotalMinor = "expected_total_minor"
     }
 
-    func expectation() throws -> Checkout.Expectation? {
+    func expectation() throws -> Money? {
         guard let total = expectedTotalMinor else { return nil }
         var validator = Validator()
         let currency = validator.require(currency, "currency")
         validator.check(total >= 0, "expected_total_minor", "must not be negative")
         if let currency {
-            validator.check(
-                currency.utf8.count == 3 && currency.utf8.allSatisfy { (0x41...0x5A).contains($0) }, "currency",
-                "must be a three-letter currency code")
+            validator.check(Money.isCurrencyCode(currency), "currency", "must be a three-letter currency code")
         }
         try validator.throwIfInvalid()
         guard let currency else { throw ProblemError.validation(validator.errors) }
-        return Checkout.Expectation(total: Money(minorUnits: total, currency: currency))
+        return Money(minorUnits: total, currency: currency)
     }
 }
 

@@ -42,11 +42,9 @@ final class CatalogueCache: Sendable {
 
     private let state: Mutex<State>
     let ttl: Duration
-    let maxEntries: Int
 
     init(ttl: Duration, maxEntries: Int = 1000) {
         self.ttl = ttl
-        self.maxEntries = maxEntries
         self.state = Mutex(State(entries: RecentlyUsed(capacity: maxEntries)))
     }
 
@@ -55,10 +53,7 @@ final class CatalogueCache: Sendable {
     func entry(for key: String, make: @escaping @Sendable () async throws -> Data) async throws -> Entry {
         let now = ContinuousClock.now
         let lookup = state.withLock { state -> Lookup in
-            if let hit = state.entries[key], now - hit.storedAt < ttl {
-                _ = state.entries.use(key)
-                return .hit(hit)
-            }
+            if let hit = state.entries.use(key), now - hit.storedAt < ttl { return .hit(hit) }
             if let loading = state.loading[key] { return .load(loading) }
             let generation = state.generation
             let task = Task { [self] in

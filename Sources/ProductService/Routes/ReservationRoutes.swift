@@ -105,6 +105,15 @@ struct ReservationRoutes {
         return (checkoutID, orderID, parsed)
     }
 
+    /// A 422 naming the refused lines, in the detail and as fields.
+    private static func refusing(
+        _ lines: [ProblemError.ProductLine], kind: String, summary: String, why: String
+    ) -> ProblemError {
+        ProblemError(
+            .unprocessableContent, summary + lines.map { String($0.productID) }.joined(separator: ", "), kind: kind,
+            fieldErrors: lines.map { .init(field: "product:\($0.productID)", message: why) }, lines: lines)
+    }
+
     static func problem(for refusal: ReservationStore.Refusal) -> ProblemError {
         switch refusal {
         case .shortages(let shortages):
@@ -120,24 +129,14 @@ struct ReservationRoutes {
                 },
                 lines: shortages.map(\.line))
         case .unavailable(let lines):
-            return ProblemError(
-                .unprocessableContent,
-                "Unknown or inactive products: \(lines.map { String($0.productID) }.joined(separator: ", "))",
-                kind: "unavailable-product",
-                fieldErrors: lines.map {
-                    .init(field: "product:\($0.productID)", message: "is unknown or no longer sold")
-                },
-                lines: lines)
+            return refusing(
+                lines, kind: "unavailable-product", summary: "Unknown or inactive products: ",
+                why: "is unknown or no longer sold")
         case .mixedCurrencies(let lines):
-            return ProblemError(
-                .unprocessableContent,
-                "All lines of one order must share the first line's currency; these do not: "
-                    + lines.map { String($0.productID) }.joined(separator: ", "),
-                kind: "mixed-currencies",
-                fieldErrors: lines.map {
-                    .init(field: "product:\($0.productID)", message: "is priced in another currency")
-                },
-                lines: lines)
+            return refusing(
+                lines, kind: "mixed-currencies",
+                summary: "All lines of one order must share the first line's currency; these do not: ",
+                why: "is priced in another currency")
         case .differentLines:
             return ProblemError(
                 .conflict, "This checkout already reserved other lines or for another order",

@@ -17,20 +17,17 @@ final class VerifiedTokens: Sendable {
     }
 
     private struct State {
-        /// Nil when remembering is off (a limit of 0).
-        var entries: RecentlyUsed<SHA256Digest, Entry>?
+        /// With a capacity of 0 (a limit of 0), remembering is off.
+        var entries: RecentlyUsed<SHA256Digest, Entry>
         /// Counts key changes: claims verified under older keys are not remembered.
         var keyGeneration = 0
     }
 
     private let state: Mutex<State>
-    /// At most this many tokens are remembered: past it, expired entries go and,
+    /// At most `limit` tokens are remembered: past it, expired entries go and,
     /// if that frees too little, the least recently presented (`RecentlyUsed`).
-    let limit: Int
-
     init(limit: Int) {
-        self.limit = limit
-        self.state = Mutex(State(entries: limit > 0 ? RecentlyUsed(capacity: limit) : nil))
+        self.state = Mutex(State(entries: RecentlyUsed(capacity: limit)))
     }
 
     static func key(_ token: String) -> SHA256Digest {
@@ -40,9 +37,9 @@ final class VerifiedTokens: Sendable {
     /// The claims verified earlier for this token, while it has not expired.
     func claims(for key: SHA256Digest, now: Date = Date()) -> AccessTokenClaims? {
         state.withLock { state in
-            guard let entry = state.entries?.use(key) else { return nil }
+            guard let entry = state.entries.use(key) else { return nil }
             guard now < entry.expires else {
-                state.entries?.remove(key)
+                state.entries.remove(key)
                 return nil
             }
             return entry.claims
@@ -59,7 +56,7 @@ final class VerifiedTokens: Sendable {
     {
         state.withLock { state in
             guard state.keyGeneration == keyGeneration else { return }
-            state.entries?.insert(
+            state.entries.insert(
                 Entry(claims: claims, expires: claims.expiration.value), for: key, isStale: { now >= $0.expires })
         }
     }
@@ -67,12 +64,12 @@ final class VerifiedTokens: Sendable {
     /// Forgets every token: the keys changed.
     func keysChanged() {
         state.withLock { state in
-            state.entries?.removeAll()
+            state.entries.removeAll()
             state.keyGeneration += 1
         }
     }
 
     var count: Int {
-        state.withLock { $0.entries?.count ?? 0 }
+        state.withLock { $0.entries.count }
     }
 }

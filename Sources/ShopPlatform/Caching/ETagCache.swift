@@ -18,8 +18,6 @@ public final class ETagCache<Value: Sendable>: Sendable {
     }
 
     private let entries: Mutex<RecentlyUsed<String, Entry>>
-    /// The most weight kept at once.
-    public let capacity: Int
     /// How long an answer is served without asking again.
     public let freshFor: Duration
     private let weigh: @Sendable (Value) -> Int
@@ -29,7 +27,6 @@ public final class ETagCache<Value: Sendable>: Sendable {
         capacity: Int = 512, freshFor: Duration = .zero, weight: @escaping @Sendable (Value) -> Int = { _ in 1 }
     ) {
         self.entries = Mutex(RecentlyUsed(capacity: capacity))
-        self.capacity = capacity
         self.freshFor = freshFor
         self.weigh = weight
     }

@@ -21,19 +21,20 @@ public struct RecentlyUsed<Key: Hashable, Value> {
     public private(set) var weight = 0
     public let capacity: Int
 
+    /// A capacity of 0 keeps nothing: remembering is off.
     public init(capacity: Int) {
-        precondition(capacity > 0, "a bounded cache needs room for one entry")
-        self.capacity = capacity
+        self.capacity = max(0, capacity)
     }
 
     public var count: Int { slots.count }
 
     /// The value for `key`, which counts as a use.
     public mutating func use(_ key: Key) -> Value? {
-        guard slots[key] != nil else { return nil }
+        // One hash: this is every cache hit.
+        guard let index = slots.index(forKey: key) else { return nil }
         clock += 1
-        slots[key]?.lastUse = clock
-        return slots[key]?.value
+        slots.values[index].lastUse = clock
+        return slots.values[index].value
     }
 
     /// The value for `key`, without counting as a use.
@@ -41,9 +42,8 @@ public struct RecentlyUsed<Key: Hashable, Value> {
 
     /// Changes the value kept for `key` in place (its weight stays), if any.
     public mutating func update(_ key: Key, _ change: (inout Value) -> Void) {
-        guard var slot = slots.removeValue(forKey: key) else { return }
-        change(&slot.value)
-        slots[key] = slot
+        guard let index = slots.index(forKey: key) else { return }
+        change(&slots.values[index].value)
     }
 
     /// Keeps `value` for `key` as the most recently used, making room first

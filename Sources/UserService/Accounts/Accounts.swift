@@ -46,7 +46,7 @@ struct Accounts: Sendable {
         return try await users.create(
             NewUser(
                 username: username, email: email, firstName: input.firstName ?? "", lastName: input.lastName ?? "",
-                passwordHash: try await hash(password), isAdmin: asAdmin))
+                passwordHash: try await passwords.withPlace { try await $0.hash(password) }, isAdmin: asAdmin))
     }
 
     /// Updates the caller's own profile. A new password ends every other session
@@ -263,11 +263,5 @@ struct Accounts: Sendable {
         let matches = try await place.verify(
             password, hash: comparable ? user?.passwordHash ?? decoyHash : decoyHash)
         return matches && comparable && user != nil
-    }
-
-    /// bcrypt is deliberately slow: it runs off the cooperative pool, in one
-    /// of the places `passwords` bounds.
-    private func hash(_ password: String) async throws -> String {
-        try await passwords.withPlace { try await $0.hash(password) }
     }
 }

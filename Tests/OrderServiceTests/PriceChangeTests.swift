@@ -107,4 +107,26 @@ struct PriceChangeTests {
             #expect(try await harness.stock("pen") == 10)
         }
     }
+
+    /// The refusal is kept before the release, which may be slow: a retry of
+    /// the key meanwhile gets the same refusal (it was "did not complete").
+    @Test func aRetryDuringTheReleaseGetsTheSameRefusal() async throws {
+        try await OrderServiceHarness.run(.sqlite, settings: ["FAULTS": "call DELETE /v1/reservations delay=5000"]) {
+            client, harness in
+            let token = try await harness.token(user: 7)
+            let pen = try await harness.createProduct("pen", price: 1000)
+            #expect(try await client.addToCart(pen, 1, token: token).status == .created)
+            try await harness.updateProduct("pen", ["price_minor": 1500])
+            async let first = Self.checkout(client, token: token, expecting: 1000, key: "k")
+            try await Task.sleep(for: .milliseconds(500))  // the first has begun
+            var retry = try await Self.checkout(client, token: token, expecting: 1000, key: "k")
+            let started = ContinuousClock.now
+            while retry.text.contains("still in progress"), ContinuousClock.now - started < .seconds(30) {
+                try await Task.sleep(for: .milliseconds(50))
+                retry = try await Self.checkout(client, token: token, expecting: 1000, key: "k")
+            }
+            #expect(retry.json["type"] as? String == "https://microshop.dev/problems/prices-changed", "\(retry.text)")
+            #expect(try await first.status == .conflict)
+        }
+    }
 }

@@ -132,9 +132,7 @@ struct Checkout: Sendable {
     ) async throws -> Result {
         // Only a reconciler that outlived its grace could have placed it meanwhile;
         // then it stands, as any placed order does.
-        guard try await setAsideAndRelease(order, checkoutID: checkoutID, requestID: requestID) else {
-            return try await current(order.id)
-        }
+        guard try await store.abandon(orderID: order.id) else { return try await current(order.id) }
         CheckoutMetrics.checkouts.increment(.pricesChanged)
         // The cart shows the new prices at once, not this replica's memory of the old.
         catalog.forgetRememberedProducts()
@@ -145,14 +143,23 @@ struct Checkout: Sendable {
                 + "you were shown: a price (or your cart, in another tab) changed since. Nothing was charged "
                 + "and your cart is unchanged; please review it and check out again.",
             kind: "prices-changed")
-        return try await remember(problem, for: order, key: key)
+        // Remembered before the release, which may take a while: a retry of the
+        // key meanwhile gets this answer, not "did not complete".
+        let refused = await remember(problem, for: order, key: key)
+        await release(order, checkoutID: checkoutID, requestID: requestID)
+        return refused
     }
 
-    /// Keeps a refusal against the key, so that a replay answers it again.
-    private func remember(_ problem: ProblemError, for order: Order, key: String) async throws -> Result {
-        try await store.saveResponse(
-            userID: order.userID, key: key, status: Int(problem.status.code),
-            body: String(decoding: try JSONEncoder.shop.encode(StoredProblem(problem)), as: UTF8.self))
+    /// Keeps a refusal against the key, so that a replay answers it again. The
+    /// refusal stands if it cannot be kept: a replay then finds the attempt over.
+    private func remember(_ problem: ProblemError, for order: Order, key: String) async -> Result {
+        do {
+            try await store.saveResponse(
+                userID: order.userID, key: key, status: Int(problem.status.code),
+                body: String(decoding: try JSONEncoder.shop.encode(StoredProblem(problem)), as: UTF8.self))
+        } catch {
+            logger.warning("checkout refusal not saved", metadata: ["order": "\(order.id)", "error": "\(error)"])
+        }
         return .refused(problem)
     }
 
@@ -180,7 +187,7 @@ struct Checkout: Sendable {
         let problem = ProblemError(
             status, "\(summary): " + fieldErrors.map(\.message).joined(separator: "; "), kind: kind,
             fieldErrors: fieldErrors, lines: lines)
-        return try await remember(problem, for: order, key: key)
+        return await remember(problem, for: order, key: key)
     }
 
     /// After a failed reservation call: the attempt is set aside as owing its
@@ -190,7 +197,9 @@ struct Checkout: Sendable {
     /// back on sale. Either way the key may be used again.
     private func abandon(_ order: Order, checkoutID: String, key: String, requestID: String?) async {
         do {
-            _ = try await setAsideAndRelease(order, checkoutID: checkoutID, requestID: requestID)
+            if try await store.abandon(orderID: order.id) {
+                await release(order, checkoutID: checkoutID, requestID: requestID)
+            }
             try await store.forget(userID: order.userID, key: key)
         } catch {
             // The database failed as well: the order stays pending and the
@@ -199,18 +208,15 @@ struct Checkout: Sendable {
         }
     }
 
-    /// Sets the pending attempt aside owing its release (its lines go back to a
-    /// cart), then releases it, or leaves that to the reconciler. False when the
-    /// order was no longer pending.
-    private func setAsideAndRelease(_ order: Order, checkoutID: String, requestID: String?) async throws -> Bool {
-        guard try await store.abandon(orderID: order.id) else { return false }
+    /// Releases an attempt set aside owing its release (`store.abandon`), or
+    /// leaves that to the reconciler.
+    private func release(_ order: Order, checkoutID: String, requestID: String?) async {
         do {
             try await catalog.release(checkoutID: checkoutID, requestID: requestID)
             try await store.markReleased(orderID: order.id)
         } catch {
             logger.warning("release failed; the reconciler will retry", metadata: ["order": "\(order.id)"])
         }
-        return true
     }
 
     private func replay(_ record: CheckoutStore.IdempotencyRecord) async throws -> Result {

@@ -130,12 +130,6 @@ struct Checkout: Sendable {
         _ order: Order, key: String, checkoutID: String, reserved: ReservedStock, expected: Money,
         requestID: String?
     ) async throws -> Result {
-        // Only a reconciler that outlived its grace could have placed it meanwhile;
-        // then it stands, as any placed order does.
-        guard try await store.abandon(orderID: order.id) else { return try await current(order.id) }
-        CheckoutMetrics.checkouts.increment(.pricesChanged)
-        // The cart shows the new prices at once, not this replica's memory of the old.
-        catalog.forgetRememberedProducts()
         let now = reserved.totalMinor.map { Money(minorUnits: $0, currency: reserved.currency ?? "") }
         let problem = ProblemError(
             .conflict,
@@ -143,11 +137,19 @@ struct Checkout: Sendable {
                 + "you were shown: a price (or your cart, in another tab) changed since. Nothing was charged "
                 + "and your cart is unchanged; please review it and check out again.",
             kind: "prices-changed")
-        // Remembered before the release, which may take a while: a retry of the
-        // key meanwhile gets this answer, not "did not complete".
-        let refused = await remember(problem, for: order, key: key)
+        // The refusal is kept with the set-aside, in one transaction: a retry of
+        // the key never finds the attempt over without it, however slow the
+        // release. Only a reconciler that outlived its grace could have placed
+        // the order meanwhile; then it stands, as any placed order does.
+        let body = String(decoding: try JSONEncoder.shop.encode(StoredProblem(problem)), as: UTF8.self)
+        guard try await store.abandon(orderID: order.id, answer: (key, Int(problem.status.code), body)) else {
+            return try await current(order.id)
+        }
+        CheckoutMetrics.checkouts.increment(.pricesChanged)
+        // The cart shows the new prices at once, not this replica's memory of the old.
+        catalog.forgetRememberedProducts()
         await release(order, checkoutID: checkoutID, requestID: requestID)
-        return refused
+        return .refused(problem)
     }
 
     /// Keeps a refusal against the key, so that a replay answers it again. The

@@ -149,8 +149,10 @@ struct CheckoutStore: Sendable {
     /// the same lines. Done *before* releasing, so that nothing can place the
     /// attempt once its stock is back on sale; the caller (or the reconciler)
     /// then releases. False when the order was no longer pending.
+    /// With `answer`, the key's response is kept in the same transaction: a
+    /// retry of the key never finds the attempt set aside without it.
     @discardableResult
-    func abandon(orderID: Int64) async throws -> Bool {
+    func abandon(orderID: Int64, answer: (key: String, status: Int, body: String)? = nil) async throws -> Bool {
         try await database.transaction { db in
             guard let order = try await OrderRows.load(id: orderID, db: db), order.status == .pending else {
                 return false
@@ -168,6 +170,14 @@ struct CheckoutStore: Sendable {
             else { return false }
             let cartID = try await OrderRows.lockedCartID(userID: order.userID, lock: "", db: db, create: true)!
             try await Self.copyLines(of: order, into: cartID, at: now, db: db)
+            if let answer {
+                try await db.raw(
+                    """
+                    UPDATE idempotency_keys SET response_status = \(bind: answer.status), response_body = \(bind: answer.body)
+                    WHERE user_id = \(bind: order.userID) AND key = \(bind: answer.key)
+                    """
+                ).run()
+            }
             return true
         }
     }

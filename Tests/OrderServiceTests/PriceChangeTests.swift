@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import HummingbirdTesting
 import NIOCore
+import ShopPlatform
 import ShopTestSupport
 import Testing
 
@@ -127,6 +128,48 @@ struct PriceChangeTests {
             }
             #expect(retry.json["type"] as? String == "https://microshop.dev/problems/prices-changed", "\(retry.text)")
             #expect(try await first.status == .conflict)
+        }
+    }
+
+    /// A checkout that crashed after product-service reserved at a new price is
+    /// settled by the reconciler, which must not place a total the customer
+    /// never confirmed. Before, the expected total was never stored, so the
+    /// reconciler placed the order at the new price and the key answered 201.
+    @Test(arguments: TestBackend.available)
+    func noCrashedCheckoutIsPlacedAtATotalNobodyConfirmed(backend: TestBackend) async throws {
+        try await OrderServiceHarness.run(backend) { client, harness in
+            let token = try await harness.token(user: 7)
+            let pen = try await harness.createProduct("pen", price: 1000)
+            #expect(try await client.addToCart(pen, 2, token: token).status == .created)
+            let orderID = try #require(try await client.call(.get, "/v1/cart", token: token).json["id"] as? Int)
+            // Pending, expecting $20.00; the price changes; product-service
+            // reserves at the new one, and the checkout dies before it compares.
+            try await harness.withDatabase { database in
+                let store = CheckoutStore(database: database)
+                let expected = Money(minorUnits: 2000, currency: "USD")
+                guard case .started(let order) = try await store.begin(userID: 7, key: "crash", expecting: expected),
+                    let checkoutID = order.checkoutID
+                else {
+                    Issue.record("checkout did not start")
+                    return
+                }
+                try await harness.updateProduct("pen", ["price_minor": 1500])
+                let reserved = try await harness.reserve(
+                    checkoutID: checkoutID, orderID: Int64(orderID), lines: [(pen, 2)])
+                #expect(reserved.status == .created, "\(reserved.text)")
+                let stock = try JSONDecoder.shop.decode(ReservedStock.self, from: Data(buffer: reserved.body))
+                #expect(stock.totalMinor == 3000)
+                #expect(try await store.place(orderID: order.id, reservation: stock) == nil, "the store's own guard")
+            }
+
+            try await ResilienceTests.reconcile(harness)
+            let orders = try await client.call(.get, "/v1/orders", token: token)
+            #expect((orders.json["items"] as? [Any])?.isEmpty == true, "nothing placed: \(orders.text)")
+            #expect(try await harness.stock("pen") == 10, "the reservation went back")
+            let cart = try await client.call(.get, "/v1/cart", token: token)
+            #expect(cart.json["subtotal_minor"] as? Int == 3000, "the lines are in a cart again, at the new price")
+            let replay = try await Self.checkout(client, token: token, expecting: 2000, key: "crash")
+            #expect(replay.status == .conflict, "\(replay.text)")
         }
     }
 }

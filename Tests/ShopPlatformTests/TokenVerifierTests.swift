@@ -102,7 +102,7 @@ struct AuthorizationHeaderTests {
     /// ahead of another's clock verifies there at once (before, the customer
     /// was taken for anonymous); one dated minutes ahead does not.
     @Test func aFewSecondsOfClockSkewAreTolerated() async throws {
-        let keys = try await JWTKeyCollection().add(ecdsa: ES256PrivateKey())
+        let keys = await JWTKeyCollection().add(ecdsa: ES256PrivateKey())
         func token(issuedIn offset: TimeInterval) async throws -> String {
             try await keys.sign(
                 AccessTokenClaims(

@@ -10,11 +10,19 @@ typealias ProductSummary = Components.Schemas.Product
 typealias ReservedStock = Components.Schemas.Reservation
 
 extension ReservedStock {
-    /// Held for exactly this order and these lines.
+    /// Held for exactly this order and these lines, at the total its customer
+    /// confirmed (if they named one): what may be placed.
     func holds(_ order: Order) -> Bool {
         status == .reserved && orderId == order.id && currency != nil && totalMinor != nil
             && Dictionary(uniqueKeysWithValues: lines.map { ($0.productId, Int($0.quantity)) })
                 == Dictionary(uniqueKeysWithValues: order.lines.map { ($0.productID, $0.quantity) })
+            && comesTo(order.expectedTotal)
+    }
+
+    /// True when nothing is expected, or the reserved total is exactly that.
+    func comesTo(_ expected: Money?) -> Bool {
+        guard let expected else { return true }
+        return totalMinor == expected.minorUnits && currency == expected.currency
     }
 }
 

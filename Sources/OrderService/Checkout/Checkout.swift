@@ -6,11 +6,12 @@ import ShopPlatform
 
 /// The checkout saga.
 ///
-/// 1. cart → `pending`, recording the Idempotency-Key (one transaction);
+/// 1. cart → `pending`, recording the Idempotency-Key and the total the caller
+///    says it showed, if any (one transaction);
 /// 2. reserve stock at product-service under a checkout id made for this attempt
 ///    (idempotent there, so retried on connection failures);
-/// 3. reserved → `placed` with the reserved prices, unless the caller named the
-///    total it showed and the reserved total differs (a price changed since):
+/// 3. reserved → `placed` with the reserved prices, unless the reserved total
+///    differs from the one stored at step 1 (a price changed since):
 ///    then released, back to `cart`, 409 `prices-changed`; short or unknown
 ///    lines → back to `cart` with a 409/422 naming them; product-service unreachable →
 ///    release, back to `cart`, 503. If even the release fails the order stays
@@ -31,7 +32,7 @@ struct Checkout: Sendable {
     func run(userID: Int64, key: String, expecting expected: Money? = nil, requestID: String?) async throws
         -> Result
     {
-        switch try await store.begin(userID: userID, key: key) {
+        switch try await store.begin(userID: userID, key: key, expecting: expected) {
         case .noCart:
             throw ProblemError.notFound("You have no open cart to check out")
         case .emptyCart:
@@ -43,7 +44,7 @@ struct Checkout: Sendable {
             let started = ContinuousClock.now
             defer { CheckoutMetrics.duration.record(duration: .now - started) }
             do {
-                return try await reserveAndPlace(order, key: key, expecting: expected, requestID: requestID)
+                return try await reserveAndPlace(order, key: key, requestID: requestID)
             } catch let problem as ProblemError where problem.status != .internalServerError {
                 throw problem  // its outcome is counted where it was decided
             } catch {
@@ -53,9 +54,7 @@ struct Checkout: Sendable {
         }
     }
 
-    private func reserveAndPlace(
-        _ order: Order, key: String, expecting expected: Money?, requestID: String?
-    ) async throws -> Result {
+    private func reserveAndPlace(_ order: Order, key: String, requestID: String?) async throws -> Result {
         guard let checkoutID = order.checkoutID else {
             throw ProblemError(.internalServerError, "a pending order has no checkout id")
         }
@@ -73,7 +72,7 @@ struct Checkout: Sendable {
         }
         switch outcome {
         case .reserved(let stock):
-            if let expected, stock.totalMinor != expected.minorUnits || stock.currency != expected.currency {
+            if let expected = order.expectedTotal, !stock.comesTo(expected) {
                 return try await refuseChangedTotal(
                     order, key: key, checkoutID: checkoutID, reserved: stock, expected: expected, requestID: requestID)
             }

@@ -12,7 +12,8 @@ import ShopPlatform
 /// 2. **Stale pending orders.** Orders pending for longer than `grace` are leased
 ///    to this replica (by bumping `pending_since`, so replicas split the work) and
 ///    settled from their attempt's reservation: held for exactly the order's lines
-///    → placed with those prices; anything else → the attempt is set aside as
+///    at the total its customer confirmed, if they named one → placed with those
+///    prices; anything else (a price changed meanwhile, too) → the attempt is set aside as
 ///    owing its release, the user gets a cart with its lines, and the attempt is
 ///    released (which also stops a reserve still in flight).
 /// 3. **Orphans.** product-service's live reservations are walked oldest first

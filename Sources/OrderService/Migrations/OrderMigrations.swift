@@ -7,7 +7,8 @@ import ShopPlatform
 /// marks an abandoned or cancelled order whose stock reservation may still be
 /// held. `checkout_id` names the order's current checkout attempt, the key of its
 /// reservation at product-service; `reservation_sweep` remembers how far the
-/// reconciler has checked product-service's live reservations.
+/// reconciler has checked product-service's live reservations. `expected_*` is
+/// the total a customer confirmed for the current attempt, if they named one.
 enum OrderMigrations {
     static let all: [Migration] = [
         Migration(
@@ -109,6 +110,14 @@ enum OrderMigrations {
                 "UPDATE orders SET checkout_id = 'order-' || id WHERE status <> 'cart'",
                 "CREATE INDEX orders_by_checkout ON orders (checkout_id)",
                 "CREATE TABLE reservation_sweep (name TEXT PRIMARY KEY, last_id BIGINT NOT NULL)",
+            ]),
+        Migration(
+            version: 3, name: "expected totals",
+            both: [
+                // The total the customer was shown when confirming the current
+                // attempt (NULL: none named); no total but this one is placed.
+                "ALTER TABLE orders ADD COLUMN expected_total_minor BIGINT",
+                "ALTER TABLE orders ADD COLUMN expected_currency TEXT",
             ]),
     ]
 }

@@ -29,6 +29,9 @@ struct Order: Sendable, Equatable {
     /// The current checkout attempt, which keys its reservation; nil for a cart
     /// that never checked out.
     var checkoutID: String?
+    /// The total the customer was shown when they confirmed the current
+    /// attempt; nil when they named none. Nothing else is ever placed.
+    var expectedTotal: Money?
 
     /// The key of the reservation this order holds or held at product-service.
     var reservationKey: String { Self.reservationKey(orderID: id, checkoutID: checkoutID) }

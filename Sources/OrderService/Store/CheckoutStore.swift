@@ -25,9 +25,10 @@ struct CheckoutStore: Sendable {
         case emptyCart
     }
 
-    /// Moves the user's cart to `pending` and records the key, atomically; or
-    /// finds the record of an earlier attempt with that key.
-    func begin(userID: Int64, key: String) async throws -> Begin {
+    /// Moves the user's cart to `pending` with the total the customer expects
+    /// (nil: none named) and records the key, atomically; or finds the record
+    /// of an earlier attempt with that key.
+    func begin(userID: Int64, key: String, expecting expected: Money? = nil) async throws -> Begin {
         let lock = database.rowLock
         do {
             return try await database.transaction { db in
@@ -50,6 +51,7 @@ struct CheckoutStore: Sendable {
                 try await db.raw(
                     """
                     UPDATE orders SET status = \(Order.Status.pending), checkout_id = \(bind: checkoutID),
+                        expected_total_minor = \(bind: expected?.minorUnits), expected_currency = \(bind: expected?.currency),
                         pending_since = \(bind: now), updated_at = \(bind: now)
                     WHERE id = \(bind: cartID) AND status = \(Order.Status.cart)
                     """
@@ -62,6 +64,7 @@ struct CheckoutStore: Sendable {
                 ).run()
                 cart.status = .pending
                 cart.checkoutID = checkoutID
+                cart.expectedTotal = expected
                 return .started(cart)
             }
         } catch  where ConstraintViolation.isUnique(error) {
@@ -76,9 +79,11 @@ struct CheckoutStore: Sendable {
     }
 
     /// `pending` → `placed` with the reserved names, prices and total, if the
-    /// reservation is the one of the order's current attempt. Nil when the order was
-    /// no longer pending on that attempt (the reconciler or another request got
-    /// there first).
+    /// reservation is the one of the order's current attempt and comes to the
+    /// total its customer confirmed, if any. Nil when the order was no longer
+    /// pending on that attempt (the reconciler or another request got there
+    /// first), or the total differs: callers check it first (`comesTo`), so
+    /// this is the invariant's last line, not a path.
     func place(orderID: Int64, reservation: ReservedStock) async throws -> Order? {
         try await database.transaction { db in
             let now = Date()
@@ -89,6 +94,8 @@ struct CheckoutStore: Sendable {
                         total_minor = \(bind: reservation.totalMinor), placed_at = \(bind: now), updated_at = \(bind: now),
                         pending_since = NULL
                     WHERE id = \(bind: orderID) AND status = \(Order.Status.pending) AND checkout_id = \(bind: reservation.checkoutId)
+                        AND (expected_total_minor IS NULL OR (expected_total_minor = \(bind: reservation.totalMinor)
+                            AND expected_currency = \(bind: reservation.currency)))
                     RETURNING id
                     """
                 ).first() != nil

@@ -7,7 +7,8 @@ import ShopPlatform
 /// knows how an `Order` is read back, and how a user's cart is found and locked.
 enum OrderRows {
     static let columns = SQLQueryString(
-        "id, number, user_id, status, currency, total_minor, created_at, updated_at, placed_at, cancelled_at, checkout_id"
+        "id, number, user_id, status, currency, total_minor, created_at, updated_at, placed_at, cancelled_at, checkout_id, "
+            + "expected_total_minor, expected_currency"
     )
     /// Excludes checkout attempts that were abandoned before being placed.
     static let notAbandoned: SQLQueryString = "(status <> \(Order.Status.cancelled) OR placed_at IS NOT NULL)"
@@ -92,6 +93,12 @@ enum OrderRows {
             updatedAt: try row.decode(column: "updated_at", as: Date.self),
             placedAt: try row.decode(column: "placed_at", as: Date?.self),
             cancelledAt: try row.decode(column: "cancelled_at", as: Date?.self),
-            checkoutID: try row.decode(column: "checkout_id", as: String?.self))
+            checkoutID: try row.decode(column: "checkout_id", as: String?.self),
+            expectedTotal: try Self.expectedTotal(row))
+    }
+
+    private static func expectedTotal(_ row: any SQLRow) throws -> Money? {
+        guard let minor = try row.decode(column: "expected_total_minor", as: Int64?.self) else { return nil }
+        return Money(minorUnits: minor, currency: try row.decode(column: "expected_currency", as: String.self))
     }
 }

@@ -77,29 +77,22 @@ struct Accounts: Sendable {
             }
             try await throttle.clear(username: user.username)
         }
-        let saved = try await users.updateProfile(
+        return try await users.updateProfile(
             id: user.id, email: email, firstName: input.firstName, lastName: input.lastName,
-            passwordHash: passwordHash)
-        if input.password != nil { try await sessions.revokeFamilies(ofUser: user.id, keeping: session) }
-        return saved
+            passwordHash: passwordHash, keepingSession: session)
     }
 
     /// An admin grants or revokes admin, or (de)activates an account. Admins cannot
     /// demote or deactivate themselves, and nobody can the last active admin
     /// (`setRights`), so the shop always keeps one.
     /// Taking a right away (admin, or the account itself) ends the account's
-    /// sessions, so no token issued with that right is honoured anywhere.
+    /// sessions in the same transaction, so no token issued with that right is
+    /// honoured anywhere.
     func administer(userID: Int64, by admin: Principal, with input: AccountAdminInput) async throws -> User {
         if userID == admin.userID, input.isAdmin == false || input.isActive == false {
             throw ProblemError.conflict("Admins cannot remove their own admin role or deactivate themselves")
         }
-        let saved = try await users.setRights(id: userID, isAdmin: input.isAdmin, isActive: input.isActive)
-        // Whenever the request takes a right away, even one already gone: a retry
-        // after a failed revocation must still revoke.
-        if input.isAdmin == false || input.isActive == false {
-            try await sessions.revokeFamilies(ofUser: userID)
-        }
-        return saved
+        return try await users.setRights(id: userID, isAdmin: input.isAdmin, isActive: input.isActive)
     }
 
     /// Creates the configured first admin when no account has that username yet.
@@ -153,11 +146,13 @@ struct Accounts: Sendable {
     /// its first token pair.
     ///
     /// The account is read again after the session is stored, and the token is
-    /// made from that reading. A password change, demotion or deactivation
+    /// made from that reading, which waits for a change of the account in
+    /// progress (`settled`). A password change, demotion or deactivation
     /// either committed before that read (seen here: refused, or a token
-    /// without the right) or revokes the account's sessions after its own
-    /// write, which is after this session exists. A login in the middle of one
-    /// can therefore not come out with a session nobody revokes.
+    /// without the right) or had not yet written the account, so its
+    /// revocation, later in the same transaction, finds this session. A login
+    /// in the middle of one can therefore not come out with a session nobody
+    /// revokes.
     func startSession(for user: User, accessLifetime: Duration? = nil) async throws -> SessionResource {
         let familyID = UUID().uuidString
         let refreshToken = TokenIssuer.newRefreshToken()
@@ -165,7 +160,7 @@ struct Accounts: Sendable {
         try await sessions.create(
             userID: user.id, familyID: familyID, tokenHash: TokenIssuer.hash(refreshToken: refreshToken),
             expiresAt: refreshExpiresAt)
-        guard let current = try await users.find(id: user.id), current.isActive,
+        guard let current = try await users.settled(id: user.id), current.isActive,
             current.passwordHash == user.passwordHash
         else {
             try await sessions.revokeFamily(familyID)

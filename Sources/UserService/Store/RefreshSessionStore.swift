@@ -114,17 +114,19 @@ struct RefreshSessionStore: Sendable {
         }
     }
 
-    /// Revokes every family of `userID` but `keeping` (the caller's own session).
-    func revokeFamilies(ofUser userID: Int64, keeping familyID: String? = nil) async throws {
-        try await database.withConnection { db in
-            try await db.raw(
-                """
-                UPDATE refresh_sessions SET revoked_at = \(bind: Date())
-                WHERE user_id = \(bind: userID) AND revoked_at IS NULL
-                    AND family_id <> \(bind: familyID ?? "")
-                """
-            ).run()
-        }
+    /// Revokes every family of `userID` but `keeping` (the caller's own session),
+    /// on `db`: the account writes that take a right away run it in their own
+    /// transaction (`SQLUserStore`), so no right is gone while its sessions live.
+    static func revokeFamilies(ofUser userID: Int64, keeping familyID: String? = nil, on db: any SQLDatabase)
+        async throws
+    {
+        try await db.raw(
+            """
+            UPDATE refresh_sessions SET revoked_at = \(bind: Date())
+            WHERE user_id = \(bind: userID) AND revoked_at IS NULL
+                AND family_id <> \(bind: familyID ?? "")
+            """
+        ).run()
     }
 
     /// Families revoked after `since`, each once with when it was revoked.

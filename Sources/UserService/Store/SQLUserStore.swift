@@ -41,6 +41,13 @@ struct SQLUserStore: UserStore {
         }.map(Self.decode)
     }
 
+    func settled(id: Int64) async throws -> User? {
+        let lock = database.rowLock
+        return try await database.withConnection { db in
+            try await db.raw("SELECT \(Self.columns) FROM users WHERE id = \(bind: id)\(lock)").first()
+        }.map(Self.decode)
+    }
+
     func find(username: String) async throws -> User? {
         try await database.withConnection { db in
             try await db.raw("SELECT \(Self.columns) FROM users WHERE username_key = \(bind: username.lowercased())")
@@ -57,11 +64,12 @@ struct SQLUserStore: UserStore {
     }
 
     func updateProfile(
-        id: Int64, email: String?, firstName: String?, lastName: String?, passwordHash: String?
+        id: Int64, email: String?, firstName: String?, lastName: String?, passwordHash: String?,
+        keepingSession: String?
     ) async throws -> User {
         do {
-            let row = try await database.withConnection { db in
-                try await db.raw(
+            let row = try await database.transaction("update profile") { db in
+                let row = try await db.raw(
                     """
                     UPDATE users SET email = COALESCE(\(bind: email), email),
                         email_key = COALESCE(\(bind: email?.lowercased()), email_key),
@@ -76,6 +84,10 @@ struct SQLUserStore: UserStore {
                     RETURNING \(Self.columns)
                     """
                 ).first()
+                if row != nil, passwordHash != nil {
+                    try await RefreshSessionStore.revokeFamilies(ofUser: id, keeping: keepingSession, on: db)
+                }
+                return row
             }
             guard let row else { throw ProblemError.notFound("No user with id \(id)") }
             return try Self.decode(row)
@@ -95,7 +107,7 @@ struct SQLUserStore: UserStore {
             if admins.contains(id), isAdmin == false || isActive == false, admins.count == 1 {
                 throw ProblemError.conflict("The shop must keep one active admin")
             }
-            return try await db.raw(
+            let row = try await db.raw(
                 """
                 UPDATE users SET
                     is_admin = CASE WHEN \(bind: isAdmin != nil) THEN \(bind: isAdmin ?? false) ELSE is_admin END,
@@ -105,6 +117,10 @@ struct SQLUserStore: UserStore {
                 RETURNING \(Self.columns)
                 """
             ).first()
+            if row != nil, isAdmin == false || isActive == false {
+                try await RefreshSessionStore.revokeFamilies(ofUser: id, on: db)
+            }
+            return row
         }
         guard let row else { throw ProblemError.notFound("No user with id \(id)") }
         return try Self.decode(row)

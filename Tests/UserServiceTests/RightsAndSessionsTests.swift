@@ -38,8 +38,31 @@ struct RightsAndSessionsTests {
                 ], "DROP TRIGGER refuse_revocation"
             )
         try await database.withConnection { db in for sql in install { try await db.raw(sql).run() } }
-        try await body()
+        do {
+            try await body()
+        } catch {
+            try await database.withConnection { db in try await db.raw(remove).run() }
+            throw error
+        }
         try await database.withConnection { db in try await db.raw(remove).run() }
+    }
+
+    /// Refreshes every session of `sessions` while `change` runs. A refresh
+    /// may lose to the change's revocation (401); anything else fails the test.
+    static func refreshing(
+        _ sessions: [SessionResource], _ accounts: Accounts, during change: @escaping @Sendable () async throws -> Void
+    ) async throws {
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for session in sessions {
+                group.addTask {
+                    do {
+                        _ = try await accounts.refresh(RefreshInput(refreshToken: session.refreshToken))
+                    } catch let problem as ProblemError where problem.status == .unauthorized {}
+                }
+            }
+            group.addTask { try await change() }
+            try await group.waitForAll()
+        }
     }
 
     static func isLive(_ session: SessionResource, of user: User, _ accounts: Accounts) async throws -> Bool {
@@ -91,6 +114,40 @@ struct RightsAndSessionsTests {
             _ = try await accounts.updateProfile(of: user, with: change, session: hereID)
             #expect(try await !Self.isLive(elsewhere, of: user, accounts))
             #expect(try await Self.isLive(here, of: user, accounts), "the caller's own session carries on")
+        }
+    }
+
+    /// A refresh holds the token it used while it inserts the next one, which
+    /// takes a key-share lock on the account (PostgreSQL, foreign key). A
+    /// demotion that locked the account `FOR UPDATE` and then revoked those
+    /// tokens deadlocked with it (a review finding on the first version of
+    /// the one-transaction change); so did a new email with a new password.
+    @Test(arguments: TestBackend.available)
+    func changesAmidRefreshesDoNotDeadlock(backend: TestBackend) async throws {
+        try await AccountWriteRaceTests.withAccounts(backend) { accounts in
+            let boss = AccountWriteRaceTests.principal(try await AccountWriteRaceTests.admin("boss", accounts))
+            let target = try await AccountWriteRaceTests.admin("target", accounts)
+            for round in 0..<4 {
+                var sessions: [SessionResource] = []
+                let user = try #require(try await accounts.users.find(id: target.id))
+                for _ in 0..<16 { sessions.append(try await accounts.startSession(for: user)) }
+                try await Self.refreshing(sessions, accounts) {
+                    _ = try await accounts.administer(
+                        userID: target.id, by: boss, with: AccountAdminInput(isAdmin: false))
+                }
+                _ = try await accounts.administer(userID: target.id, by: boss, with: AccountAdminInput(isAdmin: true))
+
+                let current = try #require(try await accounts.users.find(id: target.id))
+                sessions = []
+                for _ in 0..<16 { sessions.append(try await accounts.startSession(for: current)) }
+                // The store's write itself, so that no password hashing lets
+                // the refreshes finish first.
+                try await Self.refreshing(sessions, accounts) {
+                    _ = try await accounts.users.updateProfile(
+                        id: target.id, email: "t\(round)@example.com", firstName: nil, lastName: nil,
+                        passwordHash: "hash-of-round-\(round)", keepingSession: nil)
+                }
+            }
         }
     }
 }

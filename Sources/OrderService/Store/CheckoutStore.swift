@@ -132,7 +132,8 @@ struct CheckoutStore: Sendable {
             guard let cartID = open.first(where: { $0.status == .cart })?.id else {
                 try await db.raw(
                     """
-                    UPDATE orders SET status = \(Order.Status.cart), pending_since = NULL, updated_at = \(bind: now)
+                    UPDATE orders SET status = \(Order.Status.cart), pending_since = NULL, updated_at = \(bind: now),
+                        expected_total_minor = NULL, expected_currency = NULL
                     WHERE id = \(bind: orderID) AND status = \(Order.Status.pending)
                     """
                 ).run()

@@ -126,6 +126,15 @@ public struct ShopDatabase: Sendable {
     /// already makes the transaction the only writer.
     public var rowLock: SQLQueryString { SQLQueryString(kind == .postgres ? " FOR UPDATE" : "") }
 
+    /// Like `rowLock`, but weaker on PostgreSQL (`FOR NO KEY UPDATE`): writers of
+    /// the rows still wait for each other, but inserts of rows that reference
+    /// them (a foreign key takes `FOR KEY SHARE`) do not. A transaction that
+    /// goes on to update such referencing rows therefore cannot deadlock with
+    /// one that inserts them.
+    public var rowLockKeepingKeys: SQLQueryString {
+        SQLQueryString(kind == .postgres ? " FOR NO KEY UPDATE" : "")
+    }
+
     /// Like `rowLock`, but rows another transaction holds are skipped, not waited for.
     public var rowLockSkippingLocked: SQLQueryString {
         SQLQueryString(kind == .postgres ? " FOR UPDATE SKIP LOCKED" : "")

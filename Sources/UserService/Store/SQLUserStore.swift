@@ -68,7 +68,20 @@ struct SQLUserStore: UserStore {
         keepingSession: String?
     ) async throws -> User {
         do {
+            let sessionLock = database.rowLock
             let row = try await database.transaction("update profile") { db in
+                if passwordHash != nil {
+                    // The account's live sessions first, before the account row: a
+                    // new email takes `FOR UPDATE` on the row, and a refresh holding
+                    // one of these while inserting its successor (`FOR KEY SHARE` on
+                    // the row) would otherwise deadlock with the revocation below.
+                    _ = try await db.raw(
+                        """
+                        SELECT id FROM refresh_sessions
+                        WHERE user_id = \(bind: id) AND revoked_at IS NULL\(sessionLock)
+                        """
+                    ).all()
+                }
                 let row = try await db.raw(
                     """
                     UPDATE users SET email = COALESCE(\(bind: email), email),
@@ -97,10 +110,13 @@ struct SQLUserStore: UserStore {
     }
 
     func setRights(id: Int64, isAdmin: Bool?, isActive: Bool?) async throws -> User {
-        let lock = database.rowLock
+        let lock = database.rowLockKeepingKeys
         let row = try await database.transaction("set account rights") { db in
             // The active admins' rows, locked in id order: a second admin
-            // removing a right waits here and then sees this change.
+            // removing a right waits here and then sees this change. Not
+            // `FOR UPDATE`: a refresh inserting a token of the account (which
+            // takes `FOR KEY SHARE` on it) while holding the token it used would
+            // deadlock with the revocation below.
             let admins = try await db.raw(
                 "SELECT id FROM users WHERE is_admin = \(bind: true) AND is_active = \(bind: true) ORDER BY id\(lock)"
             ).all().map { try $0.decode(column: "id", as: Int64.self) }

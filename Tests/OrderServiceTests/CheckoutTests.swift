@@ -143,14 +143,24 @@ struct CheckoutTests {
     func historyIsNewestFirstAndPaginated(backend: TestBackend) async throws {
         try await OrderServiceHarness.run(backend) { client, harness in
             let mug = try await harness.createProduct("mug", stock: 50)
+            let pen = try await harness.createProduct("pen", stock: 50)
             let token = try await harness.token(user: 7)
             var ids: [Int] = []
-            for _ in 0..<3 {
-                try await client.addToCart(mug, 1, token: token)
+            for count in 1...3 {
+                try await client.addToCart(mug, count, token: token)
+                if count == 2 { try await client.addToCart(pen, 1, token: token) }
                 ids.append(try #require(try await client.checkout(token: token).json["id"] as? Int))
             }
             let first = try await client.call(.get, "/v1/orders?limit=2", token: token)
-            #expect((first.json["items"] as? [[String: Any]])?.compactMap { $0["id"] as? Int } == [ids[2], ids[1]])
+            let page = try #require(first.json["items"] as? [[String: Any]])
+            #expect(page.compactMap { $0["id"] as? Int } == [ids[2], ids[1]])
+            // Each order with its own lines (they are read for the whole page at once).
+            let lines = page.map { order in
+                (order["items"] as? [[String: Any]] ?? []).map {
+                    "\($0["product_id"] as? Int ?? 0)×\($0["quantity"] as? Int ?? 0)"
+                }
+            }
+            #expect(lines == [["\(mug)×3"], ["\(mug)×2", "\(pen)×1"]])
             let cursor = try #require(first.json["next_cursor"] as? String)
             let second = try await client.call(.get, "/v1/orders?limit=2&cursor=\(cursor)", token: token)
             #expect((second.json["items"] as? [[String: Any]])?.compactMap { $0["id"] as? Int } == [ids[0]])

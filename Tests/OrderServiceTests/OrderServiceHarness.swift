@@ -66,6 +66,15 @@ struct OrderServiceHarness: Sendable {
         return try await database.withRunningService { try await body(database) }
     }
 
+    /// order-service's client of the live product-service, as the service builds it.
+    func catalog() throws -> ProductCatalogClient {
+        let configuration = OrderServiceConfiguration(reader: .shop(arguments: ["t"], environment: environment))
+        return try ProductCatalogClient(
+            client: ServiceClient(
+                baseURL: configuration.productServiceURL, target: ServiceDescriptor.productService.name,
+                headers: [.authorization: "Bearer \(Self.serviceToken)"]))
+    }
+
     /// Creates a product at product-service and returns its id.
     func createProduct(_ slug: String, price: Int64 = 1000, stock: Int = 10, currency: String = "USD") async throws
         -> Int

@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import HummingbirdTesting
+import Logging
 import NIOCore
 import ShopPlatform
 import ShopTestSupport
@@ -170,6 +171,42 @@ struct PriceChangeTests {
             #expect(cart.json["subtotal_minor"] as? Int == 3000, "the lines are in a cart again, at the new price")
             let replay = try await Self.checkout(client, token: token, expecting: 2000, key: "crash")
             #expect(replay.status == .conflict, "\(replay.text)")
+        }
+    }
+
+    /// A retry of the key that read its record just before the attempt was set
+    /// aside with its refusal, then found the order set aside, answered "did not
+    /// complete" (seen once in a loaded full run). It reads the record again.
+    @Test(arguments: TestBackend.available)
+    func aRetryThatReadTheKeyJustBeforeTheRefusalGetsIt(backend: TestBackend) async throws {
+        try await OrderServiceHarness.run(backend) { client, harness in
+            let token = try await harness.token(user: 7)
+            let pen = try await harness.createProduct("pen", price: 1000)
+            #expect(try await client.addToCart(pen, 1, token: token).status == .created)
+            try await harness.withDatabase { database in
+                let store = CheckoutStore(database: database)
+                let expected = Money(minorUnits: 1000, currency: "USD")
+                guard case .started(let order) = try await store.begin(userID: 7, key: "k", expecting: expected),
+                    case .replay(let record) = try await store.begin(userID: 7, key: "k")
+                else {
+                    Issue.record("the checkout did not start, or the retry did not find its key")
+                    return
+                }
+                // The first request sets the attempt aside with its refusal, after
+                // the retry read the key and before it reads the order.
+                let refusal = ProblemError(.conflict, "Your order now comes to more", kind: "prices-changed")
+                let body = String(decoding: try JSONEncoder.shop.encode(StoredProblem(refusal)), as: UTF8.self)
+                #expect(try await store.abandon(orderID: order.id, answer: ("k", 409, body)))
+                let checkout = Checkout(
+                    store: store, orders: OrderStore(database: database), catalog: try harness.catalog(),
+                    logger: Logger(label: "test"))
+                let answer = try await checkout.replay(record, userID: 7, key: "k")
+                guard case .refused(let problem) = answer else {
+                    Issue.record("answered \(answer)")
+                    return
+                }
+                #expect(problem.kind == "prices-changed")
+            }
         }
     }
 }

@@ -146,16 +146,9 @@ struct ResilienceTests {
     /// One reconciler round, with no grace period unless one is given, against
     /// the live product-service.
     static func reconcile(_ harness: OrderServiceHarness, grace: Duration = .zero) async throws {
-        var environment = harness.environment
-        environment["RECONCILER_GRACE_SECONDS"] = "0"
-        let configuration = OrderServiceConfiguration(reader: .shop(arguments: ["t"], environment: environment))
         try await harness.withDatabase { database in
             let reconciler = Reconciler(
-                store: CheckoutStore(database: database),
-                catalog: try ProductCatalogClient(
-                    client: ServiceClient(
-                        baseURL: configuration.productServiceURL, target: ServiceDescriptor.productService.name,
-                        headers: [.authorization: "Bearer \(OrderServiceHarness.serviceToken)"])),
+                store: CheckoutStore(database: database), catalog: try harness.catalog(),
                 interval: .seconds(1), grace: grace, logger: Logger(label: "reconciler"))
             try await Task.sleep(for: .milliseconds(50))
             #expect(await reconciler.reconcileOnce() > 0)

@@ -39,7 +39,7 @@ struct Checkout: Sendable {
             throw ProblemError.validation([.init(field: "cart", message: "is empty")])
         case .replay(let record):
             CheckoutMetrics.checkouts.increment(.replayed)
-            return try await replay(record)
+            return try await replay(record, userID: userID, key: key)
         case .started(let order):
             let started = ContinuousClock.now
             defer { CheckoutMetrics.duration.record(duration: .now - started) }
@@ -220,20 +220,30 @@ struct Checkout: Sendable {
         }
     }
 
-    private func replay(_ record: CheckoutStore.IdempotencyRecord) async throws -> Result {
-        if let status = record.responseStatus, status != 201, let body = record.responseBody,
-            let stored = try? JSONDecoder.shop.decode(StoredProblem.self, from: Data(body.utf8))
+    /// What a key already used answers: its kept refusal, or the order's state.
+    func replay(_ record: CheckoutStore.IdempotencyRecord, userID: Int64, key: String) async throws -> Result {
+        if let refusal = record.refusal { return .refused(refusal) }
+        guard let order = try await orders.order(id: record.orderID, userID: nil) else { throw Self.didNotComplete }
+        if order.placedAt == nil, order.status == .cancelled || order.status == .cart,
+            let again = try await store.record(userID: userID, key: key), let refusal = again.refusal
         {
-            return .refused(stored.problem)
+            // Set aside after `record` was read: a refusal kept with the
+            // set-aside (`store.abandon(orderID:answer:)`) is visible now.
+            return .refused(refusal)
         }
-        return try await current(record.orderID)
+        return try Self.result(for: order)
     }
+
+    static let didNotComplete = ProblemError.conflict(
+        "This checkout did not complete; start a new one with a new Idempotency-Key")
 
     /// The order's present state as a checkout result.
     private func current(_ orderID: Int64) async throws -> Result {
-        let didNotComplete = ProblemError.conflict(
-            "This checkout did not complete; start a new one with a new Idempotency-Key")
-        guard let order = try await orders.order(id: orderID, userID: nil) else { throw didNotComplete }
+        guard let order = try await orders.order(id: orderID, userID: nil) else { throw Self.didNotComplete }
+        return try Self.result(for: order)
+    }
+
+    private static func result(for order: Order) throws -> Result {
         switch order.status {
         case .placed:
             return .placed(order)
@@ -243,7 +253,7 @@ struct Checkout: Sendable {
             // An attempt set aside unplaced (its reservation failed, or the
             // reconciler abandoned it, or it went back to the cart): this key
             // placed nothing.
-            throw didNotComplete
+            throw Self.didNotComplete
         case .pending:
             throw ProblemError(
                 .conflict, "A checkout with this Idempotency-Key is still in progress", retryAfter: 2)
@@ -271,5 +281,15 @@ struct StoredProblem: Codable {
 
     var problem: ProblemError {
         ProblemError(.init(standardCode: status), detail, kind: kind, fieldErrors: errors, lines: lines ?? [])
+    }
+}
+
+extension CheckoutStore.IdempotencyRecord {
+    /// The refusal kept for the key, if the checkout was refused.
+    var refusal: ProblemError? {
+        guard let status = responseStatus, status != 201, let body = responseBody,
+            let stored = try? JSONDecoder.shop.decode(StoredProblem.self, from: Data(body.utf8))
+        else { return nil }
+        return stored.problem
     }
 }

@@ -78,6 +78,11 @@ struct CheckoutStore: Sendable {
         }
     }
 
+    /// The record of the key, as it stands now.
+    func record(userID: Int64, key: String) async throws -> IdempotencyRecord? {
+        try await database.withConnection { try await Self.record(userID: userID, key: key, db: $0) }
+    }
+
     /// `pending` → `placed` with the reserved names, prices and total, if the
     /// reservation is the one of the order's current attempt and comes to the
     /// total its customer confirmed, if any. Nil when the order was no longer
@@ -262,9 +267,10 @@ struct CheckoutStore: Sendable {
             ).all().map { try $0.decode(column: "id", as: Int64.self) }
             guard !ids.isEmpty else { return [] }
             try await db.raw("UPDATE orders SET pending_since = \(bind: Date()) WHERE id IN (\(binds: ids))").run()
-            var orders: [Order] = []
-            for id in ids { if let order = try await OrderRows.load(id: id, db: db) { orders.append(order) } }
-            return orders
+            return try await OrderRows.load(
+                try await db.raw("SELECT \(OrderRows.columns) FROM orders WHERE id IN (\(binds: ids)) ORDER BY id")
+                    .all(),
+                db: db)
         }
     }
 

@@ -61,40 +61,76 @@ enum OrderRows {
     }
 
     static func load(id: Int64, db: any SQLDatabase) async throws -> Order? {
-        guard let row = try await db.raw("SELECT \(columns) FROM orders WHERE id = \(bind: id)").first() else {
-            return nil
-        }
-        return try await load(row, db: db)
+        try await loadOne(where: "id = \(bind: id)", db: db)
     }
 
-    static func load(_ row: any SQLRow, db: any SQLDatabase) async throws -> Order {
-        let id = try row.decode(column: "id", as: Int64.self)
-        let lines = try await db.raw(
+    /// The one order matching `condition` (on `orders`' columns), read with its
+    /// lines in a single query: a cart or order read is one round trip, which
+    /// on SQLite is one statement preparation and one thread-pool hop.
+    static func loadOne(where condition: SQLQueryString, db: any SQLDatabase) async throws -> Order? {
+        // No column name is in both tables, so none needs qualifying.
+        let rows = try await db.raw(
             """
-            SELECT product_id, quantity, name, unit_price_minor FROM order_lines
-            WHERE order_id = \(bind: id) ORDER BY added_at, product_id
+            SELECT \(columns), product_id, quantity, name, unit_price_minor
+            FROM orders LEFT JOIN order_lines ON order_lines.order_id = orders.id
+            WHERE \(condition) ORDER BY order_lines.added_at, order_lines.product_id
             """
-        ).all().map { line in
-            Order.Line(
-                productID: try line.decode(column: "product_id", as: Int64.self),
-                quantity: try line.decode(column: "quantity", as: Int.self),
-                name: try line.decode(column: "name", as: String?.self),
-                unitPriceMinor: try line.decode(column: "unit_price_minor", as: Int64?.self))
+        ).all()
+        guard let first = rows.first else { return nil }
+        var order = try header(first)
+        for row in rows {
+            guard try row.decode(column: "id", as: Int64.self) == order.id, let line = try line(row) else { continue }
+            order.lines.append(line)
         }
-        return Order(
-            id: id,
+        return order
+    }
+
+    /// The orders of `rows` (each with `columns`), in that order, with their
+    /// lines read in one more query for all of them, not one per order.
+    static func load(_ rows: [any SQLRow], db: any SQLDatabase) async throws -> [Order] {
+        var orders = try rows.map(header)
+        guard !orders.isEmpty else { return [] }
+        var lines: [Int64: [Order.Line]] = [:]
+        for row in try await db.raw(
+            """
+            SELECT order_id, product_id, quantity, name, unit_price_minor FROM order_lines
+            WHERE order_id IN (\(binds: orders.map(\.id))) ORDER BY added_at, product_id
+            """
+        ).all() {
+            if let line = try line(row) {
+                lines[try row.decode(column: "order_id", as: Int64.self), default: []].append(line)
+            }
+        }
+        for index in orders.indices { orders[index].lines = lines[orders[index].id] ?? [] }
+        return orders
+    }
+
+    /// An order's own columns, without its lines.
+    private static func header(_ row: any SQLRow) throws -> Order {
+        Order(
+            id: try row.decode(column: "id", as: Int64.self),
             number: try row.decode(column: "number", as: String.self),
             userID: try row.decode(column: "user_id", as: Int64.self),
             status: try row.decode(state: "status"),
             currency: try row.decode(column: "currency", as: String?.self),
             totalMinor: try row.decode(column: "total_minor", as: Int64?.self),
-            lines: lines,
+            lines: [],
             createdAt: try row.decode(column: "created_at", as: Date.self),
             updatedAt: try row.decode(column: "updated_at", as: Date.self),
             placedAt: try row.decode(column: "placed_at", as: Date?.self),
             cancelledAt: try row.decode(column: "cancelled_at", as: Date?.self),
             checkoutID: try row.decode(column: "checkout_id", as: String?.self),
             expectedTotal: try Self.expectedTotal(row))
+    }
+
+    /// A line, or nil for the empty side of an order without lines.
+    private static func line(_ row: any SQLRow) throws -> Order.Line? {
+        guard let productID = try row.decode(column: "product_id", as: Int64?.self) else { return nil }
+        return Order.Line(
+            productID: productID,
+            quantity: try row.decode(column: "quantity", as: Int.self),
+            name: try row.decode(column: "name", as: String?.self),
+            unitPriceMinor: try row.decode(column: "unit_price_minor", as: Int64?.self))
     }
 
     private static func expectedTotal(_ row: any SQLRow) throws -> Money? {

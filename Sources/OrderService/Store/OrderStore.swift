@@ -14,12 +14,7 @@ struct OrderStore: Sendable {
 
     func cart(userID: Int64) async throws -> Order? {
         try await database.withConnection { db in
-            guard
-                let row = try await db.raw(
-                    "SELECT \(OrderRows.columns) FROM orders WHERE user_id = \(bind: userID) AND status = \(Order.Status.cart)"
-                ).first()
-            else { return nil }
-            return try await OrderRows.load(row, db: db)
+            try await OrderRows.loadOne(where: "user_id = \(bind: userID) AND status = \(Order.Status.cart)", db: db)
         }
     }
 
@@ -163,12 +158,8 @@ struct OrderStore: Sendable {
         try await database.withConnection { db in
             let owner: SQLQueryString =
                 userID.map { " AND user_id = \(bind: $0) AND \(OrderRows.notAbandoned)" } ?? ""
-            guard
-                let row = try await db.raw(
-                    "SELECT \(OrderRows.columns) FROM orders WHERE \(condition)\(owner) AND status <> \(Order.Status.cart)"
-                ).first()
-            else { return nil }
-            return try await OrderRows.load(row, db: db)
+            return try await OrderRows.loadOne(
+                where: "\(condition)\(owner) AND status <> \(Order.Status.cart)", db: db)
         }
     }
 
@@ -199,9 +190,7 @@ struct OrderStore: Sendable {
             if let status { query += " AND status = \(bind: status.rawValue)" }
             if let before { query += " AND id < \(bind: before)" }
             query += " ORDER BY id DESC LIMIT \(bind: limit)"
-            var orders: [Order] = []
-            for row in try await db.raw(query).all() { orders.append(try await OrderRows.load(row, db: db)) }
-            return orders
+            return try await OrderRows.load(try await db.raw(query).all(), db: db)
         }
     }
 }

@@ -124,21 +124,28 @@ struct ReservationStore: Sendable {
             WHERE id = \(bind: reservationID)
             """
         ).run()
-        for line in reservedLines {
-            try await db.raw(
-                """
-                UPDATE products SET stock = stock - \(bind: line.quantity), updated_at = \(bind: now)
-                WHERE id = \(bind: line.productID)
-                """
-            ).run()
-            try await db.raw(
-                """
-                INSERT INTO reservation_lines (reservation_id, product_id, quantity, unit_price_minor, name)
-                VALUES (\(bind: reservationID), \(bind: line.productID), \(bind: line.quantity),
-                    \(bind: line.unitPriceMinor), \(bind: line.name))
-                """
-            ).run()
+        // Two statements whatever the number of lines: the lines, then the stock
+        // they take (as a release gives it back).
+        let values = reservedLines.map { line -> SQLQueryString in
+            """
+            (\(bind: reservationID), \(bind: line.productID), \(bind: line.quantity), \(bind: line.unitPriceMinor),
+                \(bind: line.name))
+            """
         }
+        try await db.raw(
+            """
+            INSERT INTO reservation_lines (reservation_id, product_id, quantity, unit_price_minor, name)
+            VALUES \(values.joined(separator: ", "))
+            """
+        ).run()
+        try await db.raw(
+            """
+            UPDATE products SET updated_at = \(bind: now), stock = stock - (
+                SELECT quantity FROM reservation_lines l
+                WHERE l.reservation_id = \(bind: reservationID) AND l.product_id = products.id)
+            WHERE id IN (SELECT product_id FROM reservation_lines WHERE reservation_id = \(bind: reservationID))
+            """
+        ).run()
         return .created(
             Reservation(
                 id: reservationID, checkoutID: checkoutID, orderID: orderID, status: .reserved, currency: currency,
@@ -153,20 +160,14 @@ struct ReservationStore: Sendable {
     /// Live reservations with ids above `after`, oldest first.
     func live(after: Int64, limit: Int) async throws -> [Reservation] {
         try await database.withConnection { db in
-            let rows = try await db.raw(
-                """
-                SELECT id, checkout_id FROM reservations WHERE status = \(Reservation.Status.reserved) AND id > \(bind: after)
-                ORDER BY id LIMIT \(bind: limit)
-                """
-            ).all()
-            var found: [Reservation] = []
-            for row in rows {
-                let checkoutID = try row.decode(column: "checkout_id", as: String.self)
-                if let reservation = try await Self.load(checkoutID: checkoutID, lock: "", db: db) {
-                    found.append(reservation)
-                }
-            }
-            return found
+            try await Self.load(
+                try await db.raw(
+                    """
+                    SELECT \(Self.columns) FROM reservations
+                    WHERE status = \(Reservation.Status.reserved) AND id > \(bind: after)
+                    ORDER BY id LIMIT \(bind: limit)
+                    """
+                ).all(), db: db)
         }
     }
 
@@ -218,38 +219,48 @@ struct ReservationStore: Sendable {
         return reservation
     }
 
+    private static let columns = SQLQueryString("id, checkout_id, order_id, status, currency, total_minor, created_at")
+
     private static func load(checkoutID: String, lock: SQLQueryString, db: any SQLDatabase) async throws
         -> Reservation?
     {
         guard
             let row = try await db.raw(
-                """
-                SELECT id, order_id, status, currency, total_minor, created_at FROM reservations
-                WHERE checkout_id = \(bind: checkoutID)\(lock)
-                """
+                "SELECT \(columns) FROM reservations WHERE checkout_id = \(bind: checkoutID)\(lock)"
             ).first()
         else { return nil }
-        let reservationID = try row.decode(column: "id", as: Int64.self)
-        let lines = try await db.raw(
+        return try await load([row], db: db).first
+    }
+
+    /// The reservations of `rows` (each with `columns`), in that order, with
+    /// their lines read in one query for all of them.
+    private static func load(_ rows: [any SQLRow], db: any SQLDatabase) async throws -> [Reservation] {
+        guard !rows.isEmpty else { return [] }
+        let ids = try rows.map { try $0.decode(column: "id", as: Int64.self) }
+        var lines: [Int64: [Reservation.Line]] = [:]
+        for line in try await db.raw(
             """
-            SELECT product_id, name, quantity, unit_price_minor FROM reservation_lines
-            WHERE reservation_id = \(bind: reservationID) ORDER BY product_id
+            SELECT reservation_id, product_id, name, quantity, unit_price_minor FROM reservation_lines
+            WHERE reservation_id IN (\(binds: ids)) ORDER BY product_id
             """
-        ).all().map { line in
-            Reservation.Line(
-                productID: try line.decode(column: "product_id", as: Int64.self),
-                name: try line.decode(column: "name", as: String.self),
-                quantity: try line.decode(column: "quantity", as: Int.self),
-                unitPriceMinor: try line.decode(column: "unit_price_minor", as: Int64.self))
+        ).all() {
+            lines[try line.decode(column: "reservation_id", as: Int64.self), default: []].append(
+                Reservation.Line(
+                    productID: try line.decode(column: "product_id", as: Int64.self),
+                    name: try line.decode(column: "name", as: String.self),
+                    quantity: try line.decode(column: "quantity", as: Int.self),
+                    unitPriceMinor: try line.decode(column: "unit_price_minor", as: Int64.self)))
         }
-        return Reservation(
-            id: reservationID,
-            checkoutID: checkoutID,
-            orderID: try row.decode(column: "order_id", as: Int64?.self),
-            status: try row.decode(state: "status"),
-            currency: try row.decode(column: "currency", as: String?.self),
-            totalMinor: try row.decode(column: "total_minor", as: Int64?.self),
-            lines: lines,
-            createdAt: try row.decode(column: "created_at", as: Date.self))
+        return try zip(ids, rows).map { id, row in
+            Reservation(
+                id: id,
+                checkoutID: try row.decode(column: "checkout_id", as: String.self),
+                orderID: try row.decode(column: "order_id", as: Int64?.self),
+                status: try row.decode(state: "status"),
+                currency: try row.decode(column: "currency", as: String?.self),
+                totalMinor: try row.decode(column: "total_minor", as: Int64?.self),
+                lines: lines[id] ?? [],
+                createdAt: try row.decode(column: "created_at", as: Date.self))
+        }
     }
 }

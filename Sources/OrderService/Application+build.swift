@@ -30,7 +30,7 @@ public func buildOrderService(reader: ConfigReader, readiness: Readiness = Readi
         freshFor: configuration.catalogueCacheTTL)
     let orders = OrderStore(database: database)
     let checkoutStore = CheckoutStore(database: database)
-    let checkout = Checkout(store: checkoutStore, orders: orders, catalog: catalog, logger: logger)
+    let checkout = Checkout(store: checkoutStore, catalog: catalog, logger: logger)
     let carts = Carts(
         orders: orders, catalog: catalog, maxQuantity: configuration.maxQuantityPerLine,
         defaultCurrency: configuration.currency)

@@ -25,7 +25,6 @@ struct Checkout: Sendable {
     }
 
     let store: CheckoutStore
-    let orders: OrderStore
     let catalog: ProductCatalogClient
     let logger: Logger
 
@@ -140,8 +139,7 @@ struct Checkout: Sendable {
         // the key never finds the attempt over without it, however slow the
         // release. Only a reconciler that outlived its grace could have placed
         // the order meanwhile; then it stands, as any placed order does.
-        let body = String(decoding: try JSONEncoder.shop.encode(StoredProblem(problem)), as: UTF8.self)
-        guard try await store.abandon(orderID: order.id, answer: (key, Int(problem.status.code), body)) else {
+        guard try await store.abandon(orderID: order.id, answer: try StoredProblem.answer(problem, key: key)) else {
             return try await current(order.id)
         }
         CheckoutMetrics.checkouts.increment(.pricesChanged)
@@ -155,9 +153,8 @@ struct Checkout: Sendable {
     /// refusal stands if it cannot be kept: a replay then finds the attempt over.
     private func remember(_ problem: ProblemError, for order: Order, key: String) async -> Result {
         do {
-            try await store.saveResponse(
-                userID: order.userID, key: key, status: Int(problem.status.code),
-                body: String(decoding: try JSONEncoder.shop.encode(StoredProblem(problem)), as: UTF8.self))
+            let answer = try StoredProblem.answer(problem, key: key)
+            try await store.saveResponse(userID: order.userID, key: key, status: answer.status, body: answer.body)
         } catch {
             logger.warning("checkout refusal not saved", metadata: ["order": "\(order.id)", "error": "\(error)"])
         }
@@ -170,13 +167,6 @@ struct Checkout: Sendable {
         _ order: Order, key: String, status: HTTPResponse.Status, kind: String, lines: [ProblemError.ProductLine],
         summary: String, why: String
     ) async throws -> Result {
-        // Nothing was reserved, but a retry of the same request may still be on its
-        // way: once the order is back in the cart (and only then: otherwise the
-        // reconciler may have placed it on that retry), releasing the attempt makes
-        // product-service refuse it.
-        if try await store.revertToCart(orderID: order.id) {
-            try? await catalog.release(checkoutID: order.reservationKey)
-        }
         let fieldErrors = lines.map { line in
             let counts = line.requested.flatMap { requested in
                 line.available.map { "requested \(requested), available \($0)" }
@@ -188,7 +178,16 @@ struct Checkout: Sendable {
         let problem = ProblemError(
             status, "\(summary): " + fieldErrors.map(\.message).joined(separator: "; "), kind: kind,
             fieldErrors: fieldErrors, lines: lines)
-        return await remember(problem, for: order, key: key)
+        // Back in the cart with the refusal kept, in one transaction (a retry of
+        // the key never finds the cart without it). Nothing was reserved, but a
+        // retry of the same request may still be on its way: once the order is
+        // back in the cart (and only then: otherwise the reconciler may have
+        // placed it on that retry), releasing the attempt makes product-service
+        // refuse it.
+        guard try await store.revertToCart(orderID: order.id, answer: try StoredProblem.answer(problem, key: key))
+        else { return await remember(problem, for: order, key: key) }
+        try? await catalog.release(checkoutID: order.reservationKey)
+        return .refused(problem)
     }
 
     /// After a failed reservation call: the attempt is set aside as owing its
@@ -223,12 +222,12 @@ struct Checkout: Sendable {
     /// What a key already used answers: its kept refusal, or the order's state.
     func replay(_ record: CheckoutStore.IdempotencyRecord, userID: Int64, key: String) async throws -> Result {
         if let refusal = record.refusal { return .refused(refusal) }
-        guard let order = try await orders.order(id: record.orderID, userID: nil) else { throw Self.didNotComplete }
+        guard let order = try await store.order(id: record.orderID) else { throw Self.didNotComplete }
         if order.placedAt == nil, order.status == .cancelled || order.status == .cart,
             let again = try await store.record(userID: userID, key: key), let refusal = again.refusal
         {
-            // Set aside after `record` was read: a refusal kept with the
-            // set-aside (`store.abandon(orderID:answer:)`) is visible now.
+            // Set aside or back in the cart after `record` was read: a refusal
+            // kept with that change (`abandon`, `revertToCart`) is visible now.
             return .refused(refusal)
         }
         return try Self.result(for: order)
@@ -239,7 +238,7 @@ struct Checkout: Sendable {
 
     /// The order's present state as a checkout result.
     private func current(_ orderID: Int64) async throws -> Result {
-        guard let order = try await orders.order(id: orderID, userID: nil) else { throw Self.didNotComplete }
+        guard let order = try await store.order(id: orderID) else { throw Self.didNotComplete }
         return try Self.result(for: order)
     }
 
@@ -277,6 +276,14 @@ struct StoredProblem: Codable {
         self.kind = problem.kind
         self.errors = problem.fieldErrors
         self.lines = problem.lines
+    }
+
+    /// `problem` as the answer kept against `key`.
+    static func answer(_ problem: ProblemError, key: String) throws -> CheckoutStore.Answer {
+        (
+            key, Int(problem.status.code),
+            String(decoding: try JSONEncoder.shop.encode(StoredProblem(problem)), as: UTF8.self)
+        )
     }
 
     var problem: ProblemError {

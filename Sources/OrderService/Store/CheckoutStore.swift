@@ -18,6 +18,9 @@ struct CheckoutStore: Sendable {
         let responseBody: String?
     }
 
+    /// A checkout's answer as kept against its key.
+    typealias Answer = (key: String, status: Int, body: String)
+
     enum Begin: Sendable {
         case started(Order)
         case replay(IdempotencyRecord)
@@ -124,8 +127,10 @@ struct CheckoutStore: Sendable {
     /// one exist anyway, the attempt's lines are folded into it (a line in both keeps
     /// the larger quantity) and the attempt is set aside as abandoned: a user never
     /// ends up with two carts, nor with a pending order that cannot go back.
+    /// With `answer`, the key's response is kept in the same transaction, as
+    /// `abandon` keeps it.
     @discardableResult
-    func revertToCart(orderID: Int64) async throws -> Bool {
+    func revertToCart(orderID: Int64, answer: Answer? = nil) async throws -> Bool {
         let lock = database.rowLock
         return try await database.transaction { db in
             guard let order = try await OrderRows.load(id: orderID, db: db), order.status == .pending else {
@@ -142,6 +147,7 @@ struct CheckoutStore: Sendable {
                     WHERE id = \(bind: orderID) AND status = \(Order.Status.pending)
                     """
                 ).run()
+                if let answer { try await Self.keep(answer, userID: order.userID, db: db) }
                 return true
             }
             try await Self.copyLines(of: order, into: cartID, at: now, db: db)
@@ -152,6 +158,7 @@ struct CheckoutStore: Sendable {
                 WHERE id = \(bind: orderID) AND status = \(Order.Status.pending)
                 """
             ).run()
+            if let answer { try await Self.keep(answer, userID: order.userID, db: db) }
             return true
         }
     }
@@ -165,7 +172,7 @@ struct CheckoutStore: Sendable {
     /// With `answer`, the key's response is kept in the same transaction: a
     /// retry of the key never finds the attempt set aside without it.
     @discardableResult
-    func abandon(orderID: Int64, answer: (key: String, status: Int, body: String)? = nil) async throws -> Bool {
+    func abandon(orderID: Int64, answer: Answer? = nil) async throws -> Bool {
         try await database.transaction { db in
             guard let order = try await OrderRows.load(id: orderID, db: db), order.status == .pending else {
                 return false
@@ -183,14 +190,7 @@ struct CheckoutStore: Sendable {
             else { return false }
             let cartID = try await OrderRows.lockedCartID(userID: order.userID, lock: "", db: db, create: true)!
             try await Self.copyLines(of: order, into: cartID, at: now, db: db)
-            if let answer {
-                try await db.raw(
-                    """
-                    UPDATE idempotency_keys SET response_status = \(bind: answer.status), response_body = \(bind: answer.body)
-                    WHERE user_id = \(bind: order.userID) AND key = \(bind: answer.key)
-                    """
-                ).run()
-            }
+            if let answer { try await Self.keep(answer, userID: order.userID, db: db) }
             return true
         }
     }
@@ -237,13 +237,13 @@ struct CheckoutStore: Sendable {
 
     func saveResponse(userID: Int64, key: String, status: Int, body: String) async throws {
         try await database.withConnection { db in
-            try await db.raw(
-                """
-                UPDATE idempotency_keys SET response_status = \(bind: status), response_body = \(bind: body)
-                WHERE user_id = \(bind: userID) AND key = \(bind: key)
-                """
-            ).run()
+            try await Self.keep((key, status, body), userID: userID, db: db)
         }
+    }
+
+    /// The order with this id, whatever its status (carts included).
+    func order(id: Int64) async throws -> Order? {
+        try await database.withConnection { try await OrderRows.load(id: id, db: $0) }
     }
 
     /// For transient failures: the same key may try again.
@@ -287,6 +287,16 @@ struct CheckoutStore: Sendable {
                 """
             ).run()
         }
+    }
+
+    /// The answer a key gives from now on.
+    private static func keep(_ answer: Answer, userID: Int64, db: any SQLDatabase) async throws {
+        try await db.raw(
+            """
+            UPDATE idempotency_keys SET response_status = \(bind: answer.status), response_body = \(bind: answer.body)
+            WHERE user_id = \(bind: userID) AND key = \(bind: answer.key)
+            """
+        ).run()
     }
 
     private static func record(userID: Int64, key: String, db: any SQLDatabase) async throws -> IdempotencyRecord? {

@@ -6,12 +6,16 @@ import ShopPlatform
 /// store (`OrderStore`) and checkout's (`CheckoutStore`): the one place that
 /// knows how an `Order` is read back, and how a user's cart is found and locked.
 enum OrderRows {
+    /// Qualified, so that they stay unambiguous beside `order_lines` (`loadOne`).
     static let columns = SQLQueryString(
-        "id, number, user_id, status, currency, total_minor, created_at, updated_at, placed_at, cancelled_at, checkout_id, "
-            + "expected_total_minor, expected_currency"
-    )
+        """
+        orders.id, orders.number, orders.user_id, orders.status, orders.currency, orders.total_minor,
+        orders.created_at, orders.updated_at, orders.placed_at, orders.cancelled_at, orders.checkout_id,
+        orders.expected_total_minor, orders.expected_currency
+        """)
     /// Excludes checkout attempts that were abandoned before being placed.
-    static let notAbandoned: SQLQueryString = "(status <> \(Order.Status.cancelled) OR placed_at IS NOT NULL)"
+    static let notAbandoned: SQLQueryString =
+        "(orders.status <> \(Order.Status.cancelled) OR orders.placed_at IS NOT NULL)"
 
     /// The user's cart id, locked for this transaction; created when asked.
     static func lockedCartID(userID: Int64, lock: SQLQueryString, db: any SQLDatabase, create: Bool) async throws
@@ -61,17 +65,17 @@ enum OrderRows {
     }
 
     static func load(id: Int64, db: any SQLDatabase) async throws -> Order? {
-        try await loadOne(where: "id = \(bind: id)", db: db)
+        try await loadOne(where: "orders.id = \(bind: id)", db: db)
     }
 
-    /// The one order matching `condition` (on `orders`' columns), read with its
+    /// The one order matching `condition` (on `orders.` columns), read with its
     /// lines in a single query: a cart or order read is one round trip, which
     /// on SQLite is one statement preparation and one thread-pool hop.
     static func loadOne(where condition: SQLQueryString, db: any SQLDatabase) async throws -> Order? {
-        // No column name is in both tables, so none needs qualifying.
         let rows = try await db.raw(
             """
-            SELECT \(columns), product_id, quantity, name, unit_price_minor
+            SELECT \(columns), order_lines.product_id, order_lines.quantity, order_lines.name,
+                order_lines.unit_price_minor
             FROM orders LEFT JOIN order_lines ON order_lines.order_id = orders.id
             WHERE \(condition) ORDER BY order_lines.added_at, order_lines.product_id
             """

@@ -14,7 +14,8 @@ struct OrderStore: Sendable {
 
     func cart(userID: Int64) async throws -> Order? {
         try await database.withConnection { db in
-            try await OrderRows.loadOne(where: "user_id = \(bind: userID) AND status = \(Order.Status.cart)", db: db)
+            try await OrderRows.loadOne(
+                where: "orders.user_id = \(bind: userID) AND orders.status = \(Order.Status.cart)", db: db)
         }
     }
 
@@ -146,20 +147,20 @@ struct OrderStore: Sendable {
     /// The order (never a cart) with this id; only `userID`'s unless nil (admin).
     /// Customers never see abandoned checkout attempts (cancelled, never placed).
     func order(id: Int64, userID: Int64?) async throws -> Order? {
-        try await order(where: "id = \(bind: id)", userID: userID)
+        try await order(where: "orders.id = \(bind: id)", userID: userID)
     }
 
     /// The order with this number (`MS-…`, any case), as `order(id:userID:)`.
     func order(number: String, userID: Int64?) async throws -> Order? {
-        try await order(where: "number = \(bind: number.uppercased())", userID: userID)
+        try await order(where: "orders.number = \(bind: number.uppercased())", userID: userID)
     }
 
     private func order(where condition: SQLQueryString, userID: Int64?) async throws -> Order? {
         try await database.withConnection { db in
             let owner: SQLQueryString =
-                userID.map { " AND user_id = \(bind: $0) AND \(OrderRows.notAbandoned)" } ?? ""
+                userID.map { " AND orders.user_id = \(bind: $0) AND \(OrderRows.notAbandoned)" } ?? ""
             return try await OrderRows.loadOne(
-                where: "\(condition)\(owner) AND status <> \(Order.Status.cart)", db: db)
+                where: "\(condition)\(owner) AND orders.status <> \(Order.Status.cart)", db: db)
         }
     }
 

@@ -2,24 +2,15 @@ import Foundation
 import SQLKit
 import ShopPlatform
 
-/// The order state transitions of checkout and cancellation, and the
-/// idempotency records that make a replayed checkout return its first result.
+/// The order state transitions of checkout and cancellation; the records that
+/// make a replayed checkout answer its first result are in
+/// `CheckoutStore+IdempotencyKeys.swift`.
 ///
 /// Every transition is a conditional update on the current status, so the
 /// request path and the reconciler can race without double-placing or
 /// double-releasing: whoever flips the status first wins, the other sees no row.
 struct CheckoutStore: Sendable {
     let database: ShopDatabase
-
-    /// What an earlier checkout with the same key left behind.
-    struct IdempotencyRecord: Sendable {
-        let orderID: Int64
-        let responseStatus: Int?
-        let responseBody: String?
-    }
-
-    /// A checkout's answer as kept against its key.
-    typealias Answer = (key: String, status: Int, body: String)
 
     enum Begin: Sendable {
         case started(Order)
@@ -79,11 +70,6 @@ struct CheckoutStore: Sendable {
             else { throw error }
             return .replay(record)
         }
-    }
-
-    /// The record of the key, as it stands now.
-    func record(userID: Int64, key: String) async throws -> IdempotencyRecord? {
-        try await database.withConnection { try await Self.record(userID: userID, key: key, db: $0) }
     }
 
     /// `pending` → `placed` with the reserved names, prices and total, if the
@@ -235,23 +221,9 @@ struct CheckoutStore: Sendable {
         }
     }
 
-    func saveResponse(userID: Int64, key: String, status: Int, body: String) async throws {
-        try await database.withConnection { db in
-            try await Self.keep((key, status, body), userID: userID, db: db)
-        }
-    }
-
     /// The order with this id, whatever its status (carts included).
     func order(id: Int64) async throws -> Order? {
         try await database.withConnection { try await OrderRows.load(id: id, db: $0) }
-    }
-
-    /// For transient failures: the same key may try again.
-    func forget(userID: Int64, key: String) async throws {
-        try await database.withConnection { db in
-            try await db.raw("DELETE FROM idempotency_keys WHERE user_id = \(bind: userID) AND key = \(bind: key)")
-                .run()
-        }
     }
 
     /// Leases up to `limit` orders pending since before `cutoff` to this replica by
@@ -287,30 +259,5 @@ struct CheckoutStore: Sendable {
                 """
             ).run()
         }
-    }
-
-    /// The answer a key gives from now on.
-    private static func keep(_ answer: Answer, userID: Int64, db: any SQLDatabase) async throws {
-        try await db.raw(
-            """
-            UPDATE idempotency_keys SET response_status = \(bind: answer.status), response_body = \(bind: answer.body)
-            WHERE user_id = \(bind: userID) AND key = \(bind: answer.key)
-            """
-        ).run()
-    }
-
-    private static func record(userID: Int64, key: String, db: any SQLDatabase) async throws -> IdempotencyRecord? {
-        guard
-            let row = try await db.raw(
-                """
-                SELECT order_id, response_status, response_body FROM idempotency_keys
-                WHERE user_id = \(bind: userID) AND key = \(bind: key)
-                """
-            ).first()
-        else { return nil }
-        return IdempotencyRecord(
-            orderID: try row.decode(column: "order_id", as: Int64.self),
-            responseStatus: try row.decode(column: "response_status", as: Int?.self),
-            responseBody: try row.decode(column: "response_body", as: String?.self))
     }
 }

@@ -94,11 +94,17 @@ struct CheckoutStore: Sendable {
                     """
                 ).first() != nil
             else { return nil }
-            for line in reservation.lines {
+            // Every line's snapshot in one statement, whatever the order's size.
+            let names = reservation.lines.map { "WHEN \(bind: $0.productId) THEN \(bind: $0.name)" as SQLQueryString }
+            let prices = reservation.lines.map {
+                "WHEN \(bind: $0.productId) THEN \(bind: $0.unitPriceMinor)" as SQLQueryString
+            }
+            if !reservation.lines.isEmpty {
                 try await db.raw(
                     """
-                    UPDATE order_lines SET name = \(bind: line.name), unit_price_minor = \(bind: line.unitPriceMinor)
-                    WHERE order_id = \(bind: orderID) AND product_id = \(bind: line.productId)
+                    UPDATE order_lines SET name = CASE product_id \(names.joined(separator: " ")) ELSE name END,
+                        unit_price_minor = CASE product_id \(prices.joined(separator: " ")) ELSE unit_price_minor END
+                    WHERE order_id = \(bind: orderID)
                     """
                 ).run()
             }
@@ -246,18 +252,21 @@ struct CheckoutStore: Sendable {
         }
     }
 
-    /// An attempt's lines into a cart; a line already there keeps the larger quantity.
+    /// An attempt's lines into a cart, in one statement; a line already there
+    /// keeps the larger quantity.
     private static func copyLines(of order: Order, into cartID: Int64, at now: Date, db: any SQLDatabase) async throws {
-        for line in order.lines {
-            try await db.raw(
-                """
-                INSERT INTO order_lines (order_id, product_id, quantity, added_at)
-                VALUES (\(bind: cartID), \(bind: line.productID), \(bind: line.quantity), \(bind: now))
-                ON CONFLICT (order_id, product_id) DO UPDATE
-                SET quantity = CASE WHEN excluded.quantity > order_lines.quantity
-                    THEN excluded.quantity ELSE order_lines.quantity END
-                """
-            ).run()
+        guard !order.lines.isEmpty else { return }
+        let values = order.lines.map {
+            "(\(bind: cartID), \(bind: $0.productID), \(bind: $0.quantity), \(bind: now))" as SQLQueryString
         }
+        try await db.raw(
+            """
+            INSERT INTO order_lines (order_id, product_id, quantity, added_at)
+            VALUES \(values.joined(separator: ", "))
+            ON CONFLICT (order_id, product_id) DO UPDATE
+            SET quantity = CASE WHEN excluded.quantity > order_lines.quantity
+                THEN excluded.quantity ELSE order_lines.quantity END
+            """
+        ).run()
     }
 }

@@ -24,12 +24,20 @@ struct PriceChangeTests {
             headers: [HTTPField.Name("Idempotency-Key")!: key])
     }
 
+    /// User 7's token, with `quantity` pens at $10.00 in their cart.
+    static func penInCart(_ quantity: Int, _ client: any TestClientProtocol, _ harness: OrderServiceHarness)
+        async throws -> (token: String, pen: Int)
+    {
+        let token = try await harness.token(user: 7)
+        let pen = try await harness.createProduct("pen", price: 1000)
+        #expect(try await client.addToCart(pen, quantity, token: token).status == .created)
+        return (token, pen)
+    }
+
     @Test(arguments: TestBackend.available)
     func aCheckoutExpectingAnOldTotalIsRefused(backend: TestBackend) async throws {
         try await OrderServiceHarness.run(backend) { client, harness in
-            let token = try await harness.token(user: 7)
-            let pen = try await harness.createProduct("pen", price: 1000)
-            #expect(try await client.addToCart(pen, 2, token: token).status == .created)
+            let (token, _) = try await Self.penInCart(2, client, harness)
             try await harness.updateProduct("pen", ["price_minor": 1500])
 
             let refused = try await Self.checkout(client, token: token, expecting: 2000, key: "k1")
@@ -58,9 +66,7 @@ struct PriceChangeTests {
     @Test(arguments: TestBackend.available)
     func theExpectedTotalIsOptionalAndChecked(backend: TestBackend) async throws {
         try await OrderServiceHarness.run(backend) { client, harness in
-            let token = try await harness.token(user: 7)
-            let pen = try await harness.createProduct("pen", price: 1000)
-            #expect(try await client.addToCart(pen, 1, token: token).status == .created)
+            let (token, _) = try await Self.penInCart(1, client, harness)
             let key = HTTPField.Name("Idempotency-Key")!
             for (body, status) in [
                 (#"{"expected_total_minor": -1, "currency": "USD"}"#, HTTPResponse.Status.unprocessableContent),
@@ -94,9 +100,7 @@ struct PriceChangeTests {
     @Test func aReleaseThatFailsIsOwedToTheReconciler() async throws {
         try await OrderServiceHarness.run(.sqlite, settings: ["FAULTS": "call DELETE /v1/reservations error=503"]) {
             client, harness in
-            let token = try await harness.token(user: 7)
-            let pen = try await harness.createProduct("pen", price: 1000)
-            #expect(try await client.addToCart(pen, 2, token: token).status == .created)
+            let (token, _) = try await Self.penInCart(2, client, harness)
             try await harness.updateProduct("pen", ["price_minor": 1500])
             let refused = try await Self.checkout(client, token: token, expecting: 2000)
             #expect(refused.status == .conflict, "\(refused.text)")
@@ -115,9 +119,7 @@ struct PriceChangeTests {
     @Test func aRetryDuringTheReleaseGetsTheSameRefusal() async throws {
         try await OrderServiceHarness.run(.sqlite, settings: ["FAULTS": "call DELETE /v1/reservations delay=5000"]) {
             client, harness in
-            let token = try await harness.token(user: 7)
-            let pen = try await harness.createProduct("pen", price: 1000)
-            #expect(try await client.addToCart(pen, 1, token: token).status == .created)
+            let (token, _) = try await Self.penInCart(1, client, harness)
             try await harness.updateProduct("pen", ["price_minor": 1500])
             async let first = Self.checkout(client, token: token, expecting: 1000, key: "k")
             try await Task.sleep(for: .milliseconds(500))  // the first has begun
@@ -139,9 +141,7 @@ struct PriceChangeTests {
     @Test(arguments: TestBackend.available)
     func noCrashedCheckoutIsPlacedAtATotalNobodyConfirmed(backend: TestBackend) async throws {
         try await OrderServiceHarness.run(backend) { client, harness in
-            let token = try await harness.token(user: 7)
-            let pen = try await harness.createProduct("pen", price: 1000)
-            #expect(try await client.addToCart(pen, 2, token: token).status == .created)
+            let (token, pen) = try await Self.penInCart(2, client, harness)
             let orderID = try #require(try await client.call(.get, "/v1/cart", token: token).json["id"] as? Int)
             // Pending, expecting $20.00; the price changes; product-service
             // reserves at the new one, and the checkout dies before it compares.
@@ -181,9 +181,7 @@ struct PriceChangeTests {
     @Test(arguments: TestBackend.available)
     func aRetryThatReadTheKeyJustBeforeTheRefusalGetsIt(backend: TestBackend) async throws {
         try await OrderServiceHarness.run(backend) { client, harness in
-            let token = try await harness.token(user: 7)
-            let pen = try await harness.createProduct("pen", price: 1000)
-            #expect(try await client.addToCart(pen, 1, token: token).status == .created)
+            _ = try await Self.penInCart(1, client, harness)
             try await harness.withDatabase { database in
                 let store = CheckoutStore(database: database)
                 let checkout = Checkout(store: store, catalog: try harness.catalog(), logger: Logger(label: "test"))

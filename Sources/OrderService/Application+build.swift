@@ -11,6 +11,7 @@ public func buildOrderService(reader: ConfigReader, readiness: Readiness = Readi
     -> some ApplicationProtocol
 {
     let configuration = OrderServiceConfiguration(reader: reader)
+    try configuration.check()
     let logger = configuration.service.logger
     let faults = try configuration.service.start(usesDatabase: true) {
         $0.requireSecret(configuration.serviceCredential, "service.token")

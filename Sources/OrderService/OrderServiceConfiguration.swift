@@ -40,4 +40,24 @@ public struct OrderServiceConfiguration: Sendable {
         self.reconcilerGrace = max(
             .seconds(reader.int(forKey: "reconciler.grace.seconds", default: 30)), slowestCheckout)
     }
+
+    /// The most of one product product-service reserves in one line (its
+    /// OpenAPI document's `quantity` maximum): a cart line above it could never
+    /// be checked out.
+    public static let reservableQuantity = 10_000
+
+    /// Refuses settings the service cannot run with, naming them, before
+    /// anything starts (a quantity limit of 0 crashed every add).
+    public func check() throws {
+        guard (1...Self.reservableQuantity).contains(maxQuantityPerLine) else {
+            throw Invalid(
+                "cart.max.quantity is \(maxQuantityPerLine); it must be from 1 to \(Self.reservableQuantity), "
+                    + "the most product-service reserves in one line")
+        }
+    }
+
+    public struct Invalid: Error, CustomStringConvertible {
+        public let description: String
+        init(_ description: String) { self.description = description }
+    }
 }

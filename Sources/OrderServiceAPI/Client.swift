@@ -131,6 +131,8 @@ public struct Client: APIProtocol {
     }
     /// Empty the cart
     ///
+    /// 409 while a checkout of the cart is in progress.
+    ///
     /// - Remark: HTTP `DELETE /v1/cart`.
     /// - Remark: Generated from `#/paths//v1/cart/delete(clearCart)`.
     public func clearCart(_ input: Operations.ClearCart.Input) async throws -> Operations.ClearCart.Output {
@@ -179,6 +181,28 @@ public struct Client: APIProtocol {
                         preconditionFailure("bestContentType chose an invalid content type.")
                     }
                     return .unauthorized(.init(body: body))
+                case 409:
+                    let contentType = converter.extractContentTypeIfPresent(in: response.headerFields)
+                    let body: Components.Responses.Problem.Body
+                    let chosenContentType = try converter.bestContentType(
+                        received: contentType,
+                        options: [
+                            "application/problem+json"
+                        ]
+                    )
+                    switch chosenContentType {
+                    case "application/problem+json":
+                        body = try await converter.getResponseBodyAsJSON(
+                            Components.Schemas.Problem.self,
+                            from: responseBody,
+                            transforming: { value in
+                                .applicationProblemJson(value)
+                            }
+                        )
+                    default:
+                        preconditionFailure("bestContentType chose an invalid content type.")
+                    }
+                    return .conflict(.init(body: body))
                 default:
                     return .undocumented(
                         statusCode: response.status.code,
@@ -377,7 +401,8 @@ public struct Client: APIProtocol {
     }
     /// Set a line's quantity (0 removes it)
     ///
-    /// At most `cart.max.quantity` (99 unless configured); 404 when the product is not in the cart.
+    /// At most `cart.max.quantity` (99 unless configured); 404 when the product is not in the cart; 409 while a checkout of the cart is in progress.
+    ///
     ///
     /// - Remark: HTTP `PUT /v1/cart/items/{product_id}`.
     /// - Remark: Generated from `#/paths//v1/cart/items/{product_id}/put(setCartItem)`.
@@ -504,6 +529,28 @@ public struct Client: APIProtocol {
                         preconditionFailure("bestContentType chose an invalid content type.")
                     }
                     return .notFound(.init(body: body))
+                case 409:
+                    let contentType = converter.extractContentTypeIfPresent(in: response.headerFields)
+                    let body: Components.Responses.Problem.Body
+                    let chosenContentType = try converter.bestContentType(
+                        received: contentType,
+                        options: [
+                            "application/problem+json"
+                        ]
+                    )
+                    switch chosenContentType {
+                    case "application/problem+json":
+                        body = try await converter.getResponseBodyAsJSON(
+                            Components.Schemas.Problem.self,
+                            from: responseBody,
+                            transforming: { value in
+                                .applicationProblemJson(value)
+                            }
+                        )
+                    default:
+                        preconditionFailure("bestContentType chose an invalid content type.")
+                    }
+                    return .conflict(.init(body: body))
                 case 422:
                     let contentType = converter.extractContentTypeIfPresent(in: response.headerFields)
                     let body: Components.Responses.Problem.Body
@@ -539,6 +586,8 @@ public struct Client: APIProtocol {
         )
     }
     /// Remove a line
+    ///
+    /// 409 while a checkout of the cart is in progress.
     ///
     /// - Remark: HTTP `DELETE /v1/cart/items/{product_id}`.
     /// - Remark: Generated from `#/paths//v1/cart/items/{product_id}/delete(removeCartItem)`.
@@ -634,6 +683,28 @@ public struct Client: APIProtocol {
                         preconditionFailure("bestContentType chose an invalid content type.")
                     }
                     return .notFound(.init(body: body))
+                case 409:
+                    let contentType = converter.extractContentTypeIfPresent(in: response.headerFields)
+                    let body: Components.Responses.Problem.Body
+                    let chosenContentType = try converter.bestContentType(
+                        received: contentType,
+                        options: [
+                            "application/problem+json"
+                        ]
+                    )
+                    switch chosenContentType {
+                    case "application/problem+json":
+                        body = try await converter.getResponseBodyAsJSON(
+                            Components.Schemas.Problem.self,
+                            from: responseBody,
+                            transforming: { value in
+                                .applicationProblemJson(value)
+                            }
+                        )
+                    default:
+                        preconditionFailure("bestContentType chose an invalid content type.")
+                    }
+                    return .conflict(.init(body: body))
                 default:
                     return .undocumented(
                         statusCode: response.status.code,

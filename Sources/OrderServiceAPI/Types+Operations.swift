@@ -130,6 +130,8 @@ public enum Operations {
     }
     /// Empty the cart
     ///
+    /// 409 while a checkout of the cart is in progress.
+    ///
     /// - Remark: HTTP `DELETE /v1/cart`.
     /// - Remark: Generated from `#/paths//v1/cart/delete(clearCart)`.
     public enum ClearCart {
@@ -209,6 +211,29 @@ public enum Operations {
                     default:
                         try throwUnexpectedResponseStatus(
                             expectedStatus: "unauthorized",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Problem details
+            ///
+            /// - Remark: Generated from `#/paths//v1/cart/delete(clearCart)/responses/409`.
+            ///
+            /// HTTP response code: `409 conflict`.
+            case conflict(Components.Responses.Problem)
+            /// The associated value of the enum case if `self` is `.conflict`.
+            ///
+            /// - Throws: An error if `self` is not `.conflict`.
+            /// - SeeAlso: `.conflict`.
+            public var conflict: Components.Responses.Problem {
+                get throws {
+                    switch self {
+                    case let .conflict(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "conflict",
                             response: self
                         )
                     }
@@ -487,7 +512,8 @@ public enum Operations {
     }
     /// Set a line's quantity (0 removes it)
     ///
-    /// At most `cart.max.quantity` (99 unless configured); 404 when the product is not in the cart.
+    /// At most `cart.max.quantity` (99 unless configured); 404 when the product is not in the cart; 409 while a checkout of the cart is in progress.
+    ///
     ///
     /// - Remark: HTTP `PUT /v1/cart/items/{product_id}`.
     /// - Remark: Generated from `#/paths//v1/cart/items/{product_id}/put(setCartItem)`.
@@ -651,6 +677,29 @@ public enum Operations {
             }
             /// Problem details
             ///
+            /// - Remark: Generated from `#/paths//v1/cart/items/{product_id}/put(setCartItem)/responses/409`.
+            ///
+            /// HTTP response code: `409 conflict`.
+            case conflict(Components.Responses.Problem)
+            /// The associated value of the enum case if `self` is `.conflict`.
+            ///
+            /// - Throws: An error if `self` is not `.conflict`.
+            /// - SeeAlso: `.conflict`.
+            public var conflict: Components.Responses.Problem {
+                get throws {
+                    switch self {
+                    case let .conflict(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "conflict",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Problem details
+            ///
             /// - Remark: Generated from `#/paths//v1/cart/items/{product_id}/put(setCartItem)/responses/422`.
             ///
             /// HTTP response code: `422 unprocessableContent`.
@@ -710,6 +759,8 @@ public enum Operations {
         }
     }
     /// Remove a line
+    ///
+    /// 409 while a checkout of the cart is in progress.
     ///
     /// - Remark: HTTP `DELETE /v1/cart/items/{product_id}`.
     /// - Remark: Generated from `#/paths//v1/cart/items/{product_id}/delete(removeCartItem)`.
@@ -854,6 +905,29 @@ public enum Operations {
                     default:
                         try throwUnexpectedResponseStatus(
                             expectedStatus: "notFound",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Problem details
+            ///
+            /// - Remark: Generated from `#/paths//v1/cart/items/{product_id}/delete(removeCartItem)/responses/409`.
+            ///
+            /// HTTP response code: `409 conflict`.
+            case conflict(Components.Responses.Problem)
+            /// The associated value of the enum case if `self` is `.conflict`.
+            ///
+            /// - Throws: An error if `self` is not `.conflict`.
+            /// - SeeAlso: `.conflict`.
+            public var conflict: Components.Responses.Problem {
+                get throws {
+                    switch self {
+                    case let .conflict(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "conflict",
                             response: self
                         )
                     }

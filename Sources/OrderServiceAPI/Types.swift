@@ -24,6 +24,8 @@ public protocol APIProtocol: Sendable {
     func getCart(_ input: Operations.GetCart.Input) async throws -> Operations.GetCart.Output
     /// Empty the cart
     ///
+    /// 409 while a checkout of the cart is in progress.
+    ///
     /// - Remark: HTTP `DELETE /v1/cart`.
     /// - Remark: Generated from `#/paths//v1/cart/delete(clearCart)`.
     func clearCart(_ input: Operations.ClearCart.Input) async throws -> Operations.ClearCart.Output
@@ -37,12 +39,15 @@ public protocol APIProtocol: Sendable {
     func addCartItem(_ input: Operations.AddCartItem.Input) async throws -> Operations.AddCartItem.Output
     /// Set a line's quantity (0 removes it)
     ///
-    /// At most `cart.max.quantity` (99 unless configured); 404 when the product is not in the cart.
+    /// At most `cart.max.quantity` (99 unless configured); 404 when the product is not in the cart; 409 while a checkout of the cart is in progress.
+    ///
     ///
     /// - Remark: HTTP `PUT /v1/cart/items/{product_id}`.
     /// - Remark: Generated from `#/paths//v1/cart/items/{product_id}/put(setCartItem)`.
     func setCartItem(_ input: Operations.SetCartItem.Input) async throws -> Operations.SetCartItem.Output
     /// Remove a line
+    ///
+    /// 409 while a checkout of the cart is in progress.
     ///
     /// - Remark: HTTP `DELETE /v1/cart/items/{product_id}`.
     /// - Remark: Generated from `#/paths//v1/cart/items/{product_id}/delete(removeCartItem)`.
@@ -88,6 +93,8 @@ extension APIProtocol {
     }
     /// Empty the cart
     ///
+    /// 409 while a checkout of the cart is in progress.
+    ///
     /// - Remark: HTTP `DELETE /v1/cart`.
     /// - Remark: Generated from `#/paths//v1/cart/delete(clearCart)`.
     public func clearCart(headers: Operations.ClearCart.Input.Headers = .init()) async throws -> Operations.ClearCart.Output {
@@ -111,7 +118,8 @@ extension APIProtocol {
     }
     /// Set a line's quantity (0 removes it)
     ///
-    /// At most `cart.max.quantity` (99 unless configured); 404 when the product is not in the cart.
+    /// At most `cart.max.quantity` (99 unless configured); 404 when the product is not in the cart; 409 while a checkout of the cart is in progress.
+    ///
     ///
     /// - Remark: HTTP `PUT /v1/cart/items/{product_id}`.
     /// - Remark: Generated from `#/paths//v1/cart/items/{product_id}/put(setCartItem)`.
@@ -127,6 +135,8 @@ extension APIProtocol {
         ))
     }
     /// Remove a line
+    ///
+    /// 409 while a checkout of the cart is in progress.
     ///
     /// - Remark: HTTP `DELETE /v1/cart/items/{product_id}`.
     /// - Remark: Generated from `#/paths//v1/cart/items/{product_id}/delete(removeCartItem)`.

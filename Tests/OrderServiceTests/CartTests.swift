@@ -1,6 +1,8 @@
+import Configuration
 import Foundation
 import HTTPTypes
 import HummingbirdTesting
+import ShopPlatform
 import ShopTestSupport
 import Testing
 
@@ -214,5 +216,55 @@ struct CartTests {
             #expect(items.map { $0["available"] as? Bool } == [true, false])
             #expect(cart.json["subtotal_minor"] as? Int == 1000, "unavailable lines do not count")
         }
+    }
+
+    /// While a checkout of the cart runs, the cart cannot change: the change
+    /// would be lost or undone when the checkout puts the lines back. Before,
+    /// emptying answered 204 and the lines came back, a quantity change
+    /// answered 404 "not in your cart", and a checkout under another key 404
+    /// "no open cart".
+    @Test(arguments: TestBackend.available)
+    func aCartInCheckoutCannotChange(backend: TestBackend) async throws {
+        try await OrderServiceHarness.run(backend) { client, harness in
+            let mug = try await harness.createProduct("mug")
+            let token = try await harness.token(user: 7)
+            #expect(try await client.addToCart(mug, 2, token: token).status == .created)
+            let attempt = try await harness.withDatabase { database in
+                guard case .started(let order) = try await CheckoutStore(database: database).begin(userID: 7, key: "k")
+                else { throw TestSetupError("the checkout did not start") }
+                return order.id
+            }
+            let changes: [(HTTPRequest.Method, String, [String: Any]?)] = [
+                (.put, "/v1/cart/items/\(mug)", ["quantity": 1]), (.delete, "/v1/cart/items/\(mug)", nil),
+                (.delete, "/v1/cart", nil),
+            ]
+            for (method, path, body) in changes {
+                let refused = try await client.call(method, path, json: body, token: token)
+                #expect(refused.status == .conflict, "\(method) \(path): \(refused.text)")
+                #expect(refused.headers[.retryAfter] != nil)
+            }
+            #expect(try await client.checkout(token: token, key: "another").status == .conflict)
+
+            // The checkout ends unplaced: the lines are back as they were, and may change again.
+            _ = try await harness.withDatabase { try await CheckoutStore(database: $0).revertToCart(orderID: attempt) }
+            let cart = try await client.call(.get, "/v1/cart", token: token)
+            #expect((cart.json["items"] as? [[String: Any]])?.first?["quantity"] as? Int == 2)
+            #expect(
+                try await client.call(.put, "/v1/cart/items/\(mug)", json: ["quantity": 1], token: token).status == .ok)
+        }
+    }
+
+    /// A per-line limit no line can meet (0 crashed every add), or one above
+    /// what product-service reserves in a line (such a cart could never be
+    /// checked out), is refused at start, naming the setting.
+    @Test func aQuantityLimitNoCheckoutCanMeetIsRefusedAtStart() throws {
+        func configuration(_ value: String) -> OrderServiceConfiguration {
+            OrderServiceConfiguration(reader: .shop(arguments: ["t"], environment: ["CART_MAX_QUANTITY": value]))
+        }
+        for value in ["0", "-1", "10001"] {
+            #expect(throws: OrderServiceConfiguration.Invalid.self, "\(value)") { try configuration(value).check() }
+        }
+        try configuration("1").check()
+        try configuration("10000").check()
     }
 }

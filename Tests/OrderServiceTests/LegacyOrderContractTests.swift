@@ -96,4 +96,27 @@ struct LegacyOrderContractTests {
             #expect(adminList.jsonArray.first?["is_open"] as? Bool == true)
         }
     }
+
+    /// A checkout set aside unplaced (product-service down, or prices changed)
+    /// is not a checked-out order: the original `/api/orders`, where an order
+    /// that is not open was checked out, does not list it (it did).
+    @Test(arguments: TestBackend.available)
+    func attemptsSetAsideAreNotListedAsOrders(backend: TestBackend) async throws {
+        try await OrderServiceHarness.run(backend) { client, harness in
+            let mug = try await harness.createProduct("mug")
+            #expect(try await client.addToCart(mug, 1, token: try await harness.token(user: 7)).status == .created)
+            try await harness.withDatabase { database in
+                let store = CheckoutStore(database: database)
+                guard case .started(let order) = try await store.begin(userID: 7, key: "down") else {
+                    Issue.record("the checkout did not start")
+                    return
+                }
+                #expect(try await store.abandon(orderID: order.id))
+            }
+            let list = try await client.execute(
+                uri: "/api/orders", method: .get, headers: [.authorization: "Basic \(harness.admin)"])
+            #expect(list.jsonArray.count == 1, "only the cart the lines went back to: \(list.text)")
+            #expect(list.jsonArray.first?["is_open"] as? Bool == true)
+        }
+    }
 }

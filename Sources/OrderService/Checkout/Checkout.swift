@@ -36,6 +36,8 @@ struct Checkout: Sendable {
             throw ProblemError.notFound("You have no open cart to check out")
         case .emptyCart:
             throw ProblemError.validation([.init(field: "cart", message: "is empty")])
+        case .inProgress:
+            throw OrderRows.checkoutInProgress
         case .replay(let record):
             CheckoutMetrics.checkouts.increment(.replayed)
             return try await replay(record, userID: userID, key: key)

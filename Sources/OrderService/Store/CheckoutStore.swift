@@ -17,6 +17,8 @@ struct CheckoutStore: Sendable {
         case replay(IdempotencyRecord)
         case noCart
         case emptyCart
+        /// The cart is in another checkout, under another key.
+        case inProgress
     }
 
     /// Moves the user's cart to `pending` with the total the customer expects
@@ -33,6 +35,8 @@ struct CheckoutStore: Sendable {
                     // committed while we waited (PostgreSQL re-reads the row, finds it
                     // pending, and skips it): its record is visible now.
                     if let record = try await Self.record(userID: userID, key: key, db: db) { return .replay(record) }
+                    // Another key's checkout has the cart: not "no cart".
+                    if try await OrderRows.hasPendingCheckout(userID: userID, db: db) { return .inProgress }
                     return .noCart
                 }
                 guard var cart = try await OrderRows.load(id: cartID, db: db), !cart.lines.isEmpty else {

@@ -46,6 +46,26 @@ enum OrderRows {
         }
     }
 
+    /// The user's cart id (nil: none yet), locked with any checkout of theirs
+    /// in progress, for a change to the cart. While a checkout runs, the change
+    /// is refused: it would otherwise be lost or undone when the checkout puts
+    /// the lines back, or be answered as if there were no cart.
+    static func lockedCartForChange(userID: Int64, lock: SQLQueryString, db: any SQLDatabase) async throws -> Int64? {
+        let open = try await lockedOpenOrders(userID: userID, lock: lock, db: db)
+        if open.contains(where: { $0.status == .pending }) { throw checkoutInProgress }
+        return open.first { $0.status == .cart }?.id
+    }
+
+    static let checkoutInProgress = ProblemError(
+        .conflict, "Your checkout is still being processed; try again in a moment", retryAfter: 2)
+
+    /// Whether a checkout of the user's is in progress.
+    static func hasPendingCheckout(userID: Int64, db: any SQLDatabase) async throws -> Bool {
+        try await db.raw(
+            "SELECT 1 AS pending FROM orders WHERE user_id = \(bind: userID) AND status = \(Order.Status.pending) LIMIT 1"
+        ).first() != nil
+    }
+
     static func insertCart(userID: Int64, db: any SQLDatabase) async throws -> Int64 {
         let now = Date()
         guard

@@ -51,6 +51,6 @@ extension TestShop {
     ) async throws -> Value {
         let app = try await Entry.buildApplication(
             reader: .shop(arguments: ["test"], environment: environment), readiness: Readiness())
-        return try await app.test(.live, body)
+        return try await app.testLive(body)
     }
 }

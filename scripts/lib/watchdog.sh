@@ -1,4 +1,4 @@
-# Leaves a hung test run's cause in the log. Sourced by scripts/test.
+# Bounds a test run and leaves a hung run's cause in the log. Sourced by scripts/test.
 #
 # `start_watchdog SECONDS LOG` waits in the background; if the run is still going
 # after SECONDS it prints the tests LOG shows started but not finished and every
@@ -9,10 +9,11 @@ watchdog_pid=""
 
 unfinished_tests() {
   local log=$1 line name
-  grep -a '^◇ Test .* started\.$' "$log" | while IFS= read -r line; do
+  # Parameterised cases only report when they fail; their test reports the end.
+  grep -a '^◇ Test .* started\.$' "$log" | grep -avE '^◇ Test (case passing|run started)' | while IFS= read -r line; do
     name=${line#◇ Test }
     name=${name% started.}
-    grep -aqF "Test $name passed" "$log" || grep -aqF "Test $name failed" "$log" || echo "  $name"
+    grep -aF "Test $name " "$log" | grep -aqE '^(✔|✘) .*(passed|failed) after' || echo "  $name"
   done
 }
 
@@ -59,4 +60,20 @@ stop_watchdog() {
     wait "$watchdog_pid" 2>/dev/null || true
     watchdog_pid=""
   fi
+}
+
+# `bounded_test SECONDS LOG [swift test arguments...]`: `swift test`, stopped
+# after SECONDS (status 124) with the watchdog's report a minute before; the
+# test process and the services it started are killed with it, so nothing of a
+# hung run lingers into the next step.
+bounded_test() {
+  local seconds=$1 log=$2 status
+  shift 2
+  start_watchdog $((seconds - 60)) "$log"
+  timeout -k 10 "$seconds" swift test --skip-build "$@" 2>&1 | tee "$log"
+  status=${PIPESTATUS[0]}
+  stop_watchdog
+  pkill -9 -f "$PWD/\.build/[^ ]*/(microshopPackageTests|user-service|product-service|order-service|frontend|shop)( |\.xctest)" \
+    2>/dev/null || true
+  return "$status"
 }

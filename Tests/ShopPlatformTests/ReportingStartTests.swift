@@ -1,0 +1,32 @@
+import Hummingbird
+import HummingbirdTesting
+import ShopTestSupport
+import Testing
+
+/// A service under test whose migrations (or any step before its server
+/// starts) fail must fail its test. Under HummingbirdTesting's `.live` the
+/// server never listened and the test waited for its port for good: the full
+/// run hung with no CPU, naming nothing.
+@Suite("Live services that cannot start")
+struct ReportingStartTests {
+    struct MigrationFailed: Error {}
+
+    @Test func aStepBeforeTheServerStartsThatThrowsFailsTheTest() async throws {
+        let router = Router()
+        router.get("ping") { _, _ in "pong" }
+        var app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)))
+        app.beforeServerStarts { throw MigrationFailed() }
+        await #expect(throws: MigrationFailed.self) {
+            try await app.testLive { _ in Issue.record("the test body ran on a service that did not start") }
+        }
+    }
+
+    @Test func aServiceThatStartsIsServed() async throws {
+        let router = Router()
+        router.get("ping") { _, _ in "pong" }
+        var app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)))
+        app.beforeServerStarts {}
+        let answer = try await app.testLive { client in try await client.execute(uri: "/ping", method: .get) }
+        #expect(String(buffer: answer.body) == "pong")
+    }
+}

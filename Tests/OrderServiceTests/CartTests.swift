@@ -244,6 +244,9 @@ struct CartTests {
                 #expect(refused.headers[.retryAfter] != nil)
             }
             #expect(try await client.checkout(token: token, key: "another").status == .conflict)
+            // The original `/api` answers a double submit as it always did: no cart to check out.
+            let legacy = try await LegacyOrderContractTests.post(client, "/api/order/checkout", apiKey: token)
+            #expect(legacy.status == .notFound, "\(legacy.text)")
 
             // The checkout ends unplaced: the lines are back as they were, and may change again.
             _ = try await harness.withDatabase { try await CheckoutStore(database: $0).revertToCart(orderID: attempt) }

@@ -44,14 +44,33 @@ start_watchdog() {
   local seconds=$1 log=$2 root=$$
   (
     trap 'kill "$sleeper" 2>/dev/null; exit 0' TERM
-    sleep "$seconds" &
-    sleeper=$!
-    wait "$sleeper"
+    # Every 15 s, which processes this run has (for `bounded_test` to clean up
+    # after a hang or a crash), until the deadline.
+    for ((waited = 0; waited < seconds; waited += 15)); do
+      descendants "$root" >"$log.pids.new" && mv "$log.pids.new" "$log.pids"
+      sleep $((seconds - waited < 15 ? seconds - waited : 15)) &
+      sleeper=$!
+      wait "$sleeper"
+    done
     echo "== still running after ${seconds}s; tests started and not finished:"
     unfinished_tests "$log"
     dump_test_stacks "$root"
   ) &
   watchdog_pid=$!
+}
+
+# Kills the processes LOG's run had when last recorded that are still this
+# run's test process or a service it started (a recorded id may since belong
+# to something else).
+kill_recorded() {
+  local log=$1 pid command
+  [ -s "$log.pids" ] || return 0
+  for pid in $(cat "$log.pids"); do
+    command=$({ tr '\0' ' ' <"/proc/$pid/cmdline"; } 2>/dev/null)
+    if [[ $command =~ microshopPackageTests|/(user-service|product-service|order-service|frontend|shop)\  ]]; then
+      kill -9 "$pid" 2>/dev/null || true
+    fi
+  done
 }
 
 stop_watchdog() {
@@ -63,9 +82,9 @@ stop_watchdog() {
 }
 
 # `bounded_test SECONDS LOG [swift test arguments...]`: `swift test`, stopped
-# after SECONDS (status 124) with the watchdog's report a minute before; the
-# test process and the services it started are killed with it, so nothing of a
-# hung run lingers into the next step.
+# after SECONDS (status 124) with the watchdog's report a minute before. After
+# a hang or a crash, the test process and the services it started (recorded
+# while they ran) are killed, so nothing of that run lingers into the next step.
 bounded_test() {
   local seconds=$1 log=$2 status
   shift 2
@@ -73,7 +92,15 @@ bounded_test() {
   timeout -k 10 "$seconds" swift test --skip-build "$@" 2>&1 | tee "$log"
   status=${PIPESTATUS[0]}
   stop_watchdog
-  pkill -9 -f "$PWD/\.build/[^ ]*/(microshopPackageTests|user-service|product-service|order-service|frontend|shop)( |\.xctest)" \
-    2>/dev/null || true
+  if [ "$status" -ne 0 ]; then kill_recorded "$log"; fi
+  rm -f "$log.pids" "$log.pids.new"
   return "$status"
+}
+
+# Whether the test process of LOG's run hung or died of a signal, with no
+# expectation failed: only then is the same run worth repeating.
+hung_or_crashed() {
+  local status=$1 log=$2
+  { [ "$status" -eq 124 ] || [ "$status" -eq 137 ] || grep -aq "exited with unexpected signal code" "$log"; } &&
+    ! grep -aqE '^✘ Test .* failed after' "$log"
 }

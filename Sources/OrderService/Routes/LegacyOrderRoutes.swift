@@ -58,7 +58,9 @@ struct LegacyOrderRoutes {
             }
         } catch let problem as ProblemError
             where problem.status == .unprocessableContent && problem.kind == "validation"
+            || problem == OrderRows.checkoutInProgress
         {
+            // An empty cart, or a double submit that finds the first still running.
             throw ProblemError.notFound("No order found")
         }
     }

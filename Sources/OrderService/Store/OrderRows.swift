@@ -51,7 +51,14 @@ enum OrderRows {
     /// is refused: it would otherwise be lost or undone when the checkout puts
     /// the lines back, or be answered as if there were no cart.
     static func lockedCartForChange(userID: Int64, lock: SQLQueryString, db: any SQLDatabase) async throws -> Int64? {
-        let open = try await lockedOpenOrders(userID: userID, lock: lock, db: db)
+        var open = try await lockedOpenOrders(userID: userID, lock: lock, db: db)
+        if open.isEmpty {
+            // The checkout this waited for may have been set aside meanwhile, its
+            // lines moved to a cart created after this statement began (PostgreSQL
+            // re-checks the locked row, now cancelled, and sees no newer one): a
+            // new statement sees that cart.
+            open = try await lockedOpenOrders(userID: userID, lock: lock, db: db)
+        }
         if open.contains(where: { $0.status == .pending }) { throw checkoutInProgress }
         return open.first { $0.status == .cart }?.id
     }

@@ -93,7 +93,7 @@ struct Checkout: Sendable {
             // The order is placed whatever happens here: a replay works its answer
             // out from the order when the saved response is missing.
             do {
-                try await store.saveResponse(userID: order.userID, key: key, status: 201, body: "")
+                try await store.saveResponse((key, 201, ""), userID: order.userID)
             } catch {
                 logger.warning("checkout response not saved", metadata: ["order": "\(order.id)", "error": "\(error)"])
             }
@@ -156,7 +156,7 @@ struct Checkout: Sendable {
     private func remember(_ problem: ProblemError, for order: Order, key: String) async -> Result {
         do {
             let answer = try StoredProblem.answer(problem, key: key)
-            try await store.saveResponse(userID: order.userID, key: key, status: answer.status, body: answer.body)
+            try await store.saveResponse(answer, userID: order.userID)
         } catch {
             logger.warning("checkout refusal not saved", metadata: ["order": "\(order.id)", "error": "\(error)"])
         }

@@ -22,10 +22,9 @@ extension CheckoutStore {
         try await database.withConnection { try await Self.record(userID: userID, key: key, db: $0) }
     }
 
-    func saveResponse(userID: Int64, key: String, status: Int, body: String) async throws {
-        try await database.withConnection { db in
-            try await Self.keep((key, status, body), userID: userID, db: db)
-        }
+    /// Keeps `answer` against its key, from now on the key's reply.
+    func saveResponse(_ answer: Answer, userID: Int64) async throws {
+        try await database.withConnection { try await Self.keep(answer, userID: userID, db: $0) }
     }
 
     /// For transient failures: the same key may try again.

@@ -36,7 +36,11 @@ struct CheckoutStore: Sendable {
                     // pending, and skips it): its record is visible now.
                     if let record = try await Self.record(userID: userID, key: key, db: db) { return .replay(record) }
                     // Another key's checkout has the cart: not "no cart".
-                    if try await OrderRows.hasPendingCheckout(userID: userID, db: db) { return .inProgress }
+                    if try await OrderRows.lockedOpenOrders(userID: userID, lock: "", db: db)
+                        .contains(where: { $0.status == .pending })
+                    {
+                        return .inProgress
+                    }
                     return .noCart
                 }
                 guard var cart = try await OrderRows.load(id: cartID, db: db), !cart.lines.isEmpty else {
@@ -241,18 +245,19 @@ struct CheckoutStore: Sendable {
     func claimStalePending(cutoff: Date, limit: Int) async throws -> [Order] {
         let skipLocked = database.rowLockSkippingLocked
         return try await database.transaction { db in
-            let ids = try await db.raw(
+            let rows = try await db.raw(
                 """
-                SELECT id FROM orders WHERE status = \(Order.Status.pending) AND pending_since < \(bind: cutoff)
+                SELECT \(OrderRows.columns) FROM orders
+                WHERE status = \(Order.Status.pending) AND pending_since < \(bind: cutoff)
                 ORDER BY id LIMIT \(bind: limit)\(skipLocked)
                 """
-            ).all().map { try $0.decode(column: "id", as: Int64.self) }
-            guard !ids.isEmpty else { return [] }
-            try await db.raw("UPDATE orders SET pending_since = \(bind: Date()) WHERE id IN (\(binds: ids))").run()
-            return try await OrderRows.load(
-                try await db.raw("SELECT \(OrderRows.columns) FROM orders WHERE id IN (\(binds: ids)) ORDER BY id")
-                    .all(),
-                db: db)
+            ).all()
+            let orders = try await OrderRows.load(rows, db: db)
+            guard !orders.isEmpty else { return [] }
+            try await db.raw(
+                "UPDATE orders SET pending_since = \(bind: Date()) WHERE id IN (\(binds: orders.map(\.id)))"
+            ).run()
+            return orders
         }
     }
 

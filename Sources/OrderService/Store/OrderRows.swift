@@ -66,13 +66,6 @@ enum OrderRows {
     static let checkoutInProgress = ProblemError(
         .conflict, "Your checkout is still being processed; try again in a moment", retryAfter: 2)
 
-    /// Whether a checkout of the user's is in progress.
-    static func hasPendingCheckout(userID: Int64, db: any SQLDatabase) async throws -> Bool {
-        try await db.raw(
-            "SELECT 1 AS pending FROM orders WHERE user_id = \(bind: userID) AND status = \(Order.Status.pending) LIMIT 1"
-        ).first() != nil
-    }
-
     static func insertCart(userID: Int64, db: any SQLDatabase) async throws -> Int64 {
         let now = Date()
         guard

@@ -36,14 +36,15 @@ struct SQLUserStore: UserStore {
     }
 
     func find(id: Int64) async throws -> User? {
-        try await database.withConnection { db in
-            try await db.raw("SELECT \(Self.columns) FROM users WHERE id = \(bind: id)").first()
-        }.map(Self.decode)
+        try await find(id: id, lock: "")
     }
 
     func settled(id: Int64) async throws -> User? {
-        let lock = database.rowLock
-        return try await database.withConnection { db in
+        try await find(id: id, lock: database.rowLock)
+    }
+
+    private func find(id: Int64, lock: SQLQueryString) async throws -> User? {
+        try await database.withConnection { db in
             try await db.raw("SELECT \(Self.columns) FROM users WHERE id = \(bind: id)\(lock)").first()
         }.map(Self.decode)
     }

@@ -151,18 +151,6 @@ struct Checkout: Sendable {
         return .refused(problem)
     }
 
-    /// Keeps a refusal against the key, so that a replay answers it again. The
-    /// refusal stands if it cannot be kept: a replay then finds the attempt over.
-    private func remember(_ problem: ProblemError, for order: Order, key: String) async -> Result {
-        do {
-            let answer = try StoredProblem.answer(problem, key: key)
-            try await store.saveResponse(answer, userID: order.userID)
-        } catch {
-            logger.warning("checkout refusal not saved", metadata: ["order": "\(order.id)", "error": "\(error)"])
-        }
-        return .refused(problem)
-    }
-
     /// Back to the cart with a problem naming the lines, remembered for replays.
     /// - Parameter why: what is wrong with a line the refusal gives no counts for.
     private func refuse(
@@ -186,8 +174,10 @@ struct Checkout: Sendable {
         // back in the cart (and only then: otherwise the reconciler may have
         // placed it on that retry), releasing the attempt makes product-service
         // refuse it.
+        // Not pending any more: the reconciler settled the attempt (it may have
+        // placed it from an earlier reserve), so the key answers what it did.
         guard try await store.revertToCart(orderID: order.id, answer: try StoredProblem.answer(problem, key: key))
-        else { return await remember(problem, for: order, key: key) }
+        else { return try await current(order.id) }
         try? await catalog.release(checkoutID: order.reservationKey)
         return .refused(problem)
     }

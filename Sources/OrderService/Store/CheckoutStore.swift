@@ -17,7 +17,7 @@ struct CheckoutStore: Sendable {
         case replay(IdempotencyRecord)
         case noCart
         case emptyCart
-        /// The cart is in another checkout, under another key.
+        /// The cart is in another checkout under another key, or was a moment ago.
         case inProgress
     }
 
@@ -35,10 +35,10 @@ struct CheckoutStore: Sendable {
                     // committed while we waited (PostgreSQL re-reads the row, finds it
                     // pending, and skips it): its record is visible now.
                     if let record = try await Self.record(userID: userID, key: key, db: db) { return .replay(record) }
-                    // Another key's checkout has the cart: not "no cart".
-                    if try await OrderRows.lockedOpenOrders(userID: userID, lock: "", db: db)
-                        .contains(where: { $0.status == .pending })
-                    {
+                    // Another key's checkout has the cart, or had it and has just put
+                    // its lines back (PostgreSQL skipped the row while it was pending):
+                    // not "no cart", but a moment to wait.
+                    if try await !OrderRows.lockedOpenOrders(userID: userID, lock: "", db: db).isEmpty {
                         return .inProgress
                     }
                     return .noCart

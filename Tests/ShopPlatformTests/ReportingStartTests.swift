@@ -21,6 +21,22 @@ struct ReportingStartTests {
         }
     }
 
+    /// The test client connects as the server starts, and a failed start
+    /// shuts the server down at once. Shut down while that connection was still
+    /// being accepted, swift-nio trapped and ended the whole test process (2 of
+    /// 6 full runs). Before `testLive` waited for that connection to be
+    /// served, this test crashed the process in each of 3 runs.
+    @Test func aServiceThatCannotStartShutsDownCleanlyEveryTime() async throws {
+        let router = Router()
+        var app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)))
+        app.beforeServerStarts { throw MigrationFailed() }
+        for _ in 0..<1000 {
+            await #expect(throws: MigrationFailed.self) {
+                try await app.testLive { _ in Issue.record("the test body ran on a service that did not start") }
+            }
+        }
+    }
+
     @Test func aServiceThatStartsIsServed() async throws {
         let router = Router()
         router.get("ping") { _, _ in "pong" }

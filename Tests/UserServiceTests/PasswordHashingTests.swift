@@ -12,7 +12,10 @@ import Testing
 /// can queue many at once. They run on threads of their own: with every one of
 /// those busy, the database (SQLite runs its queries on NIO's shared thread
 /// pool), and with it readiness and every other request, is not kept waiting.
-@Suite("Password hashing")
+///
+/// Serialized: two tests holding the threads at once could each take one and
+/// wait for ever for the rest, and with them every login in the test process.
+@Suite("Password hashing", .serialized)
 struct PasswordHashingTests {
     /// Holds every password thread, without using the CPU, while `body` runs.
     static func holdingPasswordThreads(_ body: () async throws -> Void) async throws {

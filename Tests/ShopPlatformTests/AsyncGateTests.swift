@@ -38,6 +38,15 @@ struct AsyncGateTests {
         struct Failed: Error {}
         let gate = AsyncGate()
         await #expect(throws: Failed.self) { try await gate.withGate { throw Failed() } }
-        #expect(try await gate.withGate { 42 } == 42)
+        // Bounded, so a gate left held fails here instead of hanging the run:
+        // a waiter on it never returns, so it cannot be a child task.
+        final class Answer: Sendable { let value = Mutex<Int?>(nil) }
+        let next = Answer()
+        Task {
+            let value = try await gate.withGate { 42 }
+            next.value.withLock { $0 = value }
+        }
+        for _ in 0..<1000 where next.value.withLock({ $0 }) == nil { try await Task.sleep(for: .milliseconds(10)) }
+        #expect(next.value.withLock { $0 } == 42, "the gate was still held")
     }
 }

@@ -37,6 +37,19 @@ struct ReportingStartTests {
         }
     }
 
+    /// The same window, on a service that did start: a test that fails before
+    /// its first request. Without `answeringFirst` this crashed the process in
+    /// each of 3 runs too.
+    @Test func aTestThatFailsBeforeItsFirstRequestShutsDownCleanlyEveryTime() async throws {
+        struct TestFailed: Error {}
+        let app = Application(router: Router(), configuration: .init(address: .hostname("127.0.0.1", port: 0)))
+        for _ in 0..<1000 {
+            await #expect(throws: TestFailed.self) {
+                try await app.testLive { _ in throw TestFailed() }
+            }
+        }
+    }
+
     @Test func aServiceThatStartsIsServed() async throws {
         let router = Router()
         router.get("ping") { _, _ in "pong" }

@@ -60,7 +60,7 @@ struct FrontendHarness: Sendable {
                     "order": shop.urls[.orderService]!,
                 ], environment: environment)
             let frontend = try await buildFrontend(reader: .shop(arguments: ["t"], environment: environment))
-            try await frontend.test(.router) { client in try await body(Browser(client: client), harness) }
+            try await frontend.testRouter("frontend") { client in try await body(Browser(client: client), harness) }
         }
     }
 }

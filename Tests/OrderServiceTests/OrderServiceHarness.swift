@@ -51,7 +51,7 @@ struct OrderServiceHarness: Sendable {
                     keys: keys, product: shop.clients[.productService]!,
                     admin: try await keys.token(userID: 1, roles: [.customer, .admin]), environment: environment)
                 let app = try await buildOrderService(reader: .shop(arguments: ["test"], environment: environment))
-                try await app.test(.router) { client in try await body(client, harness) }
+                try await app.testRouter("order-service") { client in try await body(client, harness) }
             }
         }
     }

@@ -32,7 +32,7 @@ struct ProductServiceHarness: Sendable {
                 keys: keys, customer: try await keys.token(userID: 10),
                 admin: try await keys.token(userID: 1, roles: [.customer, .admin]))
             let app = try await buildProductService(reader: .shop(arguments: ["test"], environment: environment))
-            try await app.test(.router) { client in try await body(client, harness) }
+            try await app.testRouter("product-service") { client in try await body(client, harness) }
         }
     }
 }

@@ -59,10 +59,12 @@ public final class KeyServer: Sendable {
 
     /// Runs the key server on a free port for the duration of `body`, passing its URL.
     public func serve<T: Sendable>(_ body: @Sendable (String) async throws -> T) async throws -> T {
-        try await application().test(.live) { client in
-            try await client.answeringFirst {
-                guard let port = client.port else { throw TestSetupError("key server has no port") }
-                return try await body("http://127.0.0.1:\(port)")
+        try await TestPhase.around("key server (live)") {
+            try await application().test(.live) { client in
+                try await client.answeringFirst {
+                    guard let port = client.port else { throw TestSetupError("key server has no port") }
+                    return try await body("http://127.0.0.1:\(port)")
+                }
             }
         }
     }

@@ -51,6 +51,13 @@ extension TestShop {
     ) async throws -> Value {
         let app = try await Entry.buildApplication(
             reader: .shop(arguments: ["test"], environment: environment), readiness: Readiness())
-        return try await app.testLive(body)
+        let name = "\(Entry.descriptor.name) (live)"
+        return try await TestPhase.around(name) {
+            try await app.testLive { client in
+                TestPhase.mark("\(name): up, test body running")
+                defer { TestPhase.mark("\(name): body ended, shutting down") }
+                return try await body(client)
+            }
+        }
     }
 }

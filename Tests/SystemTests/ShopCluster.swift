@@ -37,6 +37,7 @@ final class ShopCluster: Sendable {
         database: (@Sendable () async throws -> String)? = nil, logLevel: String = "warning",
         userSettings: [String: String] = [:], frontendSettings: [String: String] = [:]
     ) async throws {
+        TestPhase.mark("cluster: starting")
         let makeDatabase = database ?? backend.makeDatabaseURL
         self.backend = backend
         let plan = TestShop(
@@ -76,12 +77,16 @@ final class ShopCluster: Sendable {
             self.frontend = nil
         }
         for service in [users, products, orders] + (frontend.map { [$0] } ?? []) {
+            TestPhase.mark("cluster: waiting for \(service.name)")
             try await service.waitUntilReady()
         }
+        TestPhase.mark("cluster: ready")
     }
 
     func stop() {
+        TestPhase.mark("cluster: stopping")
         for service in [frontend, orders, products, users].compactMap({ $0 }) { service.stop() }
+        TestPhase.mark("cluster: stopped")
     }
 
     /// SIGKILLs product-service and starts it again on the same port and database.

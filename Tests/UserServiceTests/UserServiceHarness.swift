@@ -35,7 +35,7 @@ struct UserServiceHarness: Sendable {
         let environment = plan.environment(for: .userService, database: try await backend.makeDatabaseURL())
         let harness = UserServiceHarness(signingKey: key, environment: environment)
         let app = try await buildUserService(reader: .shop(arguments: ["test"], environment: environment))
-        try await app.test(.router) { client in try await body(client, harness) }
+        try await app.testRouter("user-service") { client in try await body(client, harness) }
     }
 
     var keyID: String { get throws { try SigningKeyRing.thumbprint(of: signingKey.publicKey) } }

@@ -7,13 +7,18 @@
 
 watchdog_pid=""
 
+# Each with the last step it recorded (ShopTestSupport's TestPhase), if any:
+# starting a service, in its body, or shutting down.
 unfinished_tests() {
-  local log=$1 line name
+  local log=$1 line name step
   # Parameterised cases only report when they fail; their test reports the end.
   grep -a '^◇ Test .* started\.$' "$log" | grep -avE '^◇ Test (case passing|run started)' | while IFS= read -r line; do
     name=${line#◇ Test }
     name=${name% started.}
-    grep -aF "Test $name " "$log" | grep -aqE '^(✔|✘) .*(passed|failed) after' || echo "  $name"
+    if ! grep -aF "Test $name " "$log" | grep -aqE '^(✔|✘) .*(passed|failed) after'; then
+      step=$(grep -aF "$name"$'\t' "$log.phases" 2>/dev/null | tail -n 1 | cut -f2-)
+      echo "  $name${step:+  [last step: $step]}"
+    fi
   done
 }
 
@@ -88,6 +93,8 @@ stop_watchdog() {
 bounded_test() {
   local seconds=$1 log=$2 status
   shift 2
+  export TEST_PHASES_FILE="$log.phases"
+  : >"$TEST_PHASES_FILE"
   start_watchdog $((seconds - 60)) "$log"
   timeout -k 10 "$seconds" swift test --skip-build "$@" 2>&1 | tee "$log"
   status=${PIPESTATUS[0]}

@@ -24,7 +24,8 @@ struct RevocationListTests {
             router.add(
                 middleware: TokenAuthenticator(
                     verifier: TokenVerifier(
-                        source: RemoteKeySource(userServiceURL: url), issuer: "microshop-user-service",
+                        source: RemoteKeySource(userServiceURL: url, timeout: .seconds(60)),
+                        issuer: "microshop-user-service",
                         audience: "microshop", logger: Logger(label: "test")),
                     refusing: list, wait: .zero))
             router.get("me") { _, context in try context.requireIdentity().username }

@@ -63,9 +63,11 @@ struct ServiceCallMiddlewareTests {
         return (response, try await Data(collecting: try #require(body), upTo: 1 << 20))
     }
 
+    /// Deadlines here are for a loaded full run, not under test: the default
+    /// 3 s ran out three times over on a starved run and failed a test.
     static func client(_ baseURL: String) -> ServiceClient {
         ServiceClient(
-            baseURL: baseURL, target: "test-dependency", timeout: .seconds(5), maxAttempts: 3,
+            baseURL: baseURL, target: "test-dependency", timeout: .seconds(60), maxAttempts: 3,
             headers: [.authorization: "Bearer service-secret"],
             breaker: CircuitBreaker(threshold: 100, cooldown: .seconds(1)))
     }
@@ -87,8 +89,8 @@ struct ServiceCallMiddlewareTests {
         try await Self.withDependency(answering: .ok) { baseURL, _ in
             let (_, data) = try await ServiceCallMiddleware.calling(requestID: "req-1", token: "customer-token") {
                 try await Self.call(
-                    ServiceClient(baseURL: baseURL, target: "test-dependency"), .get, operation: "getThing",
-                    headers: [.ifMatch: "%22v1-abc%22"])
+                    ServiceClient(baseURL: baseURL, target: "test-dependency", timeout: .seconds(60)), .get,
+                    operation: "getThing", headers: [.ifMatch: "%22v1-abc%22"])
             }
             let echoed = try JSONDecoder().decode([String: String].self, from: data)
             #expect(echoed["authorization"] == "Bearer customer-token")
@@ -140,7 +142,7 @@ struct ServiceCallMiddlewareTests {
     @Test func anOpenBreakerRefusesWithoutSending() async throws {
         try await Self.withDependency(answering: .ok) { baseURL, received in
             let client = ServiceClient(
-                baseURL: baseURL, target: "test-dependency",
+                baseURL: baseURL, target: "test-dependency", timeout: .seconds(60),
                 breaker: CircuitBreaker(threshold: 1, cooldown: .seconds(60)))
             client.breaker.recordFailure(reporting: nil)
             await #expect(throws: ServiceClient.Unavailable.self) {

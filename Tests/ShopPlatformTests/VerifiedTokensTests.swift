@@ -24,7 +24,8 @@ struct VerifiedTokensTests {
         let server = try KeyServer()
         try await server.application().test(.live) { client in
             let verifier = TokenVerifier(
-                source: RemoteKeySource(userServiceURL: "http://127.0.0.1:\(try #require(client.port))"),
+                source: RemoteKeySource(
+                    userServiceURL: "http://127.0.0.1:\(try #require(client.port))", timeout: .seconds(60)),
                 issuer: "microshop-user-service", audience: "microshop", minimumRefreshInterval: .zero,
                 rememberedTokens: limit, logger: Logger(label: "test"))
             try await body(server, verifier)

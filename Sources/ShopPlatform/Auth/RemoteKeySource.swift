@@ -7,9 +7,10 @@ import JWTKit
 public struct RemoteKeySource: VerificationKeySource {
     let client: ServiceClient
 
-    public init(userServiceURL: String) {
+    /// `timeout` is per attempt; tests on a loaded machine give more.
+    public init(userServiceURL: String, timeout: Duration = .seconds(5)) {
         self.client = ServiceClient(
-            baseURL: userServiceURL, target: "user-service-keys", timeout: .seconds(5), maxAttempts: 3)
+            baseURL: userServiceURL, target: "user-service-keys", timeout: timeout, maxAttempts: 3)
     }
 
     public func verificationKeys() async throws -> JWKS {

@@ -85,7 +85,9 @@ final class ShopCluster: Sendable {
 
     func stop() {
         TestPhase.mark("cluster: stopping")
-        for service in [frontend, orders, products, users].compactMap({ $0 }) { service.stop() }
+        let running = [frontend, orders, products, users].compactMap { $0 }
+        for service in running { service.terminate() }
+        for service in running { service.stop() }
         TestPhase.mark("cluster: stopped")
     }
 

@@ -63,6 +63,7 @@ final class TortureCluster: Sendable {
     }
 
     func stop() {
+        for service in orders + products + [users] { service.terminate() }
         for service in orders + products + [users] { service.stop() }
     }
 

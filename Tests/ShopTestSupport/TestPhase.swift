@@ -27,6 +27,13 @@ public enum TestPhase {
         _ = line.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
     }
 
+    /// Marks `what`'s test body running, then ended (thrown or not).
+    public static func running<Value>(_ what: String, _ body: () async throws -> Value) async rethrows -> Value {
+        mark("\(what): up, test body running")
+        defer { mark("\(what): body ended, shutting down") }
+        return try await body()
+    }
+
     /// Marks `what` starting, then ended or thrown.
     public static func around<Value>(_ what: String, _ body: () async throws -> Value) async rethrows -> Value {
         mark("\(what): starting")
@@ -48,9 +55,7 @@ extension ApplicationProtocol {
     ) async throws -> Value {
         try await TestPhase.around("\(name) (router)") {
             try await test(.router) { client in
-                TestPhase.mark("\(name) (router): up, test body running")
-                defer { TestPhase.mark("\(name) (router): body ended, shutting down") }
-                return try await body(client)
+                try await TestPhase.running("\(name) (router)") { try await body(client) }
             }
         }
     }

@@ -53,11 +53,7 @@ extension TestShop {
             reader: .shop(arguments: ["test"], environment: environment), readiness: Readiness())
         let name = "\(Entry.descriptor.name) (live)"
         return try await TestPhase.around(name) {
-            try await app.testLive { client in
-                TestPhase.mark("\(name): up, test body running")
-                defer { TestPhase.mark("\(name): body ended, shutting down") }
-                return try await body(client)
-            }
+            try await app.testLive { client in try await TestPhase.running(name) { try await body(client) } }
         }
     }
 }

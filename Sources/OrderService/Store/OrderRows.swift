@@ -52,11 +52,12 @@ enum OrderRows {
     /// the lines back, or be answered as if there were no cart.
     static func lockedCartForChange(userID: Int64, lock: SQLQueryString, db: any SQLDatabase) async throws -> Int64? {
         var open = try await lockedOpenOrders(userID: userID, lock: lock, db: db)
-        if open.isEmpty {
+        if open.isEmpty, db.dialect.name == "postgresql" {
             // The checkout this waited for may have been set aside meanwhile, its
             // lines moved to a cart created after this statement began (PostgreSQL
             // re-checks the locked row, now cancelled, and sees no newer one): a
-            // new statement sees that cart.
+            // new statement sees that cart. SQLite's writers take turns whole
+            // (`BEGIN IMMEDIATE`), so there a first add is one query, not two.
             open = try await lockedOpenOrders(userID: userID, lock: lock, db: db)
         }
         if open.contains(where: { $0.status == .pending }) { throw checkoutInProgress }

@@ -65,7 +65,9 @@ struct Checkout: Sendable {
         } catch {
             CheckoutMetrics.checkouts.increment(.dependencyDown)
             logger.warning("reservation failed", metadata: ["order": "\(order.id)", "error": "\(error)"])
-            await abandon(order, checkoutID: checkoutID, key: key, requestID: requestID)
+            guard await abandon(order, checkoutID: checkoutID, key: key, requestID: requestID) else {
+                return try await current(order.id)
+            }
             throw ProblemError(
                 .serviceUnavailable,
                 "The shop cannot reserve stock right now; your cart is unchanged. Please try again.",
@@ -118,7 +120,9 @@ struct Checkout: Sendable {
             // Only a foreign or corrupted reservation under this fresh id gets here.
             CheckoutMetrics.checkouts.increment(.abandoned)
             logger.error("reservation refused the attempt", metadata: ["order": "\(order.id)", "kind": "\(kind)"])
-            await abandon(order, checkoutID: checkoutID, key: key, requestID: requestID)
+            guard await abandon(order, checkoutID: checkoutID, key: key, requestID: requestID) else {
+                return try await current(order.id)
+            }
             throw ProblemError.conflict("This checkout could not complete; your cart is unchanged. Please try again.")
         }
     }
@@ -186,18 +190,21 @@ struct Checkout: Sendable {
     /// release and the user gets a fresh cart with the same lines, then the
     /// release is tried (the reconciler retries it if it fails). In that order,
     /// so that the reconciler can never place the attempt after its stock went
-    /// back on sale. Either way the key may be used again.
-    private func abandon(_ order: Order, checkoutID: String, key: String, requestID: String?) async {
+    /// back on sale. The key is freed in the same transaction, so the same key
+    /// may try again, and only then.
+    /// - Returns: false when the attempt was no longer pending: the reconciler
+    ///   settled it (it may have placed it from this very reservation), so the
+    ///   key answers what it became, not "your cart is unchanged".
+    private func abandon(_ order: Order, checkoutID: String, key: String, requestID: String?) async -> Bool {
         do {
-            if try await store.abandon(orderID: order.id) {
-                await release(order, checkoutID: checkoutID, requestID: requestID)
-            }
-            try await store.forget(userID: order.userID, key: key)
+            guard try await store.abandon(orderID: order.id, forgetting: key) else { return false }
+            await release(order, checkoutID: checkoutID, requestID: requestID)
         } catch {
             // The database failed as well: the order stays pending and the
             // reconciler resolves it.
             logger.error("could not return order to the cart", metadata: ["order": "\(order.id)", "error": "\(error)"])
         }
+        return true
     }
 
     /// Releases an attempt set aside owing its release (`store.abandon`), or

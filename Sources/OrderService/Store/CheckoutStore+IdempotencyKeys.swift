@@ -27,12 +27,9 @@ extension CheckoutStore {
         try await database.withConnection { try await Self.keep(answer, userID: userID, db: $0) }
     }
 
-    /// For transient failures: the same key may try again.
-    func forget(userID: Int64, key: String) async throws {
-        try await database.withConnection { db in
-            try await db.raw("DELETE FROM idempotency_keys WHERE user_id = \(bind: userID) AND key = \(bind: key)")
-                .run()
-        }
+    /// For transient failures: the same key may try again (see `abandon`).
+    static func forget(userID: Int64, key: String, db: any SQLDatabase) async throws {
+        try await db.raw("DELETE FROM idempotency_keys WHERE user_id = \(bind: userID) AND key = \(bind: key)").run()
     }
 
     /// The answer a key gives from now on.

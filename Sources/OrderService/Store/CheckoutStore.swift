@@ -172,7 +172,7 @@ struct CheckoutStore: Sendable {
     /// With `answer`, the key's response is kept in the same transaction: a
     /// retry of the key never finds the attempt set aside without it.
     @discardableResult
-    func abandon(orderID: Int64, answer: Answer? = nil) async throws -> Bool {
+    func abandon(orderID: Int64, answer: Answer? = nil, forgetting key: String? = nil) async throws -> Bool {
         try await database.transaction { db in
             guard let order = try await OrderRows.load(id: orderID, db: db), order.status == .pending else {
                 return false
@@ -191,6 +191,7 @@ struct CheckoutStore: Sendable {
             let cartID = try await OrderRows.lockedCartID(userID: order.userID, lock: "", db: db, create: true)!
             try await Self.copyLines(of: order, into: cartID, at: now, db: db)
             if let answer { try await Self.keep(answer, userID: order.userID, db: db) }
+            if let key { try await Self.forget(userID: order.userID, key: key, db: db) }
             return true
         }
     }

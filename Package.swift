@@ -159,7 +159,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "shop-bench",
-            dependencies: ["ShopPlatform", argumentParser, logging, otel, hummingbird],
+            dependencies: ["ShopPlatform", argumentParser, logging, otel, hummingbird, sqlKit],
             swiftSettings: swiftSettings
         ),
         .target(

@@ -46,6 +46,22 @@ struct StoredStateTests {
         }
     }
 
+    /// A state is written into the statement as a literal, never bound: its
+    /// values are the enum's own, and a bound state made SQLite prepare every
+    /// such statement twice (binding expired a plan made against a partial index).
+    @Test(arguments: TestBackend.available)
+    func aStateIsWrittenIntoTheStatement(backend: TestBackend) async throws {
+        try await Self.withParcels(backend) { database in
+            let (sql, binds) = try await database.withConnection { db in
+                var serializer = SQLSerializer(database: db)
+                SQLQueryString("status = \(Parcel.packed) AND since < \(bind: 15)").serialize(to: &serializer)
+                return (serializer.sql, serializer.binds.count)
+            }
+            #expect(sql.hasPrefix("status = 'packed' AND since < "), "\(sql)")
+            #expect(binds == 1, "only the value is bound")
+        }
+    }
+
     /// A value the enum does not know is an error, never a default state.
     @Test(arguments: TestBackend.available)
     func anUnknownValueIsAnError(backend: TestBackend) async throws {

@@ -3,10 +3,14 @@ import SQLKit
 /// A state column's values as an enum: the raw values are exactly the strings the
 /// column's `CHECK` allows, so no state is ever spelled by hand in a query.
 ///
-/// In SQL a state is a bound parameter (`status = \(Order.Status.cart)`), like
-/// any other value. The stores' partial indexes (`... WHERE status = 'pending'`)
-/// stay usable: PostgreSQL plans an unnamed statement with its values, and SQLite
-/// checks a bound value against an index's condition (re-preparing if it changes).
+/// In SQL a state is written into the statement as a literal
+/// (`status = \(Order.Status.cart)` is `status = 'cart'`), not bound: its values
+/// are the enum's own, never input, and a literal lets both databases plan with
+/// the stores' partial indexes (`... WHERE status = 'pending'`) at once. A bound
+/// state made SQLite prepare every such statement twice: sqlite-nio prepares,
+/// then binds, and a bound value compared with a partial index's condition
+/// expires the plan at the first step (`sqlite3Reprepare`, 6% of `GET /v1/cart`'s
+/// CPU, profiled).
 ///
 /// Reading is strict: a value the enum does not know is an error, never a default,
 /// so a corrupt row cannot pass for a valid state.
@@ -14,7 +18,7 @@ public protocol StoredState: RawRepresentable<String>, CaseIterable, SQLExpressi
 
 extension StoredState {
     public func serialize(to serializer: inout SQLSerializer) {
-        serializer.write(bind: rawValue)
+        SQLLiteral.string(rawValue).serialize(to: &serializer)
     }
 }
 

@@ -55,7 +55,7 @@ struct BareServer: AsyncParsableCommand {
         try await database.withConnection { db in
             try await db.raw(
                 """
-                CREATE TABLE IF NOT EXISTS bench_accounts (id BIGINT PRIMARY KEY, username TEXT NOT NULL,
+                CREATE TABLE IF NOT EXISTS bench_accounts (id INTEGER PRIMARY KEY, username TEXT NOT NULL,
                     email TEXT NOT NULL, created_at TEXT NOT NULL)
                 """
             ).run()

@@ -76,7 +76,7 @@ struct StoredStateTests {
         }
     }
 
-    /// A bound state still lets the database use a partial index on that state:
+    /// A state in a query lets the database use a partial index on that state:
     /// the reconciler's and the sweep's queries must not scan every order.
     @Test(arguments: TestBackend.available)
     func aStateInAQueryUsesItsPartialIndex(backend: TestBackend) async throws {

@@ -186,7 +186,7 @@ struct OrderStore: Sendable {
             query += includeCarts ? "1 = 1" : "status <> \(Order.Status.cart)"
             if let userID { query += " AND user_id = \(bind: userID)" }
             if !includeAbandoned { query += " AND \(OrderRows.notAbandoned)" }
-            if let status { query += " AND status = \(bind: status.rawValue)" }
+            if let status { query += " AND status = \(status)" }
             if let before { query += " AND id < \(bind: before)" }
             query += " ORDER BY id DESC LIMIT \(bind: limit)"
             return try await OrderRows.load(try await db.raw(query).all(), db: db)

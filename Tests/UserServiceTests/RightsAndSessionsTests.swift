@@ -94,6 +94,26 @@ struct RightsAndSessionsTests {
         }
     }
 
+    /// A session is live only for its own account, and only while that account
+    /// is active (the account's flag alone, without the revocation that
+    /// deactivating through `setRights` also makes).
+    @Test(arguments: TestBackend.available)
+    func aSessionIsLiveOnlyForItsOwnActiveAccount(backend: TestBackend) async throws {
+        try await AccountWriteRaceTests.withAccounts(backend) { accounts in
+            let pat = try await accounts.register(
+                RegistrationInput(username: "pat", email: "pat@example.com", password: "password-123"))
+            let sam = try await accounts.register(
+                RegistrationInput(username: "sam", email: "sam@example.com", password: "password-123"))
+            let session = try await accounts.startSession(for: pat)
+            #expect(try await Self.isLive(session, of: pat, accounts))
+            #expect(try await !Self.isLive(session, of: sam, accounts), "another account's session")
+            try await accounts.sessions.database.withConnection { db in
+                try await db.raw("UPDATE users SET is_active = \(bind: false) WHERE id = \(bind: pat.id)").run()
+            }
+            #expect(try await !Self.isLive(session, of: pat, accounts), "an inactive account")
+        }
+    }
+
     @Test(arguments: TestBackend.available)
     func aPasswordChangeThatCannotEndTheOtherSessionsChangesNothing(backend: TestBackend) async throws {
         try await AccountWriteRaceTests.withAccounts(backend) { accounts in

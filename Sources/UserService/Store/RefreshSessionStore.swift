@@ -149,16 +149,21 @@ struct RefreshSessionStore: Sendable {
 
     /// True while the family exists, none of its tokens was revoked, and it is
     /// `userID`'s, an active user: one query on every authenticated request.
+    ///
+    /// Only the family is bound. A bound user id or flag on the joined account
+    /// made SQLite plan the statement twice per request (sqlite-nio prepares,
+    /// then binds, and the binding expired the plan), so the flag is written in
+    /// and the user compared here: a family's tokens are all one user's.
     func isLive(familyID: String, userID: Int64) async throws -> Bool {
         try await database.withConnection { db in
             try await db.raw(
                 """
-                SELECT 1 AS live FROM refresh_sessions JOIN users ON users.id = refresh_sessions.user_id
-                WHERE refresh_sessions.family_id = \(bind: familyID) AND users.id = \(bind: userID)
-                    AND users.is_active = \(bind: true) AND \(Self.familyIntact)
+                SELECT refresh_sessions.user_id FROM refresh_sessions JOIN users ON users.id = refresh_sessions.user_id
+                WHERE refresh_sessions.family_id = \(bind: familyID) AND users.is_active = \(SQLLiteral.boolean(true))
+                    AND \(Self.familyIntact)
                 LIMIT 1
                 """
-            ).first() != nil
+            ).first()?.decode(column: "user_id", as: Int64.self) == userID
         }
     }
 

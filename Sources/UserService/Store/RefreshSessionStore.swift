@@ -156,15 +156,20 @@ struct RefreshSessionStore: Sendable {
     /// and the user compared here: a family's tokens are all one user's.
     func isLive(familyID: String, userID: Int64) async throws -> Bool {
         try await database.withConnection { db in
-            try await db.raw(
-                """
-                SELECT refresh_sessions.user_id FROM refresh_sessions JOIN users ON users.id = refresh_sessions.user_id
-                WHERE refresh_sessions.family_id = \(bind: familyID) AND users.is_active = \(SQLLiteral.boolean(true))
-                    AND \(Self.familyIntact)
-                LIMIT 1
-                """
-            ).first()?.decode(column: "user_id", as: Int64.self) == userID
+            try await db.raw(Self.liveRow(familyID: familyID)).first()?.decode(column: "user_id", as: Int64.self)
+                == userID
         }
+    }
+
+    /// `isLive`'s query: the family's first token whose account is active, while
+    /// none of the family's tokens was revoked.
+    static func liveRow(familyID: String) -> SQLQueryString {
+        """
+        SELECT refresh_sessions.user_id FROM refresh_sessions JOIN users ON users.id = refresh_sessions.user_id
+        WHERE refresh_sessions.family_id = \(bind: familyID) AND users.is_active = \(SQLLiteral.boolean(true))
+            AND \(Self.familyIntact)
+        LIMIT 1
+        """
     }
 
     private static func insert(

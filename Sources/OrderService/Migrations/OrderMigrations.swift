@@ -119,5 +119,13 @@ enum OrderMigrations {
                 "ALTER TABLE orders ADD COLUMN expected_total_minor BIGINT",
                 "ALTER TABLE orders ADD COLUMN expected_currency TEXT",
             ]),
+        Migration(
+            version: 4, name: "index open orders by user",
+            both: [
+                // Every cart change and checkout reads the user's cart and pending
+                // checkouts (`OrderRows.openOrders`, the same condition): through
+                // `orders_user_history` that read every order the user ever had.
+                "CREATE INDEX orders_open_by_user ON orders (user_id) WHERE status IN ('cart', 'pending')"
+            ]),
     ]
 }

@@ -36,14 +36,19 @@ enum OrderRows {
     static func lockedOpenOrders(userID: Int64, lock: SQLQueryString, db: any SQLDatabase) async throws
         -> [(id: Int64, status: Order.Status)]
     {
-        try await db.raw(
-            """
-            SELECT id, status FROM orders WHERE user_id = \(bind: userID) AND status IN (\(Order.Status.cart), \(Order.Status.pending))
-            ORDER BY id\(lock)
-            """
-        ).all().map { row in
+        try await db.raw(openOrders(userID: userID, lock: lock)).all().map { row in
             (try row.decode(column: "id", as: Int64.self), try row.decode(state: "status"))
         }
+    }
+
+    /// `lockedOpenOrders`' query. Its condition on status is the one of the
+    /// `orders_open_by_user` index, so the database reads the user's open orders
+    /// only, not their whole order history.
+    static func openOrders(userID: Int64, lock: SQLQueryString) -> SQLQueryString {
+        """
+        SELECT id, status FROM orders WHERE user_id = \(bind: userID) AND status IN (\(Order.Status.cart), \(Order.Status.pending))
+        ORDER BY id\(lock)
+        """
     }
 
     /// The user's cart id (nil: none yet), locked with any checkout of theirs

@@ -1,0 +1,45 @@
+import Foundation
+import SQLKit
+import ShopPlatform
+import ShopTestSupport
+import Testing
+
+@testable import OrderService
+
+/// Every cart change and checkout first reads the customer's open orders (the
+/// cart and checkouts in progress). Through the order history's index that read
+/// every order the customer ever had: a cart change cost 45% more for a customer
+/// with 3,000 past orders (BENCHMARKS.md). Open orders have an index of their own.
+@Suite("Open orders are read without the order history")
+struct OpenOrdersPlanTests {
+    @Test(arguments: TestBackend.available)
+    func openOrdersAreReadByTheirOwnIndex(backend: TestBackend) async throws {
+        try await OrderServiceHarness.run(backend) { client, harness in
+            let pen = try await harness.createProduct("pen", stock: 1000)
+            let token = try await harness.token(user: 7)
+            try await client.addToCart(pen, 1, token: token)
+            try await harness.withDatabase { database in
+                let query = OrderRows.openOrders(userID: 7, lock: "")
+                let plan = try await database.withConnection { db in
+                    switch backend {
+                    case .sqlite:
+                        return try await db.raw("EXPLAIN QUERY PLAN \(query)").all().map {
+                            try $0.decode(column: "detail", as: String.self)
+                        }
+                    case .postgres:
+                        // A tiny table is scanned whatever its indexes; ask what it would use otherwise.
+                        try await db.raw("SET enable_seqscan = off").run()
+                        return try await db.raw("EXPLAIN \(query)").all().map {
+                            try $0.decode(column: "QUERY PLAN", as: String.self)
+                        }
+                    }
+                }
+                #expect(plan.contains { $0.contains("orders_open_by_user") }, "\(plan.joined(separator: "\n"))")
+                let open = try await database.withConnection {
+                    try await OrderRows.lockedOpenOrders(userID: 7, lock: "", db: $0)
+                }
+                #expect(open.map(\.status) == [.cart])
+            }
+        }
+    }
+}

@@ -47,4 +47,22 @@ struct SessionCheckPlanTests {
             #expect(try await accounts.sessions.isLive(familyID: family, userID: user.id))
         }
     }
+
+    /// The revocation feed, polled by every other service, reads the
+    /// revocations after its cursor, not every token ever issued. SQLite has no
+    /// statistics to tell it revocations are few, and read the whole table in
+    /// family order to spare itself a sort.
+    @Test func theRevocationFeedReadsOnlyRecentRevocationsOnSQLite() async throws {
+        try await AccountWriteRaceTests.withAccounts(.sqlite) { accounts in
+            let query = accounts.sessions.familiesRevokedQuery(since: Date())
+            let plan = try await accounts.sessions.database.withConnection { db in
+                try await db.raw("EXPLAIN QUERY PLAN \(query)").all().map {
+                    try $0.decode(column: "detail", as: String.self)
+                }
+            }
+            #expect(
+                plan.contains { $0.hasPrefix("SEARCH") && $0.contains("(revoked_at>?)") },
+                "\(plan.joined(separator: "\n"))")
+        }
+    }
 }

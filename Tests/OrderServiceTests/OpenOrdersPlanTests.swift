@@ -42,4 +42,31 @@ struct OpenOrdersPlanTests {
             }
         }
     }
+
+    /// Every replica's reconciler looks for stale checkouts on every round, and
+    /// almost always finds none: the look must read pending orders only, for
+    /// any batch size. In id order, SQLite walked the whole orders table (to
+    /// spare itself a sort), at the reconciler's batch as at a larger one.
+    @Test(arguments: TestBackend.available, [Reconciler.batch, 1000])
+    func theReconcilersLookReadsPendingOrdersOnly(backend: TestBackend, batch: Int) async throws {
+        try await OrderServiceHarness.run(backend) { _, harness in
+            try await harness.withDatabase { database in
+                let query = CheckoutStore(database: database).stalePending(cutoff: Date(), limit: batch)
+                let plan = try await database.withConnection { db in
+                    switch backend {
+                    case .sqlite:
+                        return try await db.raw("EXPLAIN QUERY PLAN \(query)").all().map {
+                            try $0.decode(column: "detail", as: String.self)
+                        }
+                    case .postgres:
+                        try await db.raw("SET enable_seqscan = off").run()
+                        return try await db.raw("EXPLAIN \(query)").all().map {
+                            try $0.decode(column: "QUERY PLAN", as: String.self)
+                        }
+                    }
+                }
+                #expect(plan.contains { $0.contains("orders_pending") }, "\(plan.joined(separator: "\n"))")
+            }
+        }
+    }
 }

@@ -175,6 +175,6 @@ let package = Package(
         testTarget(
             "FrontendTests",
             ["Frontend", "UserService", "ProductService", "OrderService", nioCore, nioFoundationCompat, crypto]),
-        testTarget("SystemTests", [asyncHTTPClient, nioCore, nioFoundationCompat]),
+        testTarget("SystemTests", ["ProductService", "OrderService", asyncHTTPClient, nioCore, nioFoundationCompat]),
     ]
 )

@@ -39,7 +39,9 @@ struct SessionCheckPlanTests {
             let shown = plan.joined(separator: "\n")
             switch backend {
             case .sqlite:
-                #expect(plan.contains { $0.contains("revoked USING") && $0.contains("revoked_at>?") }, "\(shown)")
+                #expect(
+                    plan.contains { $0.contains("revoked USING") && $0.contains("refresh_sessions_family_revoked") },
+                    "\(shown)")
             case .postgres:
                 #expect(
                     plan.contains { $0.contains("Index Cond") && $0.contains("revoked_at IS NOT NULL") }, "\(shown)")

@@ -164,7 +164,7 @@ let package = Package(
         ),
         .target(
             name: "ShopTestSupport",
-            dependencies: ["ShopPlatform", hummingbird, jwtKit, postgresNIO, logging, hummingbirdTesting],
+            dependencies: ["ShopPlatform", hummingbird, jwtKit, postgresNIO, sqlKit, logging, hummingbirdTesting],
             path: "Tests/ShopTestSupport",
             swiftSettings: swiftSettings
         ),

@@ -81,20 +81,8 @@ struct StoredStateTests {
     @Test(arguments: TestBackend.available)
     func aStateInAQueryUsesItsPartialIndex(backend: TestBackend) async throws {
         try await Self.withParcels(backend) { database in
-            let plan = try await database.withConnection { db in
-                switch backend {
-                case .sqlite:
-                    return try await db.raw(
-                        "EXPLAIN QUERY PLAN SELECT id FROM parcels WHERE status = \(Parcel.packed) AND since < \(bind: 15)"
-                    ).all().map { try $0.decode(column: "detail", as: String.self) }
-                case .postgres:
-                    // A tiny table is scanned whatever its indexes; ask what it would use otherwise.
-                    try await db.raw("SET enable_seqscan = off").run()
-                    return try await db.raw(
-                        "EXPLAIN SELECT id FROM parcels WHERE status = \(Parcel.packed) AND since < \(bind: 15)"
-                    ).all().map { try $0.decode(column: "QUERY PLAN", as: String.self) }
-                }
-            }
+            let plan = try await database.plan(
+                of: "SELECT id FROM parcels WHERE status = \(Parcel.packed) AND since < \(bind: 15)")
             #expect(plan.contains { $0.contains("parcels_packed") }, "\(plan)")
         }
     }

@@ -22,20 +22,7 @@ struct SessionCheckPlanTests {
             for _ in 0..<20 { session = try await accounts.refresh(RefreshInput(refreshToken: session.refreshToken)) }
             let family = try RevocationTests.sessionID(of: session.accessToken)
             let query = RefreshSessionStore.liveRow(familyID: family)
-            let plan = try await accounts.sessions.database.withConnection { db in
-                switch backend {
-                case .sqlite:
-                    return try await db.raw("EXPLAIN QUERY PLAN \(query)").all().map {
-                        try $0.decode(column: "detail", as: String.self)
-                    }
-                case .postgres:
-                    // A tiny table is scanned whatever its indexes; ask what it would use otherwise.
-                    try await db.raw("SET enable_seqscan = off").run()
-                    return try await db.raw("EXPLAIN \(query)").all().map {
-                        try $0.decode(column: "QUERY PLAN", as: String.self)
-                    }
-                }
-            }
+            let plan = try await accounts.sessions.database.plan(of: query)
             let shown = plan.joined(separator: "\n")
             switch backend {
             case .sqlite:
@@ -57,11 +44,7 @@ struct SessionCheckPlanTests {
     @Test func theRevocationFeedReadsOnlyRecentRevocationsOnSQLite() async throws {
         try await AccountWriteRaceTests.withAccounts(.sqlite) { accounts in
             let query = accounts.sessions.familiesRevokedQuery(since: Date())
-            let plan = try await accounts.sessions.database.withConnection { db in
-                try await db.raw("EXPLAIN QUERY PLAN \(query)").all().map {
-                    try $0.decode(column: "detail", as: String.self)
-                }
-            }
+            let plan = try await accounts.sessions.database.plan(of: query)
             #expect(
                 plan.contains { $0.hasPrefix("SEARCH") && $0.contains("(revoked_at>?)") },
                 "\(plan.joined(separator: "\n"))")

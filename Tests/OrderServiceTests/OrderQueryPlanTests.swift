@@ -1,5 +1,4 @@
 import Foundation
-import SQLKit
 import ShopPlatform
 import ShopTestSupport
 import Testing

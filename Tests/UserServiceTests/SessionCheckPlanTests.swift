@@ -1,5 +1,4 @@
 import Foundation
-import SQLKit
 import ShopPlatform
 import ShopTestSupport
 import Testing
@@ -43,7 +42,7 @@ struct SessionCheckPlanTests {
     /// family order to spare itself a sort.
     @Test func theRevocationFeedReadsOnlyRecentRevocationsOnSQLite() async throws {
         try await AccountWriteRaceTests.withAccounts(.sqlite) { accounts in
-            let query = accounts.sessions.familiesRevokedQuery(since: Date())
+            let query = accounts.sessions.revokedFamilies(since: Date())
             let plan = try await accounts.sessions.database.plan(of: query)
             #expect(
                 plan.contains { $0.hasPrefix("SEARCH") && $0.contains("(revoked_at>?)") },

@@ -132,7 +132,7 @@ struct RefreshSessionStore: Sendable {
     /// Families revoked after `since`, each once with when it was revoked.
     func familiesRevoked(since: Date) async throws -> [(familyID: String, revokedAt: Date)] {
         try await database.withConnection { db in
-            try await db.raw(familiesRevokedQuery(since: since)).all().map {
+            try await db.raw(revokedFamilies(since: since)).all().map {
                 (
                     try $0.decode(column: "family_id", as: String.self),
                     try $0.decode(column: "revoked_at", as: Date.self)
@@ -145,7 +145,7 @@ struct RefreshSessionStore: Sendable {
     /// revocations after `since` by their index. SQLite, which keeps no
     /// statistics here, is told so: left to itself it read every token ever
     /// issued in family order, to spare itself sorting the groups.
-    func familiesRevokedQuery(since: Date) -> SQLQueryString {
+    func revokedFamilies(since: Date) -> SQLQueryString {
         let byRevocation: SQLQueryString = database.kind == .sqlite ? " INDEXED BY refresh_sessions_revoked" : ""
         return """
             SELECT family_id, MAX(revoked_at) AS revoked_at FROM refresh_sessions\(byRevocation)
